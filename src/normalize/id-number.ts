@@ -3,6 +3,9 @@
  * 3-digit sequence (odd = male, even = female) and an ISO 7064 MOD 11-2 check character.
  */
 
+import { blank, fail, isBlank, ok, type NormalizeResult } from './result';
+import { describeShape, describeType, removeAllSpaces, toHalfWidth } from './text';
+
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
 
@@ -74,4 +77,103 @@ export function parseIdNumber(idNumber: string): IdNumberInfo {
 export function maskIdNumber(idNumber: string): string {
   if (idNumber.length < 10) return '*'.repeat(idNumber.length);
   return idNumber.slice(0, 6) + '*'.repeat(idNumber.length - 10) + idNumber.slice(-4);
+}
+
+/** Problem code for input that is neither 18 characters nor a 15-digit legacy number once cleaned. */
+const FORMAT = 'ID_FORMAT_INVALID';
+
+/**
+ * Cleans an ID number as it arrives from a legacy spreadsheet and validates it: trims, removes inner
+ * spaces, folds full-width digits and letters, strips a leading apostrophe (Excel's text marker) or
+ * quotes, upper-cases x, converts a 15-digit legacy number to 18 characters, then checks the birth
+ * date and check character. A number destroyed by scientific notation (6.10902E+17, or a JS number
+ * of 16+ digits) is refused with ID_SCIENTIFIC_NOTATION: the lost digits are never guessed.
+ * Messages never contain the full number.
+ */
+export function normalizeIdNumber(raw: unknown): NormalizeResult<string> {
+  if (isBlank(raw)) return blank('ID number');
+  let text: string;
+  if (typeof raw === 'number') {
+    if (!Number.isFinite(raw) || !Number.isInteger(raw) || raw < 0) {
+      return fail(FORMAT, 'ID number arrived as a number that is not a whole positive number');
+    }
+    if (raw >= 1e15) {
+      return fail(
+        'ID_SCIENTIFIC_NOTATION',
+        'ID number arrived as a spreadsheet number of 16 or more digits, which keeps only 15 significant ' +
+          'digits; the lost digits cannot be recovered, so the number must be re-entered as text',
+      );
+    }
+    text = String(raw);
+  } else if (typeof raw === 'bigint') {
+    text = raw.toString();
+  } else if (typeof raw === 'string') {
+    text = raw;
+  } else {
+    return fail(FORMAT, `ID number must be text, got ${describeType(raw)}`);
+  }
+
+  let s = removeAllSpaces(toHalfWidth(text))
+    .replace(/^['"`‘’“”]+/, '')
+    .replace(/['"`‘’“”]+$/, '');
+  if (/^\d+(\.\d*)?E[+-]?\d+$/i.test(s)) {
+    return fail(
+      'ID_SCIENTIFIC_NOTATION',
+      `ID number is in scientific notation (shape ${describeShape(s)}); the spreadsheet dropped digits ` +
+        'and they cannot be recovered, so the number must be re-entered as text',
+    );
+  }
+  s = s.toUpperCase();
+
+  let note: string | undefined;
+  if (/^\d{15}$/.test(s)) {
+    const first17 = `${s.slice(0, 6)}19${s.slice(6)}`;
+    s = first17 + computeCheckChar(first17);
+    note = 'Converted a 15-digit legacy ID number to 18 characters';
+  } else if (!/^\d{17}[\dX]$/.test(s)) {
+    const why = /^[\dX]+$/.test(s)
+      ? `has ${s.length} characters`
+      : `contains characters other than digits and X, shape ${describeShape(s)}`;
+    return fail(
+      FORMAT,
+      `ID number ${why}; expected 18 characters (17 digits and a digit or X) or 15 legacy digits`,
+    );
+  }
+
+  try {
+    parseIdNumber(s);
+  } catch (e) {
+    if (e instanceof IdNumberError) return fail(e.problem, `${e.message} (${maskIdNumber(s)})`);
+    throw e;
+  }
+  if (note === undefined && s.endsWith('000')) {
+    note =
+      'ID number ends in 000, which is also what a spreadsheet leaves after rounding a long number; check it against the source';
+  }
+  return ok(s, note);
+}
+
+/**
+ * Builds a valid 18-character ID number for fixtures and generators: the sequence (0..999) is moved by
+ * one when needed so that its parity matches the gender (odd = male, even = female).
+ */
+export function makeIdNumber(
+  areaCode: string,
+  birthDate: string,
+  sequence: number,
+  gender: 'MALE' | 'FEMALE',
+): string {
+  if (!/^\d{6}$/.test(areaCode)) throw new RangeError('makeIdNumber: areaCode must be 6 digits');
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
+  if (!m || !isRealDate(Number(m[1]), Number(m[2]), Number(m[3])) || Number(m[1]) < 1850) {
+    throw new RangeError(`makeIdNumber: birthDate must be a real YYYY-MM-DD date, got ${birthDate}`);
+  }
+  if (!Number.isInteger(sequence) || sequence < 0 || sequence > 999) {
+    throw new RangeError('makeIdNumber: sequence must be an integer 0..999');
+  }
+  let seq = sequence;
+  if (gender === 'MALE' && seq % 2 === 0) seq += 1;
+  if (gender === 'FEMALE' && seq % 2 === 1) seq -= 1;
+  const first17 = `${areaCode}${m[1]}${m[2]}${m[3]}${String(seq).padStart(3, '0')}`;
+  return first17 + computeCheckChar(first17);
 }
