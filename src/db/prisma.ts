@@ -1,0 +1,12 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client';
+import { geoExtension } from '../geo/geo.extension';
+
+/** Creates the Prisma client (over its own pg pool through the adapter) with the PostGIS extension. */
+export function createPrisma(connectionString: string, max = 10) {
+  const adapter = new PrismaPg({ connectionString, max });
+  return new PrismaClient({ adapter }).$extends(geoExtension);
+}
+
+/** The extended Prisma client type used across the services. */
+export type Db = ReturnType<typeof createPrisma>;

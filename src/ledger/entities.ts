@@ -1,0 +1,153 @@
+/** The kinds of ledger entity (matches the `entity_type` enum). */
+export type EntityType = 'PERSON' | 'HOUSEHOLD' | 'HOUSE' | 'THING' | 'CASE' | 'FACT';
+
+/** How a tracked column is held in JavaScript and in the change log. */
+export type ColumnKind = 'text' | 'int' | 'date' | 'timestamptz' | 'jsonb' | 'point';
+
+/** A ledger entity's table and the columns whose history is tracked field by field. */
+export interface EntitySpec {
+  type: EntityType;
+  table: string;
+  columns: Record<string, ColumnKind>;
+}
+
+/** Every ledger entity; the write path, as-of reads and provenance are driven by this table. */
+export const ENTITIES: Record<EntityType, EntitySpec> = {
+  PERSON: {
+    type: 'PERSON',
+    table: 'person',
+    columns: {
+      id_number: 'text',
+      name: 'text',
+      gender: 'text',
+      birth_date: 'date',
+      ethnicity: 'text',
+      phone: 'text',
+      residence_type: 'text',
+      status: 'text',
+      merged_into_id: 'int',
+      household_id: 'int',
+      relation_to_head: 'text',
+      house_id: 'int',
+      area_code: 'text',
+    },
+  },
+  HOUSEHOLD: {
+    type: 'HOUSEHOLD',
+    table: 'household',
+    columns: { household_number: 'text', head_person_id: 'int', house_id: 'int', area_code: 'text' },
+  },
+  HOUSE: {
+    type: 'HOUSE',
+    table: 'house',
+    columns: {
+      code: 'text',
+      street_name: 'text',
+      street_number: 'text',
+      building: 'text',
+      unit: 'text',
+      room: 'text',
+      address: 'text',
+      use: 'text',
+      floors: 'int',
+      owner_name: 'text',
+      location: 'point',
+      area_code: 'text',
+    },
+  },
+  THING: {
+    type: 'THING',
+    table: 'thing',
+    columns: {
+      code: 'text',
+      category: 'text',
+      name: 'text',
+      status: 'text',
+      department_code: 'text',
+      location: 'point',
+      area_code: 'text',
+    },
+  },
+  CASE: {
+    type: 'CASE',
+    table: 'civic_case',
+    columns: {
+      category_code: 'text',
+      description: 'text',
+      channel: 'text',
+      reporter_name: 'text',
+      reporter_phone: 'text',
+      location: 'point',
+      area_code: 'text',
+      status: 'text',
+      reported_at: 'timestamptz',
+    },
+  },
+  FACT: {
+    type: 'FACT',
+    table: 'fact',
+    columns: {
+      person_id: 'int',
+      kind: 'text',
+      department_code: 'text',
+      valid_from: 'date',
+      valid_to: 'date',
+      attributes: 'jsonb',
+      status: 'text',
+    },
+  },
+};
+
+/** A point as stored in the change log: EWKT with 7 decimals (about 1 cm). */
+export function pointToEwkt(lon: number, lat: number): string {
+  return `SRID=4326;POINT(${round7(lon)} ${round7(lat)})`;
+}
+
+/** Reads an EWKT point of our own format back into coordinates. */
+export function ewktToPoint(ewkt: string): { lon: number; lat: number } {
+  const m = /POINT\(([-\d.e]+) ([-\d.e]+)\)/.exec(ewkt);
+  if (!m) throw new Error('not an EWKT point');
+  return { lon: Number(m[1]), lat: Number(m[2]) };
+}
+
+function round7(n: number): number {
+  return Math.round(n * 1e7) / 1e7;
+}
+
+/** The SQL select expression for a tracked column, giving the canonical form used in the change log. */
+export function selectExpr(column: string, kind: ColumnKind): string {
+  return kind === 'point' ? `ST_AsEWKT(${column}, 7) AS ${column}` : column;
+}
+
+/** Brings a JavaScript value into the canonical form the change log stores for that column kind. */
+export function canonical(kind: ColumnKind, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (kind) {
+    case 'timestamptz':
+      return new Date(value as string | Date).toISOString();
+    case 'int':
+      return Number(value);
+    case 'date':
+      return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
+    default:
+      return value;
+  }
+}
+
+/** Deep equality for canonical values (jsonb objects compared by content, key order ignored). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return stableStringify(a) === stableStringify(b);
+}
+
+/** JSON with sorted keys, so that equal objects give equal strings. */
+export function stableStringify(v: unknown): string {
+  if (v === undefined) return 'null';
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o)
+    .sort()
+    .filter((k) => o[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${stableStringify(o[k])}`)
+    .join(',')}}`;
+}

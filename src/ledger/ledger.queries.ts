@@ -1,0 +1,68 @@
+import { ENTITIES, EntitySpec, EntityType, selectExpr } from './entities';
+
+/** SQL of the ledger's write path and history reads; every statement handles a whole batch. */
+export const ledgerSql = {
+  /** Reserves `$1` ids from an entity table's identity sequence (one round trip for a batch). */
+  allocateIds: (table: string) =>
+    `SELECT nextval(pg_get_serial_sequence('${table}', 'id'))::bigint AS id FROM generate_series(1, $1::int)`,
+
+  insertSources: `
+    INSERT INTO source_record (district_code, id, kind, department_code, actor, ingest_run_id, file_name, sheet,
+                               row_number, raw, normalized, content_hash, received_at)
+    SELECT district_code, id, kind, department_code, actor, ingest_run_id, file_name, sheet,
+           row_number, raw, normalized, content_hash, received_at
+    FROM jsonb_populate_recordset(NULL::source_record, $1::jsonb)`,
+
+  sourcesById: `SELECT id, kind, department_code FROM source_record WHERE id = ANY($1::bigint[])`,
+
+  departments: `SELECT code, precedence FROM department`,
+
+  /** Current rows of one entity type, locked for the rest of the transaction. */
+  lockCurrent: (spec: EntitySpec) => {
+    const cols = Object.entries(spec.columns).map(([c, k]) => selectExpr(c, k));
+    return `SELECT district_code, id, version, provenance, ${cols.join(', ')}
+            FROM ${spec.table} WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`;
+  },
+
+  insertEntities: (spec: EntitySpec) => {
+    const cols = ['district_code', 'id', ...Object.keys(spec.columns), 'provenance', 'version', 'created_at', 'updated_at'];
+    return `INSERT INTO ${spec.table} (${cols.join(', ')})
+            SELECT ${cols.map((c) => `r.${c}`).join(', ')} FROM jsonb_populate_recordset(NULL::${spec.table}, $1::jsonb) r`;
+  },
+
+  updateEntities: (spec: EntitySpec) => {
+    const cols = [...Object.keys(spec.columns), 'provenance', 'version', 'updated_at'];
+    return `UPDATE ${spec.table} t SET ${cols.map((c) => `${c} = r.${c}`).join(', ')}
+            FROM jsonb_populate_recordset(NULL::${spec.table}, $1::jsonb) r
+            WHERE t.district_code = r.district_code AND t.id = r.id`;
+  },
+
+  insertChanges: `
+    INSERT INTO ledger_change (district_code, entity_type, entity_id, op, changes, source_record_id, actor, recorded_at)
+    SELECT district_code, entity_type, entity_id, op, changes, source_record_id, actor, recorded_at
+    FROM jsonb_populate_recordset(NULL::ledger_change, $1::jsonb)`,
+
+  insertConflicts: `
+    INSERT INTO conflict (district_code, entity_type, entity_id, field, chosen_value, chosen_source_id, other_value,
+                          other_source_id, created_at)
+    SELECT district_code, entity_type, entity_id, field, chosen_value, chosen_source_id, other_value,
+           other_source_id, created_at
+    FROM jsonb_populate_recordset(NULL::conflict, $1::jsonb)`,
+
+  /** The changes of one entity, oldest first, with where each came from. */
+  history: `
+    SELECT c.id, c.op, c.changes, c.source_record_id, c.actor, c.recorded_at,
+           s.kind AS source_kind, s.department_code, s.file_name, s.sheet, s.row_number
+    FROM ledger_change c
+    LEFT JOIN source_record s ON s.id = c.source_record_id
+    WHERE c.entity_type = $1 AND c.entity_id = $2
+    ORDER BY c.id`,
+
+  /** The state of entities at instant $2: `<table>_as_of` undoes every change recorded after it. */
+  asOf: (type: EntityType) => {
+    const spec = ENTITIES[type];
+    const cols = Object.entries(spec.columns).map(([c, k]) => selectExpr(c, k));
+    return `SELECT district_code, id, version, provenance, created_at, updated_at, ${cols.join(', ')}
+            FROM ${spec.table}_as_of($2::timestamptz) WHERE id = ANY($1::bigint[])`;
+  },
+};

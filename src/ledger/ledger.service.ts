@@ -1,0 +1,306 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { AppError } from '../errors/app-error';
+import { withTransaction } from '../db/pool';
+import { canonical, ENTITIES, EntityType, sameValue } from './entities';
+import { ledgerSql } from './ledger.queries';
+import type { CommitResult, ConflictRow, EntityWrite, LedgerItem, SourceInput, WriteResult } from './ledger.types';
+
+type Row = Record<string, unknown> & { district_code: string; id: number; version: number; provenance: Record<string, number> };
+type SourceMeta = { kind: string; department_code: string | null };
+
+/** Listeners called after a batch has committed (subscriptions, caches); never inside the transaction. */
+export type CommitListener = (result: CommitResult) => void;
+
+/**
+ * The one write path of the ledger. Mutations, ingest, seeds and cases all come through here, so
+ * every value keeps its source record, every change is in the append-only change log, and a value
+ * that disagrees with another department's is kept as a conflict instead of silently overwritten.
+ * A batch costs a fixed number of statements whatever its size.
+ */
+export class LedgerService {
+  private precedence: Map<string, number> | undefined;
+  private readonly listeners: CommitListener[] = [];
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Registers a listener for committed batches. */
+  onCommit(listener: CommitListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Forgets cached department precedence (after departments change). */
+  invalidateDepartments(): void {
+    this.precedence = undefined;
+  }
+
+  /** Reserves ids for entities a batch will create, so writes in one batch can refer to each other. */
+  async allocateIds(client: pg.PoolClient | pg.Pool, type: EntityType, count: number): Promise<number[]> {
+    if (count === 0) return [];
+    const { rows } = await client.query<{ id: number }>(ledgerSql.allocateIds(ENTITIES[type].table), [count]);
+    return rows.map((r) => r.id);
+  }
+
+  /** Records a batch in its own transaction and notifies listeners after commit. */
+  async record(items: LedgerItem[], opts: { at?: Date } = {}): Promise<CommitResult> {
+    const result = await withTransaction(this.pool, (client) => this.recordIn(client, items, opts));
+    this.emit(result);
+    return result;
+  }
+
+  /** Tells listeners about a batch the caller committed itself (see `recordIn`). */
+  emit(result: CommitResult): void {
+    for (const l of this.listeners) {
+      try {
+        l(result);
+      } catch {
+        // a listener's failure must not undo or fail a committed write
+      }
+    }
+  }
+
+  /**
+   * Records a batch inside the caller's transaction. The caller commits, then calls `emit`.
+   * `at` back-dates the transaction time (seeds and historical imports only).
+   */
+  async recordIn(client: pg.PoolClient, items: LedgerItem[], opts: { at?: Date } = {}): Promise<CommitResult> {
+    const at = opts.at ?? (await this.now(client));
+    const atIso = at.toISOString();
+    const precedence = await this.departmentPrecedence(client);
+
+    // 1. what arrived
+    const sourceIds = await this.allocateSourceIds(client, items.length);
+    const sources = items.map((item, i) => this.sourceRow(item.source, sourceIds[i], atIso));
+    await client.query(ledgerSql.insertSources, [JSON.stringify(sources)]);
+    const sourceMeta = new Map<number, SourceMeta>();
+    items.forEach((item, i) =>
+      sourceMeta.set(sourceIds[i], { kind: item.source.kind, department_code: item.source.departmentCode ?? null }),
+    );
+
+    // 2. what we believe now: lock the rows being updated, one statement per entity type
+    const byType = new Map<EntityType, { write: EntityWrite; sourceId: number }[]>();
+    items.forEach((item, i) => {
+      for (const write of item.writes) {
+        const list = byType.get(write.type) ?? [];
+        list.push({ write, sourceId: sourceIds[i] });
+        byType.set(write.type, list);
+      }
+    });
+    const current = new Map<string, Row>();
+    for (const [type, list] of byType) {
+      const ids = list.filter((w) => !w.write.create).map((w) => w.write.id);
+      if (ids.length === 0) continue;
+      const { rows } = await client.query<Row>(ledgerSql.lockCurrent(ENTITIES[type]), [ids]);
+      for (const r of rows) current.set(`${type}:${r.id}`, r);
+    }
+    await this.loadOldSources(client, current, sourceMeta);
+
+    // 3. decide each field
+    const changes: object[] = [];
+    const conflicts: ConflictRow[] = [];
+    const results: WriteResult[] = [];
+    const actors = new Map(items.map((item, i) => [sourceIds[i], item.source.actor ?? null]));
+    // rows to write, by entity key; an entity written twice in a batch is written once, last state
+    const pending = new Map<string, { type: EntityType; row: Row; created: boolean }>();
+    for (const [type, list] of byType) {
+      const spec = ENTITIES[type];
+      for (const { write, sourceId } of list) {
+        const key = `${type}:${write.id}`;
+        const source = sourceMeta.get(sourceId)!;
+        let row: Row;
+        let created = false;
+        const earlier = pending.get(key);
+        if (write.create) {
+          if (current.has(key) || earlier) throw new Error(`ledger: ${key} is created twice in one batch`);
+          row = { district_code: write.districtCode, id: write.id, version: 0, provenance: {} };
+          for (const c of Object.keys(spec.columns)) row[c] = null;
+          created = true;
+        } else if (earlier) {
+          row = earlier.row;
+          created = earlier.created;
+        } else {
+          const found = current.get(key);
+          if (!found) throw new AppError(notFoundReason(type), `${type.toLowerCase()} ${write.id} does not exist`);
+          if (found.district_code !== write.districtCode) {
+            throw new AppError('DISTRICT_MISMATCH', `${type.toLowerCase()} ${write.id} belongs to another district`);
+          }
+          if (write.expectedVersion !== undefined && write.expectedVersion !== found.version) {
+            throw new AppError(
+              'VERSION_CONFLICT',
+              `${type.toLowerCase()} ${write.id} was changed by someone else (version ${found.version}, you edited ${write.expectedVersion})`,
+            );
+          }
+          row = { ...found, provenance: { ...found.provenance } };
+        }
+        const fieldChanges: Record<string, [unknown, unknown]> = {};
+        let conflictCount = 0;
+        for (const [col, raw] of Object.entries(write.values)) {
+          const kind = spec.columns[col];
+          if (!kind) throw new Error(`ledger: ${type} has no tracked column ${col}`);
+          if (raw === undefined) continue;
+          const next = canonical(kind, raw);
+          const prev = row[col] ?? null;
+          if (sameValue(prev, next)) {
+            if (row.provenance[col] === undefined) row.provenance[col] = sourceId;
+            continue;
+          }
+          const prevSourceId = row.provenance[col];
+          const verdict = write.create || prev === null ? 'APPLY' : decide(source, prevSourceId, sourceMeta, precedence);
+          if (verdict === 'KEEP_CONFLICT') {
+            conflicts.push(conflictRow(write, col, prev, prevSourceId ?? null, next, sourceId, atIso));
+            conflictCount++;
+            continue;
+          }
+          if (verdict === 'APPLY_CONFLICT') {
+            conflicts.push(conflictRow(write, col, next, sourceId, prev, prevSourceId!, atIso));
+            conflictCount++;
+          }
+          fieldChanges[col] = [prev, next];
+          row[col] = next;
+          row.provenance[col] = sourceId;
+        }
+        const changed = Object.keys(fieldChanges);
+        if (write.create || changed.length > 0) {
+          if (!earlier) row.version = Number(row.version) + 1;
+          row.updated_at = atIso;
+          if (write.create) row.created_at = atIso;
+          pending.set(key, { type, row, created });
+          changes.push({
+            district_code: write.districtCode,
+            entity_type: type,
+            entity_id: write.id,
+            op: write.create ? 'CREATE' : 'UPDATE',
+            changes: fieldChanges,
+            source_record_id: sourceId,
+            actor: actors.get(sourceId) ?? null,
+            recorded_at: atIso,
+          });
+        }
+        results.push({
+          type,
+          districtCode: write.districtCode,
+          id: write.id,
+          created: write.create,
+          changedFields: changed,
+          conflicts: conflictCount,
+          sourceRecordId: sourceId,
+        });
+      }
+    }
+
+    // 4. write it all: one statement per entity type and kind of row
+    for (const type of byType.keys()) {
+      const all = [...pending.values()].filter((p) => p.type === type);
+      const created = all.filter((p) => p.created).map((p) => p.row);
+      const updated = all.filter((p) => !p.created).map((p) => p.row);
+      if (created.length > 0) await client.query(ledgerSql.insertEntities(ENTITIES[type]), [JSON.stringify(created)]);
+      if (updated.length > 0) await client.query(ledgerSql.updateEntities(ENTITIES[type]), [JSON.stringify(updated)]);
+    }
+    if (changes.length > 0) await client.query(ledgerSql.insertChanges, [JSON.stringify(changes)]);
+    if (conflicts.length > 0) await client.query(ledgerSql.insertConflicts, [JSON.stringify(conflicts)]);
+    return { results, sourceRecordIds: sourceIds, recordedAt: at };
+  }
+
+  private async now(client: pg.PoolClient): Promise<Date> {
+    const { rows } = await client.query<{ now: Date }>('SELECT now() AS now');
+    return rows[0].now;
+  }
+
+  private async allocateSourceIds(client: pg.PoolClient, n: number): Promise<number[]> {
+    const { rows } = await client.query<{ id: number }>(ledgerSql.allocateIds('source_record'), [n]);
+    return rows.map((r) => r.id);
+  }
+
+  private sourceRow(s: SourceInput, id: number, atIso: string) {
+    const hash = createHash('sha256').update(JSON.stringify(s.raw)).digest('hex');
+    return {
+      district_code: s.districtCode,
+      id,
+      kind: s.kind,
+      department_code: s.departmentCode ?? null,
+      actor: s.actor ?? null,
+      ingest_run_id: s.ingestRunId ?? null,
+      file_name: s.fileName ?? null,
+      sheet: s.sheet ?? null,
+      row_number: s.rowNumber ?? null,
+      raw: s.raw,
+      normalized: s.normalized ?? {},
+      content_hash: hash,
+      received_at: atIso,
+    };
+  }
+
+  private async departmentPrecedence(client: pg.PoolClient): Promise<Map<string, number>> {
+    if (!this.precedence) {
+      const { rows } = await client.query<{ code: string; precedence: number }>(ledgerSql.departments);
+      this.precedence = new Map(rows.map((r) => [r.code, r.precedence]));
+    }
+    return this.precedence;
+  }
+
+  private async loadOldSources(client: pg.PoolClient, current: Map<string, Row>, meta: Map<number, SourceMeta>) {
+    const wanted = new Set<number>();
+    for (const row of current.values()) for (const id of Object.values(row.provenance)) if (!meta.has(id)) wanted.add(id);
+    if (wanted.size === 0) return;
+    const { rows } = await client.query<SourceMeta & { id: number }>(ledgerSql.sourcesById, [[...wanted]]);
+    for (const r of rows) meta.set(r.id, { kind: r.kind, department_code: r.department_code });
+  }
+}
+
+type Verdict = 'APPLY' | 'APPLY_SILENT' | 'APPLY_CONFLICT' | 'KEEP_CONFLICT';
+
+/**
+ * Source precedence: a staff edit is a deliberate correction and wins; a spreadsheet never
+ * overwrites a staff-verified value; between departments the higher precedence wins (ties: the
+ * newer value). Whenever departments disagree, the losing value is kept as a conflict.
+ */
+function decide(
+  next: SourceMeta,
+  prevSourceId: number | undefined,
+  meta: Map<number, SourceMeta>,
+  precedence: Map<string, number>,
+): Verdict {
+  if (next.kind === 'STAFF_EDIT' || next.kind === 'SYSTEM') return 'APPLY_SILENT';
+  const prev = prevSourceId === undefined ? undefined : meta.get(prevSourceId);
+  if (!prev) return 'APPLY';
+  if (prev.kind === 'STAFF_EDIT') return 'KEEP_CONFLICT';
+  if (prev.department_code === next.department_code) return 'APPLY_SILENT';
+  const p = precedence.get(prev.department_code ?? '') ?? 0;
+  const n = precedence.get(next.department_code ?? '') ?? 0;
+  return n >= p ? 'APPLY_CONFLICT' : 'KEEP_CONFLICT';
+}
+
+function conflictRow(
+  write: EntityWrite,
+  field: string,
+  chosen: unknown,
+  chosenSource: number | null,
+  other: unknown,
+  otherSource: number,
+  atIso: string,
+): ConflictRow {
+  return {
+    district_code: write.districtCode,
+    entity_type: write.type,
+    entity_id: write.id,
+    field,
+    chosen_value: chosen,
+    chosen_source_id: chosenSource,
+    other_value: other,
+    other_source_id: otherSource,
+    created_at: atIso,
+  };
+}
+
+function notFoundReason(type: EntityType) {
+  switch (type) {
+    case 'PERSON':
+      return 'PERSON_NOT_FOUND' as const;
+    case 'HOUSEHOLD':
+      return 'HOUSEHOLD_NOT_FOUND' as const;
+    case 'HOUSE':
+      return 'HOUSE_NOT_FOUND' as const;
+    default:
+      return 'THING_NOT_FOUND' as const;
+  }
+}

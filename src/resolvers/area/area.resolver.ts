@@ -1,0 +1,52 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../graphql/context';
+import { toGlobalId } from '../../graphql/global-id';
+import { GeoJSONScalar } from '../../graphql/scalars';
+import type { AreaNode } from '../../geo/area.service';
+import { AreaLevel } from '../common/enums';
+import { Area } from './area.type';
+
+/** The territory tree. */
+@Resolver(() => Area)
+export class AreaResolver {
+  @Query(() => Area, { nullable: true, description: 'One area by its code.' })
+  area(@Ctx() ctx: Context, @Arg('code', { description: 'Area code.' }) code: string) {
+    return ctx.services.areas.find(code);
+  }
+
+  @Query(() => [Area], { description: 'Areas, optionally of one level and/or under a root area; the roots when nothing is given.' })
+  async areas(
+    @Ctx() ctx: Context,
+    @Arg('level', () => AreaLevel, { nullable: true, description: 'Only this level.' }) level?: AreaLevel,
+    @Arg('under', () => String, { nullable: true, description: 'Only areas in this area\'s subtree (itself included).' }) under?: string,
+  ): Promise<AreaNode[]> {
+    if (!level && !under) return ctx.services.areas.childrenOf(null);
+    if (under) await ctx.services.areas.get(under, 'under');
+    return ctx.services.areas.list(level ?? null, under ?? null);
+  }
+
+  @FieldResolver(() => ID)
+  id(@Root() a: AreaNode): string {
+    return toGlobalId('Area', a.code);
+  }
+
+  @FieldResolver(() => Area, { nullable: true, description: 'The area above.' })
+  parent(@Root() a: AreaNode, @Ctx() ctx: Context) {
+    return a.parentCode ? ctx.loaders.areaByCode.load(a.parentCode) : null;
+  }
+
+  @FieldResolver(() => [Area], { description: 'The areas directly below (the next level of the tree).' })
+  children(@Root() a: AreaNode, @Ctx() ctx: Context) {
+    return ctx.services.areas.childrenOf(a.code);
+  }
+
+  @FieldResolver(() => [Area], { description: 'The chain from the top of the tree down to this area.' })
+  ancestors(@Root() a: AreaNode, @Ctx() ctx: Context) {
+    return ctx.services.areas.ancestors(a.code);
+  }
+
+  @FieldResolver(() => GeoJSONScalar, { nullable: true, description: 'Boundary as a GeoJSON MultiPolygon.' })
+  boundary(@Root() a: AreaNode, @Ctx() ctx: Context) {
+    return ctx.loaders.boundaryByAreaCode.load(a.code);
+  }
+}

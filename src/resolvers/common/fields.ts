@@ -1,0 +1,50 @@
+import type { FieldSource, FieldChange, LedgerChange } from './provenance.type';
+import type { ChangeRow } from '../../ledger/history.service';
+import { maskIdNumber } from '../../normalize/id-number';
+import { maskPhone } from '../../normalize/phone';
+import type { Loaders } from '../../graphql/loaders';
+
+const SENSITIVE: Partial<Record<string, (v: string) => string>> = {
+  id_number: maskIdNumber,
+  phone: maskPhone,
+  reporter_phone: maskPhone,
+};
+
+/** snake_case column → camelCase GraphQL field. */
+export function fieldName(column: string): string {
+  return column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Masks personal data in a logged value (ID numbers, phones), whatever the reader. */
+export function maskValue(column: string, value: unknown): unknown {
+  const mask = SENSITIVE[column];
+  return mask && typeof value === 'string' ? mask(value) : value;
+}
+
+/** The per-field sources of an entity's current values. */
+export async function fieldSources(provenance: Record<string, number>, loaders: Loaders): Promise<FieldSource[]> {
+  const entries = Object.entries(provenance).sort(([a], [b]) => a.localeCompare(b));
+  const sources = await loaders.sourceById.loadMany(entries.map(([, id]) => id));
+  return entries.map(([column], i) => {
+    const s = sources[i];
+    return { field: fieldName(column), source: s instanceof Error ? null : (s as FieldSource['source']) };
+  });
+}
+
+/** Change-log rows as GraphQL changes, personal data masked. */
+export function toChanges(rows: ChangeRow[]): LedgerChange[] {
+  return rows.map((r) => ({
+    id: r.id,
+    op: r.op,
+    actor: r.actor,
+    recordedAt: r.recordedAt,
+    sourceRecordId: r.sourceRecordId,
+    fields: Object.entries(r.changes).map(
+      ([column, [oldValue, newValue]]): FieldChange => ({
+        field: fieldName(column),
+        oldValue: maskValue(column, oldValue),
+        newValue: maskValue(column, newValue),
+      }),
+    ),
+  }));
+}
