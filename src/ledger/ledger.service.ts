@@ -161,7 +161,11 @@ export class LedgerService {
         }
         const changed = Object.keys(fieldChanges);
         if (write.create || changed.length > 0) {
-          if (!earlier) row.version = Number(row.version) + 1;
+          if (!earlier) {
+            // the version is logged like a field so that an as-of read shows the version of then
+            fieldChanges.version = [write.create ? null : Number(row.version), Number(row.version) + 1];
+            row.version = Number(row.version) + 1;
+          }
           row.updated_at = atIso;
           if (write.create) row.created_at = atIso;
           pending.set(key, { type, row, created });

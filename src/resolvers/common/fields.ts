@@ -39,7 +39,9 @@ export function toChanges(rows: ChangeRow[]): LedgerChange[] {
     actor: r.actor,
     recordedAt: r.recordedAt,
     sourceRecordId: r.sourceRecordId,
-    fields: Object.entries(r.changes).map(
+    fields: Object.entries(r.changes)
+      .filter(([column]) => column !== 'version')
+      .map(
       ([column, [oldValue, newValue]]): FieldChange => ({
         field: fieldName(column),
         oldValue: maskValue(column, oldValue),

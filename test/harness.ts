@@ -1,0 +1,78 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { createServices, Services } from '../src/app/services';
+import { statementCounter } from '../src/db/pool';
+import { createContext, Context } from '../src/graphql/context';
+import { formatError } from '../src/graphql/errors';
+import { createSchema } from '../src/graphql/schema';
+import { databaseUrlFor, templateName, withAdmin } from './template-db';
+
+/** A database of this test file's own, cloned from the migrated template, with the services over it. */
+export interface TestDb {
+  url: string;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** Creates this test file's database from the template (no clean-up by deletion: it is dropped at the end). */
+export async function openTestDb(): Promise<TestDb> {
+  const base = process.env.DATABASE_URL;
+  if (!base) throw new Error('DATABASE_URL is not set: run the tests with `npm test`');
+  const name = `yibiao_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await withAdmin(base, (admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${templateName()}"`));
+  const url = databaseUrlFor(base, name);
+  const services = createServices({ DATABASE_URL: url, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+  return {
+    url,
+    services,
+    async close() {
+      await services.close();
+      await withAdmin(base, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}
+
+/** The outcome of one GraphQL operation, with the SQL statements it sent. */
+export interface GqlResult<T = Record<string, unknown>> {
+  data: T | null;
+  errors: { message: string; extensions?: Record<string, unknown>; path?: readonly (string | number)[] }[] | undefined;
+  sqlCount: number;
+}
+
+/** An in-process API over a test database: runs operations exactly as the server does. */
+export interface TestApi extends TestDb {
+  exec<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, actorName?: string): Promise<GqlResult<T>>;
+}
+
+/** Opens a test database and an Apollo server over it (no HTTP). */
+export async function openTestApi(): Promise<TestApi> {
+  const db = await openTestDb();
+  const schema = await createSchema();
+  const errors: string[] = [];
+  const apollo = new ApolloServer<Context>({ schema, formatError: formatError((l) => errors.push(l)) });
+  await apollo.start();
+  return {
+    ...db,
+    async exec(query, variables, actorName = 'test-staff') {
+      const store = { count: 0 };
+      const res = await statementCounter.run(store, () =>
+        apollo.executeOperation(
+          { query, variables },
+          { contextValue: createContext(db.services, { name: actorName, departmentCode: 'COMMUNITY' }) },
+        ),
+      );
+      if (res.body.kind !== 'single') throw new Error('unexpected incremental result');
+      const r = res.body.singleResult;
+      if (errors.length) {
+        const logged = errors.splice(0);
+        throw new Error(`internal errors were logged:\n${logged.join('\n')}`);
+      }
+      return { data: (r.data ?? null) as never, errors: r.errors as GqlResult['errors'], sqlCount: store.count };
+    },
+    async close() {
+      await apollo.stop();
+      await db.close();
+    },
+  };
+}
