@@ -29,7 +29,8 @@ export async function startServer(
   opts: { port: number; host?: string; log?: (line: string) => void },
 ): Promise<RunningServer> {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
-  const schema = await createSchema();
+  const schema = await createSchema(services.events.pubSub);
+  await services.areas.ready();
   const app = express();
   const httpServer = http.createServer(app);
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
@@ -59,7 +60,9 @@ export async function startServer(
   app.use('/graphql', express.json({ limit: '1mb' }), (req, res, next) => {
     const store = { count: 0 };
     const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => http.ServerResponse;
-    (res as unknown as { writeHead: (...a: unknown[]) => http.ServerResponse }).writeHead = (...args: unknown[]) => {
+    (res as unknown as { writeHead: (...a: unknown[]) => http.ServerResponse }).writeHead = (
+      ...args: unknown[]
+    ) => {
       if (!res.headersSent) res.setHeader('x-sql-count', String(store.count));
       return writeHead(...args);
     };

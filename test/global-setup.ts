@@ -7,16 +7,17 @@ import { databaseUrlFor, templateName, templatePrefix, withAdmin } from './templ
  */
 export default async function globalSetup(): Promise<void> {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set: run the tests with `npm test`, which provisions PostgreSQL');
+  if (!url)
+    throw new Error('DATABASE_URL is not set: run the tests with `npm test`, which provisions PostgreSQL');
   const name = templateName();
   await withAdmin(url, async (admin) => {
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (rowCount) return;
     // an older template of this checkout is stale: drop it
-    const old = await admin.query(`SELECT datname FROM pg_database WHERE starts_with(datname, $2) AND datname <> $1`, [
-      name,
-      templatePrefix(),
-    ]);
+    const old = await admin.query(
+      `SELECT datname FROM pg_database WHERE starts_with(datname, $2) AND datname <> $1`,
+      [name, templatePrefix()],
+    );
     for (const r of old.rows as { datname: string }[]) {
       await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`).catch(() => undefined);
     }

@@ -22,7 +22,10 @@ export async function openTestDb(): Promise<TestDb> {
   const name = `yibiao_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   await withAdmin(base, (admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${templateName()}"`));
   const url = databaseUrlFor(base, name);
-  const services = createServices({ DATABASE_URL: url, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+  const services = createServices({
+    DATABASE_URL: url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  });
   return {
     url,
     services,
@@ -36,19 +39,25 @@ export async function openTestDb(): Promise<TestDb> {
 /** The outcome of one GraphQL operation, with the SQL statements it sent. */
 export interface GqlResult<T = Record<string, unknown>> {
   data: T | null;
-  errors: { message: string; extensions?: Record<string, unknown>; path?: readonly (string | number)[] }[] | undefined;
+  errors:
+    | { message: string; extensions?: Record<string, unknown>; path?: readonly (string | number)[] }[]
+    | undefined;
   sqlCount: number;
 }
 
 /** An in-process API over a test database: runs operations exactly as the server does. */
 export interface TestApi extends TestDb {
-  exec<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, actorName?: string): Promise<GqlResult<T>>;
+  exec<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    actorName?: string,
+  ): Promise<GqlResult<T>>;
 }
 
 /** Opens a test database and an Apollo server over it (no HTTP). */
 export async function openTestApi(): Promise<TestApi> {
   const db = await openTestDb();
-  const schema = await createSchema();
+  const schema = await createSchema(db.services.events.pubSub);
   const errors: string[] = [];
   const apollo = new ApolloServer<Context>({ schema, formatError: formatError((l) => errors.push(l)) });
   await apollo.start();
@@ -68,7 +77,11 @@ export async function openTestApi(): Promise<TestApi> {
         const logged = errors.splice(0);
         throw new Error(`internal errors were logged:\n${logged.join('\n')}`);
       }
-      return { data: (r.data ?? null) as never, errors: r.errors as GqlResult['errors'], sqlCount: store.count };
+      return {
+        data: (r.data ?? null) as never,
+        errors: r.errors as GqlResult['errors'],
+        sqlCount: store.count,
+      };
     },
     async close() {
       await apollo.stop();

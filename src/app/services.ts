@@ -3,6 +3,7 @@ import { Config } from '../config/config';
 import { createPool } from '../db/pool';
 import { createPrisma, Db } from '../db/prisma';
 import { CaseService } from '../cases/case.service';
+import { createAppPubSub, AppPubSub, recordChangedEvents, TOPIC } from '../graphql/pubsub';
 import { AreaService } from '../geo/area.service';
 import { HistoryService } from '../ledger/history.service';
 import { LedgerService } from '../ledger/ledger.service';
@@ -26,6 +27,7 @@ export interface Services {
   things: ThingService;
   facts: FactService;
   cases: CaseService;
+  events: AppPubSub;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,10 @@ export function createServices(config: Services['config']): Services {
   const prisma = createPrisma(config.DATABASE_URL, Math.max(2, Math.floor((config.DB_POOL_SIZE ?? 10) / 2)));
   const ledger = new LedgerService(pool);
   const areas = new AreaService(prisma, pool);
+  const events = createAppPubSub(config.REDIS_URL, config.QUEUE_PREFIX ?? 'yibiao');
+  ledger.onCommit((result) => {
+    for (const e of recordChangedEvents(result)) events.publish(TOPIC.RECORD_CHANGED, e);
+  });
   return {
     config,
     pool,
@@ -48,7 +54,9 @@ export function createServices(config: Services['config']): Services {
     things: new ThingService(pool, ledger, areas),
     facts: new FactService(pool, ledger),
     cases: new CaseService(pool, areas),
+    events,
     async close() {
+      await events.close();
       await prisma.$disconnect();
       await pool.end();
     },

@@ -22,13 +22,15 @@ export class CaseService {
   async list(filter: { areaCode?: string | null; status?: string | null }, page: PageArgs) {
     const { limit, afterId } = pageWindow(page);
     const path = filter.areaCode ? await this.areas.pathOf(filter.areaCode, 'filter.areaCode') : null;
-    const params = [afterId, limit + 1, path, filter.status ?? null];
-    const { rows } = await this.pool.query<CaseRow>(registrySql.casesPage(false), params);
+    const f = { afterId, limit: limit + 1, areaPath: path, status: filter.status ?? null };
+    const { rows } = await this.pool.query<CaseRow>(registrySql.casesPage(f, false));
     let total: Promise<number> | undefined;
     return {
       ...toPage(rows, limit, afterId),
       totalCount: () =>
-        (total ??= this.pool.query<{ total: number }>(registrySql.casesPage(true), params).then((r) => Number(r.rows[0].total))),
+        (total ??= this.pool
+          .query<{ total: number }>(registrySql.casesPage(f, true))
+          .then((r) => Number(r.rows[0].total))),
     };
   }
 }

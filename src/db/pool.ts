@@ -7,7 +7,10 @@ import pg from 'pg';
  */
 export const statementCounter = new AsyncLocalStorage<{ count: number }>();
 
-const clientProto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown; __counted?: boolean };
+const clientProto = pg.Client.prototype as unknown as {
+  query: (...args: unknown[]) => unknown;
+  __counted?: boolean;
+};
 if (!clientProto.__counted) {
   const original = clientProto.query;
   clientProto.query = function countedQuery(this: unknown, ...args: unknown[]) {
@@ -46,7 +49,10 @@ export function createPool(connectionString: string, max = 10): pg.Pool {
 export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
 /** Runs `fn` inside one transaction on one client; rolls back on any error. */
-export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

@@ -1,11 +1,6 @@
 /** The fixed set of codes clients see in `extensions.code`. */
 export type PublicErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'INTERNAL_SERVER_ERROR';
+  'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'INTERNAL_SERVER_ERROR';
 
 /** Domain reasons, each mapped to one public code. Add new reasons here. */
 export const REASONS = {

@@ -125,7 +125,11 @@ export class AreaService {
   async locate(lon: number, lat: number, field: string): Promise<AreaNode> {
     const hits = await this.prisma.area.containing(lon, lat);
     if (hits.length === 0) {
-      throw new AppError('POINT_OUTSIDE_AREAS', `the point (${lon}, ${lat}) lies outside every known area`, field);
+      throw new AppError(
+        'POINT_OUTSIDE_AREAS',
+        `the point (${lon}, ${lat}) lies outside every known area`,
+        field,
+      );
     }
     return this.get(hits[0].code, field);
   }

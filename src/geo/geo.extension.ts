@@ -27,13 +27,16 @@ export const geoExtension = Prisma.defineExtension((client) =>
             FROM area
             WHERE boundary && ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326)
               AND ST_Covers(boundary, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))
-            ORDER BY level DESC, code ASC`;
+            -- area.level is the enum (GRID deepest); bare "level" would sort the text alias
+            ORDER BY area.level DESC, code ASC`;
         },
         /** Area boundaries as GeoJSON geometries, keyed by code. */
         async boundaries(codes: string[]): Promise<Map<string, GeoJsonGeometry | null>> {
           const rows = await client.$queryRaw<{ code: string; geojson: string | null }[]>`
             SELECT code, ST_AsGeoJSON(boundary, 7) AS geojson FROM area WHERE code = ANY(${codes})`;
-          return new Map(rows.map((r) => [r.code, r.geojson ? (JSON.parse(r.geojson) as GeoJsonGeometry) : null]));
+          return new Map(
+            rows.map((r) => [r.code, r.geojson ? (JSON.parse(r.geojson) as GeoJsonGeometry) : null]),
+          );
         },
       },
       house: {

@@ -44,7 +44,10 @@ export function parseArea(value: unknown, field: string): GeoJsonGeometry {
   const g = value as GeoJsonGeometry | null;
   const ok =
     !!g &&
-    ((g.type === 'Polygon' && Array.isArray(g.coordinates) && g.coordinates.length > 0 && g.coordinates.every(isRing)) ||
+    ((g.type === 'Polygon' &&
+      Array.isArray(g.coordinates) &&
+      g.coordinates.length > 0 &&
+      g.coordinates.every(isRing)) ||
       (g.type === 'MultiPolygon' &&
         Array.isArray(g.coordinates) &&
         g.coordinates.length > 0 &&

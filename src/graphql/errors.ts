@@ -6,7 +6,9 @@ import { AppError } from '../errors/app-error';
 export type ErrorLog = (message: string) => void;
 
 function argumentValidation(err: unknown): { field: string; message: string } | null {
-  const e = err as { extensions?: { validationErrors?: { property: string; constraints?: Record<string, string> }[] } };
+  const e = err as {
+    extensions?: { validationErrors?: { property: string; constraints?: Record<string, string> }[] };
+  };
   const v = e?.extensions?.validationErrors?.[0];
   if (!v) return null;
   return { field: v.property, message: Object.values(v.constraints ?? {})[0] ?? 'invalid value' };
@@ -35,18 +37,35 @@ export function formatError(log: ErrorLog) {
     }
     const pg = original as { code?: string; constraint?: string } | undefined;
     if (pg?.code === '23503') {
-      return { message: 'a referenced record does not exist', locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', reason: 'REFERENCE_UNKNOWN', constraint: pg.constraint } };
+      return {
+        message: 'a referenced record does not exist',
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'BAD_USER_INPUT', reason: 'REFERENCE_UNKNOWN', constraint: pg.constraint },
+      };
     }
     const validation = argumentValidation(original);
     if (validation) {
-      return { message: validation.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT', reason: 'VALUE_INVALID', field: validation.field } };
+      return {
+        message: validation.message,
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'BAD_USER_INPUT', reason: 'VALUE_INVALID', field: validation.field },
+      };
     }
     const code = formatted.extensions?.code as string | undefined;
     if (code && code !== 'INTERNAL_SERVER_ERROR') return formatted; // parse/validation errors of the query itself
     if (!original || !(original instanceof Error) || code === undefined) {
       if (!(original instanceof Error)) return formatted;
     }
-    log(`internal error at ${formatted.path?.join('.') ?? '?'}: ${(original as Error).stack ?? String(original)}`);
-    return { message: 'internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    log(
+      `internal error at ${formatted.path?.join('.') ?? '?'}: ${(original as Error).stack ?? String(original)}`,
+    );
+    return {
+      message: 'internal server error',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   };
 }

@@ -19,6 +19,7 @@ export function fromGlobalId(id: string, field = 'id'): { type: NodeType; key: s
 /** The numeric key of a global id of the expected type. */
 export function idOf(id: string, type: NodeType, field = 'id'): number {
   const g = fromGlobalId(id, field);
-  if (g.type !== type) throw new AppError('GLOBAL_ID_INVALID', `${field} is the id of a ${g.type}, not of a ${type}`, field);
+  if (g.type !== type)
+    throw new AppError('GLOBAL_ID_INVALID', `${field} is the id of a ${g.type}, not of a ${type}`, field);
   return Number(g.key);
 }

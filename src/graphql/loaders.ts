@@ -2,7 +2,14 @@ import DataLoader from 'dataloader';
 import type { Services } from '../app/services';
 import type { AreaNode } from '../geo/area.service';
 import type { GeoJsonGeometry } from '../geo/geojson';
-import type { FactRow, HouseholdRow, HouseRow, PersonRow, SourceRow, ThingRow } from '../registry/registry.types';
+import type {
+  FactRow,
+  HouseholdRow,
+  HouseRow,
+  PersonRow,
+  SourceRow,
+  ThingRow,
+} from '../registry/registry.types';
 
 /** Key for a read now (asOf null) or as of an instant. */
 export interface AsOfKey {

@@ -1,7 +1,11 @@
 import { GraphQLScalarType, Kind, ValueNode } from 'graphql';
 import { GraphQLDateTime, GraphQLJSONObject, GraphQLLocalDate } from 'graphql-scalars';
 
-export { GraphQLDateTime as DateTimeScalar, GraphQLJSONObject as JSONObjectScalar, GraphQLLocalDate as DateScalar };
+export {
+  GraphQLDateTime as DateTimeScalar,
+  GraphQLJSONObject as JSONObjectScalar,
+  GraphQLLocalDate as DateScalar,
+};
 
 function literal(ast: ValueNode): unknown {
   switch (ast.kind) {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, PubSub } from 'type-graphql';
 import { AreaResolver } from '../resolvers/area/area.resolver';
 import { CaseResolver } from '../resolvers/case/case.resolver';
 import { NodeResolver } from '../resolvers/common/node.resolver';
@@ -9,6 +9,7 @@ import { HouseholdResolver } from '../resolvers/household/household.resolver';
 import { FactResolver } from '../resolvers/person/fact.resolver';
 import { PersonResolver } from '../resolvers/person/person.resolver';
 import { ThingResolver } from '../resolvers/thing/thing.resolver';
+import { RecordChangeResolver } from '../resolvers/ledger/record-change.resolver';
 import { DateTimeScalar } from './scalars';
 
 /** Every resolver of the API; a new capability adds its resolvers here. */
@@ -21,11 +22,22 @@ export const RESOLVERS = [
   HouseResolver,
   ThingResolver,
   CaseResolver,
+  RecordChangeResolver,
 ] as const;
 
-/** Builds the executable schema from the code-first types. */
-export async function createSchema(): Promise<GraphQLSchema> {
+const noPubSub: PubSub = {
+  publish() {
+    throw new Error('this schema was built without pub/sub');
+  },
+  subscribe() {
+    throw new Error('this schema was built without pub/sub');
+  },
+};
+
+/** Builds the executable schema from the code-first types; subscriptions go through `pubSub`. */
+export async function createSchema(pubSub: PubSub = noPubSub): Promise<GraphQLSchema> {
   return buildSchema({
+    pubSub,
     resolvers: [...RESOLVERS] as unknown as [Function, ...Function[]],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,

@@ -25,7 +25,15 @@ export const ledgerSql = {
   },
 
   insertEntities: (spec: EntitySpec) => {
-    const cols = ['district_code', 'id', ...Object.keys(spec.columns), 'provenance', 'version', 'created_at', 'updated_at'];
+    const cols = [
+      'district_code',
+      'id',
+      ...Object.keys(spec.columns),
+      'provenance',
+      'version',
+      'created_at',
+      'updated_at',
+    ];
     return `INSERT INTO ${spec.table} (${cols.join(', ')})
             SELECT ${cols.map((c) => `r.${c}`).join(', ')} FROM jsonb_populate_recordset(NULL::${spec.table}, $1::jsonb) r`;
   },

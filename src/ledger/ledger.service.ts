@@ -4,9 +4,21 @@ import { AppError } from '../errors/app-error';
 import { withTransaction } from '../db/pool';
 import { canonical, ENTITIES, EntityType, sameValue } from './entities';
 import { ledgerSql } from './ledger.queries';
-import type { CommitResult, ConflictRow, EntityWrite, LedgerItem, SourceInput, WriteResult } from './ledger.types';
+import type {
+  CommitResult,
+  ConflictRow,
+  EntityWrite,
+  LedgerItem,
+  SourceInput,
+  WriteResult,
+} from './ledger.types';
 
-type Row = Record<string, unknown> & { district_code: string; id: number; version: number; provenance: Record<string, number> };
+type Row = Record<string, unknown> & {
+  district_code: string;
+  id: number;
+  version: number;
+  provenance: Record<string, number>;
+};
 type SourceMeta = { kind: string; department_code: string | null };
 
 /** Listeners called after a batch has committed (subscriptions, caches); never inside the transaction. */
@@ -63,7 +75,11 @@ export class LedgerService {
    * Records a batch inside the caller's transaction. The caller commits, then calls `emit`.
    * `at` back-dates the transaction time (seeds and historical imports only).
    */
-  async recordIn(client: pg.PoolClient, items: LedgerItem[], opts: { at?: Date } = {}): Promise<CommitResult> {
+  async recordIn(
+    client: pg.PoolClient,
+    items: LedgerItem[],
+    opts: { at?: Date } = {},
+  ): Promise<CommitResult> {
     const at = opts.at ?? (await this.now(client));
     const atIso = at.toISOString();
     const precedence = await this.departmentPrecedence(client);
@@ -74,7 +90,10 @@ export class LedgerService {
     await client.query(ledgerSql.insertSources, [JSON.stringify(sources)]);
     const sourceMeta = new Map<number, SourceMeta>();
     items.forEach((item, i) =>
-      sourceMeta.set(sourceIds[i], { kind: item.source.kind, department_code: item.source.departmentCode ?? null }),
+      sourceMeta.set(sourceIds[i], {
+        kind: item.source.kind,
+        department_code: item.source.departmentCode ?? null,
+      }),
     );
 
     // 2. what we believe now: lock the rows being updated, one statement per entity type
@@ -120,9 +139,13 @@ export class LedgerService {
           created = earlier.created;
         } else {
           const found = current.get(key);
-          if (!found) throw new AppError(notFoundReason(type), `${type.toLowerCase()} ${write.id} does not exist`);
+          if (!found)
+            throw new AppError(notFoundReason(type), `${type.toLowerCase()} ${write.id} does not exist`);
           if (found.district_code !== write.districtCode) {
-            throw new AppError('DISTRICT_MISMATCH', `${type.toLowerCase()} ${write.id} belongs to another district`);
+            throw new AppError(
+              'DISTRICT_MISMATCH',
+              `${type.toLowerCase()} ${write.id} belongs to another district`,
+            );
           }
           if (write.expectedVersion !== undefined && write.expectedVersion !== found.version) {
             throw new AppError(
@@ -145,7 +168,8 @@ export class LedgerService {
             continue;
           }
           const prevSourceId = row.provenance[col];
-          const verdict = write.create || prev === null ? 'APPLY' : decide(source, prevSourceId, sourceMeta, precedence);
+          const verdict =
+            write.create || prev === null ? 'APPLY' : decide(source, prevSourceId, sourceMeta, precedence);
           if (verdict === 'KEEP_CONFLICT') {
             conflicts.push(conflictRow(write, col, prev, prevSourceId ?? null, next, sourceId, atIso));
             conflictCount++;
@@ -184,6 +208,7 @@ export class LedgerService {
           type,
           districtCode: write.districtCode,
           id: write.id,
+          areaCode: (row.area_code as string | null | undefined) ?? null,
           created: write.create,
           changedFields: changed,
           conflicts: conflictCount,
@@ -197,8 +222,10 @@ export class LedgerService {
       const all = [...pending.values()].filter((p) => p.type === type);
       const created = all.filter((p) => p.created).map((p) => p.row);
       const updated = all.filter((p) => !p.created).map((p) => p.row);
-      if (created.length > 0) await client.query(ledgerSql.insertEntities(ENTITIES[type]), [JSON.stringify(created)]);
-      if (updated.length > 0) await client.query(ledgerSql.updateEntities(ENTITIES[type]), [JSON.stringify(updated)]);
+      if (created.length > 0)
+        await client.query(ledgerSql.insertEntities(ENTITIES[type]), [JSON.stringify(created)]);
+      if (updated.length > 0)
+        await client.query(ledgerSql.updateEntities(ENTITIES[type]), [JSON.stringify(updated)]);
     }
     if (changes.length > 0) await client.query(ledgerSql.insertChanges, [JSON.stringify(changes)]);
     if (conflicts.length > 0) await client.query(ledgerSql.insertConflicts, [JSON.stringify(conflicts)]);
@@ -242,9 +269,14 @@ export class LedgerService {
     return this.precedence;
   }
 
-  private async loadOldSources(client: pg.PoolClient, current: Map<string, Row>, meta: Map<number, SourceMeta>) {
+  private async loadOldSources(
+    client: pg.PoolClient,
+    current: Map<string, Row>,
+    meta: Map<number, SourceMeta>,
+  ) {
     const wanted = new Set<number>();
-    for (const row of current.values()) for (const id of Object.values(row.provenance)) if (!meta.has(id)) wanted.add(id);
+    for (const row of current.values())
+      for (const id of Object.values(row.provenance)) if (!meta.has(id)) wanted.add(id);
     if (wanted.size === 0) return;
     const { rows } = await client.query<SourceMeta & { id: number }>(ledgerSql.sourcesById, [[...wanted]]);
     for (const r of rows) meta.set(r.id, { kind: r.kind, department_code: r.department_code });

@@ -54,6 +54,8 @@ export interface WriteResult {
   type: EntityType;
   districtCode: string;
   id: number;
+  /** The area the record belongs to after the write, when it has one. */
+  areaCode: string | null;
   created: boolean;
   changedFields: string[];
   conflicts: number;

@@ -19,10 +19,7 @@ export function computeCheckChar(first17: string): string {
 
 /** Why an ID number was refused; `null` when it is valid. */
 export type IdNumberProblem =
-  | 'ID_FORMAT_INVALID'
-  | 'ID_BIRTH_DATE_INVALID'
-  | 'ID_CHECKSUM_INVALID'
-  | 'ID_SCIENTIFIC_NOTATION';
+  'ID_FORMAT_INVALID' | 'ID_BIRTH_DATE_INVALID' | 'ID_CHECKSUM_INVALID' | 'ID_SCIENTIFIC_NOTATION';
 
 /** What an 18-character ID number says about its holder. */
 export interface IdNumberInfo {
@@ -59,7 +56,10 @@ export function parseIdNumber(idNumber: string): IdNumberInfo {
   const m = Number(idNumber.slice(10, 12));
   const d = Number(idNumber.slice(12, 14));
   if (y < 1850 || !isRealDate(y, m, d)) {
-    throw new IdNumberError('ID_BIRTH_DATE_INVALID', `ID number encodes an impossible birth date ${idNumber.slice(6, 14)}`);
+    throw new IdNumberError(
+      'ID_BIRTH_DATE_INVALID',
+      `ID number encodes an impossible birth date ${idNumber.slice(6, 14)}`,
+    );
   }
   const expected = computeCheckChar(idNumber.slice(0, 17));
   if (idNumber[17] !== expected) {

@@ -39,13 +39,25 @@ export class FactService {
 
   /** Records a fact a department asserts about a person for a period. */
   async record(input: FactFields, actor: Actor, person: PersonRow | null): Promise<FactRow> {
-    if (!person || person.status === 'MERGED') throw new AppError('PERSON_NOT_FOUND', `no person has id ${input.personId}`, 'input.personId');
+    if (!person || person.status === 'MERGED')
+      throw new AppError('PERSON_NOT_FOUND', `no person has id ${input.personId}`, 'input.personId');
     if (input.validTo && input.validTo < input.validFrom) {
-      throw new AppError('VALUE_INVALID', 'input.validTo must not be before input.validFrom', 'input.validTo');
+      throw new AppError(
+        'VALUE_INVALID',
+        'input.validTo must not be before input.validFrom',
+        'input.validTo',
+      );
     }
-    const { rows } = await this.pool.query('SELECT department_code FROM fact_kind WHERE code = $1', [input.kind]);
-    if (rows.length === 0) throw new AppError('VALUE_INVALID', `unknown fact kind ${input.kind}`, 'input.kind');
-    const departmentCode = input.departmentCode ?? (rows[0] as { department_code: string | null }).department_code ?? actor.departmentCode ?? null;
+    const { rows } = await this.pool.query('SELECT department_code FROM fact_kind WHERE code = $1', [
+      input.kind,
+    ]);
+    if (rows.length === 0)
+      throw new AppError('VALUE_INVALID', `unknown fact kind ${input.kind}`, 'input.kind');
+    const departmentCode =
+      input.departmentCode ??
+      (rows[0] as { department_code: string | null }).department_code ??
+      actor.departmentCode ??
+      null;
     const [id] = await this.ledger.allocateIds(this.pool, 'FACT', 1);
     await this.ledger.record([
       {
@@ -76,11 +88,17 @@ export class FactService {
   async end(id: number, validTo: string, actor: Actor): Promise<FactRow> {
     const [fact] = await this.byIds([id]);
     if (!fact) throw new AppError('VALUE_INVALID', `no fact has id ${id}`, 'id');
-    if (validTo < fact.validFrom) throw new AppError('VALUE_INVALID', 'validTo must not be before the fact began', 'validTo');
+    if (validTo < fact.validFrom)
+      throw new AppError('VALUE_INVALID', 'validTo must not be before the fact began', 'validTo');
     await this.ledger.record([
       {
-        source: { ...staffSource(fact.districtCode, actor, 'endFact', { id, validTo }), departmentCode: fact.departmentCode },
-        writes: [{ type: 'FACT', districtCode: fact.districtCode, id, create: false, values: { valid_to: validTo } }],
+        source: {
+          ...staffSource(fact.districtCode, actor, 'endFact', { id, validTo }),
+          departmentCode: fact.departmentCode,
+        },
+        writes: [
+          { type: 'FACT', districtCode: fact.districtCode, id, create: false, values: { valid_to: validTo } },
+        ],
       },
     ]);
     return (await this.byIds([id]))[0]!;

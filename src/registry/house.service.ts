@@ -47,23 +47,34 @@ export class HouseService {
     const { limit, afterId } = pageWindow(page);
     const path = filter.areaCode ? await this.areas.pathOf(filter.areaCode, 'filter.areaCode') : null;
     const within = filter.within ? JSON.stringify(filter.within) : null;
-    const params = [afterId, limit + 1, path, within];
-    const { rows } = await this.pool.query<HouseRow>(registrySql.housesPage(false), params);
+    const f = { afterId, limit: limit + 1, areaPath: path, within };
+    const { rows } = await this.pool.query<HouseRow>(registrySql.housesPage(f, false));
     let total: Promise<number> | undefined;
     return {
       ...toPage(rows, limit, afterId),
       totalCount: () =>
-        (total ??= this.pool.query<{ total: number }>(registrySql.housesPage(true), params).then((r) => Number(r.rows[0].total))),
+        (total ??= this.pool
+          .query<{ total: number }>(registrySql.housesPage(f, true))
+          .then((r) => Number(r.rows[0].total))),
     };
   }
 
   /** Creates a house; its location must fall inside a known area. */
   async create(input: HouseFields, actor: Actor): Promise<HouseRow> {
     if (input.location === undefined || input.location === null) {
-      throw new AppError('VALUE_INVALID', 'input.location is required to place the house in its grid', 'input.location');
+      throw new AppError(
+        'VALUE_INVALID',
+        'input.location is required to place the house in its grid',
+        'input.location',
+      );
     }
     const values = await this.validate(input, null);
-    if (!values.address) throw new AppError('VALUE_INVALID', 'input.address or its parts (streetName, streetNumber) are required', 'input.address');
+    if (!values.address)
+      throw new AppError(
+        'VALUE_INVALID',
+        'input.address or its parts (streetName, streetNumber) are required',
+        'input.address',
+      );
     const area = await this.areas.get(values.area_code as string);
     const districtCode = area.districtCode!;
     if (values.code) await this.checkCode(districtCode, values.code as string, null);
@@ -71,7 +82,9 @@ export class HouseService {
     await this.ledger.record([
       {
         source: staffSource(districtCode, actor, 'createHouse', input),
-        writes: [{ type: 'HOUSE', districtCode, id, create: true, values: { use: 'RESIDENTIAL', ...values } }],
+        writes: [
+          { type: 'HOUSE', districtCode, id, create: true, values: { use: 'RESIDENTIAL', ...values } },
+        ],
       },
     ]);
     return (await this.byIds([id]))[0]!;
@@ -82,14 +95,19 @@ export class HouseService {
     const current = (await this.byIds([id]))[0];
     if (!current) throw new AppError('HOUSE_NOT_FOUND', `no house has id ${id}`, 'id');
     const values = await this.validate(input, current);
-    if (values.area_code && (await this.areas.get(values.area_code as string)).districtCode !== current.districtCode) {
+    if (
+      values.area_code &&
+      (await this.areas.get(values.area_code as string)).districtCode !== current.districtCode
+    ) {
       throw new AppError('DISTRICT_MISMATCH', 'input.location lies in another district', 'input.location');
     }
     if (values.code) await this.checkCode(current.districtCode, values.code as string, id);
     await this.ledger.record([
       {
         source: staffSource(current.districtCode, actor, 'updateHouse', { id, ...input }),
-        writes: [{ type: 'HOUSE', districtCode: current.districtCode, id, create: false, values, expectedVersion }],
+        writes: [
+          { type: 'HOUSE', districtCode: current.districtCode, id, create: false, values, expectedVersion },
+        ],
       },
     ]);
     return (await this.byIds([id]))[0]!;
@@ -120,8 +138,15 @@ export class HouseService {
     }
     if (input.use !== undefined) v.use = input.use;
     if (input.floors !== undefined) {
-      if (input.floors !== null && (!Number.isInteger(input.floors) || input.floors < 1 || input.floors > 200)) {
-        throw new AppError('VALUE_INVALID', 'input.floors must be a whole number from 1 to 200', 'input.floors');
+      if (
+        input.floors !== null &&
+        (!Number.isInteger(input.floors) || input.floors < 1 || input.floors > 200)
+      ) {
+        throw new AppError(
+          'VALUE_INVALID',
+          'input.floors must be a whole number from 1 to 200',
+          'input.floors',
+        );
       }
       v.floors = input.floors;
     }
@@ -132,7 +157,11 @@ export class HouseService {
       v.area_code = area.code;
     }
     if (input.address) v.address = input.address.trim();
-    else if (input.address === undefined && (!current || Object.keys(v).some((k) => ['street_name', 'street_number', 'building', 'unit', 'room'].includes(k)))) {
+    else if (
+      input.address === undefined &&
+      (!current ||
+        Object.keys(v).some((k) => ['street_name', 'street_number', 'building', 'unit', 'room'].includes(k)))
+    ) {
       const merged = { ...current, ...pick(v) };
       const composed = composeAddress(merged);
       if (composed) v.address = composed;

@@ -32,7 +32,9 @@ export class HouseholdService {
     const params: unknown[] = [ids];
     if (asOf) params.push(asOf);
     const { rows } = await this.pool.query<PersonRow>(registrySql.membersOfHouseholds(!!asOf), params);
-    return ids.map((id) => rows.filter((r) => r.householdId === id).map((r) => ({ ...r, asOf: asOf ?? null })));
+    return ids.map((id) =>
+      rows.filter((r) => r.householdId === id).map((r) => ({ ...r, asOf: asOf ?? null })),
+    );
   }
 
   /** Creates a household (户号 unique in its district), optionally living in a house. */
@@ -43,7 +45,11 @@ export class HouseholdService {
   ): Promise<HouseholdRow> {
     const number = input.householdNumber.trim();
     if (!/^[0-9A-Za-z-]{1,32}$/.test(number)) {
-      throw new AppError('VALUE_INVALID', 'input.householdNumber must be 1–32 letters, digits or dashes', 'input.householdNumber');
+      throw new AppError(
+        'VALUE_INVALID',
+        'input.householdNumber must be 1–32 letters, digits or dashes',
+        'input.householdNumber',
+      );
     }
     let areaCode = input.areaCode ?? null;
     if (input.houseId != null) {
@@ -51,11 +57,17 @@ export class HouseholdService {
       if (!house) throw new AppError('HOUSE_NOT_FOUND', `no house has id ${input.houseId}`, 'input.houseId');
       areaCode ??= house.areaCode;
     }
-    if (!areaCode) throw new AppError('VALUE_INVALID', 'input.areaCode or input.houseId is required', 'input.areaCode');
+    if (!areaCode)
+      throw new AppError('VALUE_INVALID', 'input.areaCode or input.houseId is required', 'input.areaCode');
     const area = await this.areas.get(areaCode, 'input.areaCode');
     const districtCode = area.districtCode!;
     const { rows } = await this.pool.query(registrySql.householdIdByNumber, [districtCode, number]);
-    if (rows.length > 0) throw new AppError('HOUSEHOLD_NUMBER_TAKEN', `household number ${number} is already used`, 'input.householdNumber');
+    if (rows.length > 0)
+      throw new AppError(
+        'HOUSEHOLD_NUMBER_TAKEN',
+        `household number ${number} is already used`,
+        'input.householdNumber',
+      );
     const [id] = await this.ledger.allocateIds(this.pool, 'HOUSEHOLD', 1);
     await this.ledger.record([
       {
@@ -84,43 +96,84 @@ export class HouseholdService {
     personOf: (id: number) => Promise<PersonRow | null>,
   ): Promise<{ household: HouseholdRow; person: PersonRow }> {
     const [household] = await this.byIds([input.householdId]);
-    if (!household) throw new AppError('HOUSEHOLD_NOT_FOUND', `no household has id ${input.householdId}`, 'input.householdId');
+    if (!household)
+      throw new AppError(
+        'HOUSEHOLD_NOT_FOUND',
+        `no household has id ${input.householdId}`,
+        'input.householdId',
+      );
     const person = await personOf(input.personId);
-    if (!person || person.status === 'MERGED') throw new AppError('PERSON_NOT_FOUND', `no person has id ${input.personId}`, 'input.personId');
+    if (!person || person.status === 'MERGED')
+      throw new AppError('PERSON_NOT_FOUND', `no person has id ${input.personId}`, 'input.personId');
     if (person.districtCode !== household.districtCode) {
-      throw new AppError('DISTRICT_MISMATCH', 'the person and the household are in different districts', 'input.personId');
+      throw new AppError(
+        'DISTRICT_MISMATCH',
+        'the person and the household are in different districts',
+        'input.personId',
+      );
     }
     const relation = input.relationToHead.trim();
-    if (!relation) throw new AppError('VALUE_INVALID', 'input.relationToHead must not be empty', 'input.relationToHead');
+    if (!relation)
+      throw new AppError('VALUE_INVALID', 'input.relationToHead must not be empty', 'input.relationToHead');
     const writes: EntityWrite[] = [
       {
         type: 'PERSON',
         districtCode: person.districtCode,
         id: person.id,
         create: false,
-        values: { household_id: household.id, relation_to_head: relation, house_id: household.houseId ?? person.houseId },
+        values: {
+          household_id: household.id,
+          relation_to_head: relation,
+          house_id: household.houseId ?? person.houseId,
+        },
       },
     ];
     if (relation === HEAD) {
-      writes.push({ type: 'HOUSEHOLD', districtCode: household.districtCode, id: household.id, create: false, values: { head_person_id: person.id } });
+      writes.push({
+        type: 'HOUSEHOLD',
+        districtCode: household.districtCode,
+        id: household.id,
+        create: false,
+        values: { head_person_id: person.id },
+      });
     }
-    await this.ledger.record([{ source: staffSource(household.districtCode, actor, 'setHouseholdMember', input), writes }]);
+    await this.ledger.record([
+      { source: staffSource(household.districtCode, actor, 'setHouseholdMember', input), writes },
+    ]);
     return { household: (await this.byIds([household.id]))[0]!, person: (await personOf(person.id))! };
   }
 
   /** Takes a person out of their household (the history keeps that they were in it). */
-  async removeMember(personId: number, actor: Actor, personOf: (id: number) => Promise<PersonRow | null>): Promise<PersonRow> {
+  async removeMember(
+    personId: number,
+    actor: Actor,
+    personOf: (id: number) => Promise<PersonRow | null>,
+  ): Promise<PersonRow> {
     const person = await personOf(personId);
     if (!person) throw new AppError('PERSON_NOT_FOUND', `no person has id ${personId}`, 'personId');
     if (!person.householdId) return person;
     const [household] = await this.byIds([person.householdId]);
     const writes: EntityWrite[] = [
-      { type: 'PERSON', districtCode: person.districtCode, id: person.id, create: false, values: { household_id: null, relation_to_head: null } },
+      {
+        type: 'PERSON',
+        districtCode: person.districtCode,
+        id: person.id,
+        create: false,
+        values: { household_id: null, relation_to_head: null },
+      },
     ];
     if (household?.headPersonId === person.id) {
-      writes.push({ type: 'HOUSEHOLD', districtCode: household.districtCode, id: household.id, create: false, values: { head_person_id: null } });
+      writes.push({
+        type: 'HOUSEHOLD',
+        districtCode: household.districtCode,
+        id: household.id,
+        create: false,
+        values: { head_person_id: null },
+      });
     }
-    await this.ledger.record([{ source: staffSource(person.districtCode, actor, 'removeHouseholdMember', { personId }), writes }]);
+    await this.ledger.record([
+      { source: staffSource(person.districtCode, actor, 'removeHouseholdMember', { personId }), writes },
+    ]);
     return (await personOf(person.id))!;
   }
 }

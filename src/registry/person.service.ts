@@ -81,25 +81,28 @@ export class PersonService {
     const today = asOf ?? new Date();
     const day = isoDay(today);
     if (filter.ageMin != null && filter.ageMax != null && filter.ageMin > filter.ageMax) {
-      throw new AppError('VALUE_INVALID', 'filter.ageMin must not be greater than filter.ageMax', 'filter.ageMin');
+      throw new AppError(
+        'VALUE_INVALID',
+        'filter.ageMin must not be greater than filter.ageMax',
+        'filter.ageMin',
+      );
     }
     // age on `day`: born on or before day-minus-ageMin years, after day-minus-(ageMax+1) years
     const bornBefore = filter.ageMin != null ? shiftYears(day, -filter.ageMin) : null;
     const bornAfter = filter.ageMax != null ? addDays(shiftYears(day, -(filter.ageMax + 1)), 1) : null;
-    const params = [
+    const f = {
       afterId,
-      limit + 1,
+      limit: limit + 1,
       areaPath,
       bornAfter,
       bornBefore,
-      filter.gender ?? null,
-      filter.residenceType ?? null,
-      filter.factKind ?? null,
-      asOf ?? null,
+      gender: filter.gender ?? null,
+      residenceType: filter.residenceType ?? null,
+      factKind: filter.factKind ?? null,
       day,
-    ];
-    const asOfParams = asOf ? params : params.slice(0, 8).concat([null, day]);
-    const { rows } = await this.pool.query<PersonRow>(registrySql.personsPage(!!asOf, false), asOfParams);
+      asOf: asOf ?? null,
+    };
+    const { rows } = await this.pool.query<PersonRow>(registrySql.personsPage(f, false));
     const result = toPage<PersonRow>(
       rows.map((r) => ({ ...r, asOf: asOf ?? null })),
       limit,
@@ -111,7 +114,7 @@ export class PersonService {
       totalCount: () =>
         (total ??= withTotal
           ? this.pool
-              .query<{ total: number }>(registrySql.personsPage(!!asOf, true), asOfParams)
+              .query<{ total: number }>(registrySql.personsPage(f, true))
               .then((r) => Number(r.rows[0].total))
           : Promise.resolve(-1)),
     };
@@ -121,7 +124,11 @@ export class PersonService {
   async create(input: PersonFields & { name: string; areaCode?: string }, actor: Actor): Promise<PersonRow> {
     const values = await this.validate(input, null);
     if (!values.area_code) {
-      throw new AppError('VALUE_INVALID', 'input.areaCode is required (or a houseId whose grid is used)', 'input.areaCode');
+      throw new AppError(
+        'VALUE_INVALID',
+        'input.areaCode is required (or a houseId whose grid is used)',
+        'input.areaCode',
+      );
     }
     const area = await this.areas.get(values.area_code as string, 'input.areaCode');
     const districtCode = area.districtCode!;
@@ -130,7 +137,9 @@ export class PersonService {
       this.ledger.record([
         {
           source: staffSource(districtCode, actor, 'createPerson', input),
-          writes: [{ type: 'PERSON', districtCode, id, create: true, values: { status: 'ACTIVE', ...values } }],
+          writes: [
+            { type: 'PERSON', districtCode, id, create: true, values: { status: 'ACTIVE', ...values } },
+          ],
         },
       ]),
     );
@@ -140,13 +149,23 @@ export class PersonService {
   /** Corrects fields of a person; `expectedVersion` guards against overwriting someone else's edit. */
   async update(id: number, input: PersonFields, actor: Actor, expectedVersion?: number): Promise<PersonRow> {
     const current = (await this.byIds([id]))[0];
-    if (!current || current.status === 'MERGED') throw new AppError('PERSON_NOT_FOUND', `no person has id ${id}`, 'id');
+    if (!current || current.status === 'MERGED')
+      throw new AppError('PERSON_NOT_FOUND', `no person has id ${id}`, 'id');
     const values = await this.validate(input, current);
     await this.writeOrConflict(() =>
       this.ledger.record([
         {
           source: staffSource(current.districtCode, actor, 'updatePerson', { id, ...input }),
-          writes: [{ type: 'PERSON', districtCode: current.districtCode, id, create: false, values, expectedVersion }],
+          writes: [
+            {
+              type: 'PERSON',
+              districtCode: current.districtCode,
+              id,
+              create: false,
+              values,
+              expectedVersion,
+            },
+          ],
         },
       ]),
     );
@@ -157,9 +176,14 @@ export class PersonService {
   cleanIdNumber(raw: string, field: string): string {
     const r = normalizeIdNumber(raw);
     if (!r.ok) {
-      const reason = (['ID_FORMAT_INVALID', 'ID_CHECKSUM_INVALID', 'ID_BIRTH_DATE_INVALID', 'ID_SCIENTIFIC_NOTATION'] as const).find(
-        (p) => p === r.problem,
-      );
+      const reason = (
+        [
+          'ID_FORMAT_INVALID',
+          'ID_CHECKSUM_INVALID',
+          'ID_BIRTH_DATE_INVALID',
+          'ID_SCIENTIFIC_NOTATION',
+        ] as const
+      ).find((p) => p === r.problem);
       throw new AppError(reason ?? 'ID_FORMAT_INVALID', r.message, field);
     }
     return r.value;
@@ -233,10 +257,18 @@ export class PersonService {
     if (input.areaCode !== undefined) {
       const area = await this.areas.get(input.areaCode, 'input.areaCode');
       if (area.level !== 'COMMUNITY' && area.level !== 'GRID') {
-        throw new AppError('AREA_LEVEL_INVALID', `a person belongs to a community or grid, not a ${area.level.toLowerCase()}`, 'input.areaCode');
+        throw new AppError(
+          'AREA_LEVEL_INVALID',
+          `a person belongs to a community or grid, not a ${area.level.toLowerCase()}`,
+          'input.areaCode',
+        );
       }
       if (current && area.districtCode !== current.districtCode) {
-        throw new AppError('DISTRICT_MISMATCH', 'moving a person to another district is a move-out and a new registration', 'input.areaCode');
+        throw new AppError(
+          'DISTRICT_MISMATCH',
+          'moving a person to another district is a move-out and a new registration',
+          'input.areaCode',
+        );
       }
       v.area_code = area.code;
     }
@@ -257,7 +289,12 @@ export class PersonService {
 }
 
 /** The source record of a staff edit: the mutation's arguments as received. */
-export function staffSource(districtCode: string, actor: Actor, operation: string, args: object): SourceInput {
+export function staffSource(
+  districtCode: string,
+  actor: Actor,
+  operation: string,
+  args: object,
+): SourceInput {
   return {
     districtCode,
     kind: 'STAFF_EDIT',

@@ -15,27 +15,49 @@ describe('createPerson validation', () => {
     const good = idNumberFor('1990-01-02', 'FEMALE');
     const bad = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
     const r = await api.exec(CREATE, { input: { name: '李娜', idNumber: bad, areaCode: T.gridA1 } });
-    expect(r.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'ID_CHECKSUM_INVALID', field: 'input.idNumber' });
+    expect(r.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'ID_CHECKSUM_INVALID',
+      field: 'input.idNumber',
+    });
     expect(r.errors?.[0].message).not.toContain(bad);
   });
 
   it('rejects a birth date that disagrees with the ID number', async () => {
     const r = await api.exec(CREATE, {
-      input: { name: '李娜', idNumber: idNumberFor('1990-01-02', 'FEMALE'), birthDate: '1990-01-03', areaCode: T.gridA1 },
+      input: {
+        name: '李娜',
+        idNumber: idNumberFor('1990-01-02', 'FEMALE'),
+        birthDate: '1990-01-03',
+        areaCode: T.gridA1,
+      },
     });
-    expect(r.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'BIRTH_DATE_MISMATCH', field: 'input.birthDate' });
+    expect(r.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'BIRTH_DATE_MISMATCH',
+      field: 'input.birthDate',
+    });
   });
 
   it('rejects a gender that disagrees with the ID number', async () => {
     const r = await api.exec(CREATE, {
-      input: { name: '李娜', idNumber: idNumberFor('1990-01-02', 'FEMALE'), gender: 'MALE', areaCode: T.gridA1 },
+      input: {
+        name: '李娜',
+        idNumber: idNumberFor('1990-01-02', 'FEMALE'),
+        gender: 'MALE',
+        areaCode: T.gridA1,
+      },
     });
     expect(r.errors?.[0].extensions).toMatchObject({ reason: 'GENDER_MISMATCH', field: 'input.gender' });
   });
 
   it('rejects an unknown area and an area above community level', async () => {
     const r1 = await api.exec(CREATE, { input: { name: '王芳', areaCode: '610902999999' } });
-    expect(r1.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'AREA_UNKNOWN', field: 'input.areaCode' });
+    expect(r1.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'AREA_UNKNOWN',
+      field: 'input.areaCode',
+    });
     const r2 = await api.exec(CREATE, { input: { name: '王芳', areaCode: T.street } });
     expect(r2.errors?.[0].extensions).toMatchObject({ reason: 'AREA_LEVEL_INVALID' });
   });
@@ -51,10 +73,19 @@ describe('createPerson validation', () => {
   it('accepts a messy but valid ID number, derives gender and birth date, masks personal data', async () => {
     const idNumber = idNumberFor('1948-03-02', 'FEMALE');
     const messy = ` ${idNumber.slice(0, 6)} ${idNumber.slice(6, 14)} ${idNumber.slice(14).toLowerCase()} `;
-    const r = await api.exec(CREATE, { input: { name: '陈 秀英', idNumber: messy, phone: '138-1234-5678', areaCode: T.gridA2 } });
+    const r = await api.exec(CREATE, {
+      input: { name: '陈 秀英', idNumber: messy, phone: '138-1234-5678', areaCode: T.gridA2 },
+    });
     expect(r.errors).toBeUndefined();
     const p = r.data!.createPerson.person;
-    expect(p).toMatchObject({ name: '陈秀英', gender: 'FEMALE', birthDate: '1948-03-02', phone: '138****5678', area: { code: T.gridA2 }, version: 1 });
+    expect(p).toMatchObject({
+      name: '陈秀英',
+      gender: 'FEMALE',
+      birthDate: '1948-03-02',
+      phone: '138****5678',
+      area: { code: T.gridA2 },
+      version: 1,
+    });
     expect(p.idNumber).toBe(idNumber.slice(0, 6) + '********' + idNumber.slice(14));
   });
 });
@@ -77,7 +108,11 @@ describe('ledger history and as-of reads', () => {
     const now = await api.exec(q, { id: gid });
     expect(now.data!.person.residenceType).toBe('FLOATING');
     const then = await api.exec(q, { id: gid, asOf: before.toISOString() });
-    expect(then.data!.person).toMatchObject({ phone: '139****0001', residenceType: 'REGISTERED', version: 1 });
+    expect(then.data!.person).toMatchObject({
+      phone: '139****0001',
+      residenceType: 'REGISTERED',
+      version: 1,
+    });
 
     const history = now.data!.person.history;
     expect(history.map((h: { op: string }) => h.op)).toEqual(['CREATE', 'UPDATE']);
@@ -95,7 +130,9 @@ describe('ledger history and as-of reads', () => {
     const person = await buildPerson(api.services, { name: '周杰' });
     const gid = Buffer.from(`Person:${person.id}`).toString('base64url');
     const m = `mutation($id: ID!, $input: UpdatePersonInput!) { updatePerson(id: $id, input: $input) { person { version } } }`;
-    expect((await api.exec(m, { id: gid, input: { name: '周洁', expectedVersion: 1 } })).errors).toBeUndefined();
+    expect(
+      (await api.exec(m, { id: gid, input: { name: '周洁', expectedVersion: 1 } })).errors,
+    ).toBeUndefined();
     const stale = await api.exec(m, { id: gid, input: { name: '周婕', expectedVersion: 1 } });
     expect(stale.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'VERSION_CONFLICT' });
   });
@@ -104,7 +141,10 @@ describe('ledger history and as-of reads', () => {
     const t = new Date(Date.now() - 1000);
     const person = await buildPerson(api.services, { name: '孙悦' });
     const gid = Buffer.from(`Person:${person.id}`).toString('base64url');
-    const r = await api.exec(`query($id: ID!, $asOf: DateTime) { person(id: $id, asOf: $asOf) { name } }`, { id: gid, asOf: t.toISOString() });
+    const r = await api.exec(`query($id: ID!, $asOf: DateTime) { person(id: $id, asOf: $asOf) { name } }`, {
+      id: gid,
+      asOf: t.toISOString(),
+    });
     expect(r.data!.person).toBeNull();
   });
 });

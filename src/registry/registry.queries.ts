@@ -31,6 +31,43 @@ const caseCols = `c.district_code AS "districtCode", c.id, c.category_code AS "c
   c.area_code AS "areaCode", c.status::text AS status, c.reported_at AS "reportedAt", c.provenance, c.version,
   c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
 
+/** A statement with its parameters. */
+export interface SqlQuery {
+  text: string;
+  values: unknown[];
+}
+
+/** Collects parameters while a filtered statement is built, so only the filters given appear in it. */
+export class SqlParams {
+  private readonly values: unknown[] = [];
+
+  /** Adds a value and returns its placeholder ($n). */
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+
+  /** The finished statement. */
+  query(text: string): SqlQuery {
+    return { text, values: this.values };
+  }
+}
+
+/** Filters of a persons page, already resolved to SQL-ready values. */
+export interface PersonPageFilter {
+  afterId: number;
+  limit: number;
+  areaPath: string | null;
+  bornAfter: string | null;
+  bornBefore: string | null;
+  gender: string | null;
+  residenceType: string | null;
+  factKind: string | null;
+  /** The day facts must be valid on. */
+  day: string;
+  asOf: Date | null;
+}
+
 /** `FROM` source for a table now, or as of instant $asOf (a parameter placeholder). */
 function from(table: string, alias: string, asOfParam: string | null): string {
   return asOfParam ? `${table}_as_of(${asOfParam}::timestamptz) ${alias}` : `${table} ${alias}`;
@@ -58,54 +95,84 @@ export const registrySql = {
      WHERE f.person_id = ANY($1::bigint[]) ORDER BY f.valid_from, f.id`,
   factsByIds: `SELECT ${factCols} FROM fact f WHERE f.id = ANY($1::bigint[])`,
 
-  /**
-   * A page of persons with filters; parameters: $1 afterId, $2 limit+1, $3 area path (ltree or
-   * null), $4 born on/after, $5 born on/before, $6 gender, $7 residence type, $8 fact kind,
-   * $9 as-of instant (or null for now), $10 the day facts must be valid on.
-   */
-  personsPage: (asOf: boolean, count: boolean) => `
-    SELECT ${count ? 'count(*)::bigint AS total' : personCols}
-    FROM ${from('person', 'p', asOf ? '$9' : null)}
-    WHERE ${count ? 'true' : 'p.id > $1'}
-      AND p.status <> 'MERGED'
-      AND ($3::ltree IS NULL OR p.area_code IN (SELECT code FROM area WHERE path <@ $3::ltree))
-      AND ($4::date IS NULL OR p.birth_date >= $4::date)
-      AND ($5::date IS NULL OR p.birth_date <= $5::date)
-      AND ($6::gender IS NULL OR p.gender = $6::gender)
-      AND ($7::residence_type IS NULL OR p.residence_type = $7::residence_type)
-      AND ($8::text IS NULL OR EXISTS (
-            SELECT 1 FROM ${from('fact', 'f', asOf ? '$9' : null)}
-            WHERE f.district_code = p.district_code AND f.person_id = p.id AND f.kind = $8 AND f.status = 'ACTIVE'
-              AND f.valid_from <= $10::date AND (f.valid_to IS NULL OR f.valid_to >= $10::date)))
-      ${count ? '' : 'ORDER BY p.id LIMIT $2'}`,
+  /** A page of persons (or their count) matching the filters; see `SqlParams`. */
+  personsPage: (f: PersonPageFilter, count: boolean): SqlQuery => {
+    const q = new SqlParams();
+    const asOf = f.asOf ? q.add(f.asOf) : null;
+    const where = [`p.status <> 'MERGED'`];
+    if (!count) where.push(`p.id > ${q.add(f.afterId)}`);
+    if (f.areaPath)
+      where.push(`p.area_code IN (SELECT code FROM area WHERE path <@ ${q.add(f.areaPath)}::ltree)`);
+    if (f.bornAfter) where.push(`p.birth_date >= ${q.add(f.bornAfter)}::date`);
+    if (f.bornBefore) where.push(`p.birth_date <= ${q.add(f.bornBefore)}::date`);
+    if (f.gender) where.push(`p.gender = ${q.add(f.gender)}::gender`);
+    if (f.residenceType) where.push(`p.residence_type = ${q.add(f.residenceType)}::residence_type`);
+    if (f.factKind) {
+      const day = q.add(f.day);
+      where.push(`EXISTS (SELECT 1 FROM ${from('fact', 'f', asOf ? `${asOf}::timestamptz` : null)}
+        WHERE f.district_code = p.district_code AND f.person_id = p.id AND f.kind = ${q.add(f.factKind)}
+          AND f.status = 'ACTIVE' AND f.valid_from <= ${day}::date AND (f.valid_to IS NULL OR f.valid_to >= ${day}::date))`);
+    }
+    const tail = count ? '' : ` ORDER BY p.id LIMIT ${q.add(f.limit)}`;
+    return q.query(
+      `SELECT ${count ? 'count(*)::bigint AS total' : personCols}
+       FROM ${from('person', 'p', asOf ? `${asOf}::timestamptz` : null)} WHERE ${where.join(' AND ')}${tail}`,
+    );
+  },
 
-  /** $1 afterId, $2 limit+1, $3 area path or null, $4 GeoJSON polygon text or null. */
-  housesPage: (count: boolean) => `
-    SELECT ${count ? 'count(*)::bigint AS total' : houseCols}
-    FROM house h
-    WHERE ${count ? 'true' : 'h.id > $1'}
-      AND ($3::ltree IS NULL OR h.area_code IN (SELECT code FROM area WHERE path <@ $3::ltree))
-      AND ($4::text IS NULL OR (h.location && ST_SetSRID(ST_GeomFromGeoJSON($4::text), 4326)
-                                AND ST_Covers(ST_SetSRID(ST_GeomFromGeoJSON($4::text), 4326), h.location)))
-      ${count ? '' : 'ORDER BY h.id LIMIT $2'}`,
+  /** A page of houses (or their count) in an area subtree and/or inside a GeoJSON polygon. */
+  housesPage: (
+    f: { afterId: number; limit: number; areaPath: string | null; within: string | null },
+    count: boolean,
+  ): SqlQuery => {
+    const q = new SqlParams();
+    const where = ['true'];
+    if (!count) where.push(`h.id > ${q.add(f.afterId)}`);
+    if (f.areaPath)
+      where.push(`h.area_code IN (SELECT code FROM area WHERE path <@ ${q.add(f.areaPath)}::ltree)`);
+    if (f.within) {
+      const g = `ST_SetSRID(ST_GeomFromGeoJSON(${q.add(f.within)}::text), 4326)`;
+      where.push(`h.location && ${g} AND ST_Covers(${g}, h.location)`);
+    }
+    const tail = count ? '' : ` ORDER BY h.id LIMIT ${q.add(f.limit)}`;
+    return q.query(
+      `SELECT ${count ? 'count(*)::bigint AS total' : houseCols} FROM house h WHERE ${where.join(' AND ')}${tail}`,
+    );
+  },
 
-  /** $1 afterId, $2 limit+1, $3 area path or null, $4 category or null. */
-  thingsPage: (count: boolean) => `
-    SELECT ${count ? 'count(*)::bigint AS total' : thingCols}
-    FROM thing t
-    WHERE ${count ? 'true' : 't.id > $1'}
-      AND ($3::ltree IS NULL OR t.area_code IN (SELECT code FROM area WHERE path <@ $3::ltree))
-      AND ($4::text IS NULL OR t.category = $4)
-      ${count ? '' : 'ORDER BY t.id LIMIT $2'}`,
+  /** A page of things (or their count) by area subtree and category. */
+  thingsPage: (
+    f: { afterId: number; limit: number; areaPath: string | null; category: string | null },
+    count: boolean,
+  ): SqlQuery => {
+    const q = new SqlParams();
+    const where = ['true'];
+    if (!count) where.push(`t.id > ${q.add(f.afterId)}`);
+    if (f.areaPath)
+      where.push(`t.area_code IN (SELECT code FROM area WHERE path <@ ${q.add(f.areaPath)}::ltree)`);
+    if (f.category) where.push(`t.category = ${q.add(f.category)}`);
+    const tail = count ? '' : ` ORDER BY t.id LIMIT ${q.add(f.limit)}`;
+    return q.query(
+      `SELECT ${count ? 'count(*)::bigint AS total' : thingCols} FROM thing t WHERE ${where.join(' AND ')}${tail}`,
+    );
+  },
 
-  /** $1 afterId, $2 limit+1, $3 area path or null, $4 status or null. */
-  casesPage: (count: boolean) => `
-    SELECT ${count ? 'count(*)::bigint AS total' : caseCols}
-    FROM civic_case c
-    WHERE ${count ? 'true' : 'c.id > $1'}
-      AND ($3::ltree IS NULL OR c.area_code IN (SELECT code FROM area WHERE path <@ $3::ltree))
-      AND ($4::case_status IS NULL OR c.status = $4::case_status)
-      ${count ? '' : 'ORDER BY c.id LIMIT $2'}`,
+  /** A page of cases (or their count) by area subtree and status. */
+  casesPage: (
+    f: { afterId: number; limit: number; areaPath: string | null; status: string | null },
+    count: boolean,
+  ): SqlQuery => {
+    const q = new SqlParams();
+    const where = ['true'];
+    if (!count) where.push(`c.id > ${q.add(f.afterId)}`);
+    if (f.areaPath)
+      where.push(`c.area_code IN (SELECT code FROM area WHERE path <@ ${q.add(f.areaPath)}::ltree)`);
+    if (f.status) where.push(`c.status = ${q.add(f.status)}::case_status`);
+    const tail = count ? '' : ` ORDER BY c.id LIMIT ${q.add(f.limit)}`;
+    return q.query(
+      `SELECT ${count ? 'count(*)::bigint AS total' : caseCols} FROM civic_case c WHERE ${where.join(' AND ')}${tail}`,
+    );
+  },
 
   /** Where each current value of an entity came from. */
   sourcesByIds: `

@@ -38,18 +38,23 @@ export class ThingService {
   async list(filter: { areaCode?: string | null; category?: string | null }, page: PageArgs) {
     const { limit, afterId } = pageWindow(page);
     const path = filter.areaCode ? await this.areas.pathOf(filter.areaCode, 'filter.areaCode') : null;
-    const params = [afterId, limit + 1, path, filter.category ?? null];
-    const { rows } = await this.pool.query<ThingRow>(registrySql.thingsPage(false), params);
+    const f = { afterId, limit: limit + 1, areaPath: path, category: filter.category ?? null };
+    const { rows } = await this.pool.query<ThingRow>(registrySql.thingsPage(f, false));
     let total: Promise<number> | undefined;
     return {
       ...toPage(rows, limit, afterId),
       totalCount: () =>
-        (total ??= this.pool.query<{ total: number }>(registrySql.thingsPage(true), params).then((r) => Number(r.rows[0].total))),
+        (total ??= this.pool
+          .query<{ total: number }>(registrySql.thingsPage(f, true))
+          .then((r) => Number(r.rows[0].total))),
     };
   }
 
   /** Registers a thing at a location inside a known area. */
-  async create(input: ThingFields & { category: string; name: string; location: unknown }, actor: Actor): Promise<ThingRow> {
+  async create(
+    input: ThingFields & { category: string; name: string; location: unknown },
+    actor: Actor,
+  ): Promise<ThingRow> {
     const values = await this.validate(input);
     const area = await this.areas.get(values.area_code as string);
     const districtCode = area.districtCode!;
@@ -71,7 +76,9 @@ export class ThingService {
     await this.ledger.record([
       {
         source: staffSource(current.districtCode, actor, 'updateThing', { id, ...input }),
-        writes: [{ type: 'THING', districtCode: current.districtCode, id, create: false, values, expectedVersion }],
+        writes: [
+          { type: 'THING', districtCode: current.districtCode, id, create: false, values, expectedVersion },
+        ],
       },
     ]);
     return (await this.byIds([id]))[0]!;
@@ -82,12 +89,17 @@ export class ThingService {
     if (input.code !== undefined) v.code = input.code?.trim() || null;
     if (input.category !== undefined) {
       if (!/^[A-Z][A-Z0-9_]{1,40}$/.test(input.category)) {
-        throw new AppError('VALUE_INVALID', 'input.category must be a code such as CAMERA or HYDRANT', 'input.category');
+        throw new AppError(
+          'VALUE_INVALID',
+          'input.category must be a code such as CAMERA or HYDRANT',
+          'input.category',
+        );
       }
       v.category = input.category;
     }
     if (input.name !== undefined) {
-      if (!input.name.trim()) throw new AppError('VALUE_INVALID', 'input.name must not be empty', 'input.name');
+      if (!input.name.trim())
+        throw new AppError('VALUE_INVALID', 'input.name must not be empty', 'input.name');
       v.name = input.name.trim();
     }
     if (input.status !== undefined) v.status = input.status;

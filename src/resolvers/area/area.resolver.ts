@@ -14,18 +14,24 @@ export class AreaResolver {
     return ctx.services.areas.find(code);
   }
 
-  @Query(() => [Area], { description: 'Areas, optionally of one level and/or under a root area; the roots when nothing is given.' })
+  @Query(() => [Area], {
+    description: 'Areas, optionally of one level and/or under a root area; the roots when nothing is given.',
+  })
   async areas(
     @Ctx() ctx: Context,
     @Arg('level', () => AreaLevel, { nullable: true, description: 'Only this level.' }) level?: AreaLevel,
-    @Arg('under', () => String, { nullable: true, description: 'Only areas in this area\'s subtree (itself included).' }) under?: string,
+    @Arg('under', () => String, {
+      nullable: true,
+      description: "Only areas in this area's subtree (itself included).",
+    })
+    under?: string,
   ): Promise<AreaNode[]> {
     if (!level && !under) return ctx.services.areas.childrenOf(null);
     if (under) await ctx.services.areas.get(under, 'under');
     return ctx.services.areas.list(level ?? null, under ?? null);
   }
 
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: 'Global id (Relay), opaque.' })
   id(@Root() a: AreaNode): string {
     return toGlobalId('Area', a.code);
   }

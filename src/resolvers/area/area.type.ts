@@ -5,7 +5,8 @@ import { AreaLevel } from '../common/enums';
 /** An area of the territory tree. */
 @ObjectType({
   implements: Node,
-  description: 'An area of the territory: 市, 区县 (GB/T 2260 code), 街道 (9 digits), 社区/村 (12 digits) or 网格.',
+  description:
+    'An area of the territory: 市, 区县 (GB/T 2260 code), 街道 (9 digits), 社区/村 (12 digits) or 网格.',
 })
 export class Area extends Node {
   @Field({ description: 'Administrative code as staff write it, e.g. 610902002 for 新城街道.' })

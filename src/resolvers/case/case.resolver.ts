@@ -1,4 +1,16 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import { GeoJSONScalar } from '../../graphql/scalars';
@@ -13,7 +25,10 @@ import { LedgerChange } from '../common/provenance.type';
 import { Node } from '../common/node.type';
 
 /** A case (事). */
-@ObjectType({ implements: Node, description: 'A case (事件): a problem reported by a resident or a grid worker.' })
+@ObjectType({
+  implements: Node,
+  description: 'A case (事件): a problem reported by a resident or a grid worker.',
+})
 export class Case extends Node {
   @Field({ description: 'Category code (事件类别).' })
   categoryCode: string;
@@ -52,14 +67,16 @@ export class CaseResolver {
   @Query(() => CaseConnection, { description: 'Cases by status and area.' })
   async cases(
     @Ctx() ctx: Context,
-    @Arg('filter', () => CaseFilter, { nullable: true }) filter?: CaseFilter,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 50, at most 200).' }) first?: number,
+    @Arg('filter', () => CaseFilter, { nullable: true, description: 'Filters; all given must hold.' })
+    filter?: CaseFilter,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 50, at most 200).' })
+    first?: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' }) after?: string,
   ) {
     return toConnection(await ctx.services.cases.list(filter ?? {}, { first, after }));
   }
 
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: 'Global id (Relay), opaque.' })
   id(@Root() c: CaseRow): string {
     return toGlobalId('Case', c.id);
   }

@@ -22,7 +22,10 @@ export function maskValue(column: string, value: unknown): unknown {
 }
 
 /** The per-field sources of an entity's current values. */
-export async function fieldSources(provenance: Record<string, number>, loaders: Loaders): Promise<FieldSource[]> {
+export async function fieldSources(
+  provenance: Record<string, number>,
+  loaders: Loaders,
+): Promise<FieldSource[]> {
   const entries = Object.entries(provenance).sort(([a], [b]) => a.localeCompare(b));
   const sources = await loaders.sourceById.loadMany(entries.map(([, id]) => id));
   return entries.map(([column], i) => {
@@ -41,12 +44,10 @@ export function toChanges(rows: ChangeRow[]): LedgerChange[] {
     sourceRecordId: r.sourceRecordId,
     fields: Object.entries(r.changes)
       .filter(([column]) => column !== 'version')
-      .map(
-      ([column, [oldValue, newValue]]): FieldChange => ({
+      .map(([column, [oldValue, newValue]]): FieldChange => ({
         field: fieldName(column),
         oldValue: maskValue(column, oldValue),
         newValue: maskValue(column, newValue),
-      }),
-    ),
+      })),
   }));
 }

@@ -6,8 +6,14 @@ import { Node } from './node.type';
 /** Relay's node(id:) entry point: fetches any object by its global id. */
 @Resolver()
 export class NodeResolver {
-  @Query(() => Node, { nullable: true, description: 'Any object by its global id (Relay); null when it does not exist.' })
-  async node(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Global id.' }) id: string): Promise<object | null> {
+  @Query(() => Node, {
+    nullable: true,
+    description: 'Any object by its global id (Relay); null when it does not exist.',
+  })
+  async node(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID, { description: 'Global id.' }) id: string,
+  ): Promise<object | null> {
     const { type, key } = fromGlobalId(id);
     const n = Number(key);
     let found: object | null | undefined;

@@ -20,7 +20,9 @@ registerEnumType(SourceKind, {
 });
 
 /** Where a value came from. */
-@ObjectType({ description: 'A received row or edit that supplied values (来源记录). Never changes once written.' })
+@ObjectType({
+  description: 'A received row or edit that supplied values (来源记录). Never changes once written.',
+})
 export class SourceRecord {
   @Field(() => ID, { description: 'Source record number.' })
   id: number;
@@ -63,7 +65,10 @@ export class FieldChange {
   @Field({ description: 'Field name, as in the GraphQL type.' })
   field: string;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: 'Value before the change (null for a new record).' })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'Value before the change (null for a new record).',
+  })
   oldValue: unknown;
 
   @Field(() => GraphQLJSON, { nullable: true, description: 'Value after the change.' })
@@ -92,7 +97,9 @@ export class LedgerChange {
 }
 
 /** A disagreement between sources. */
-@ObjectType({ description: 'Two sources disagree about one field (冲突); the value not chosen is kept here for review.' })
+@ObjectType({
+  description: 'Two sources disagree about one field (冲突); the value not chosen is kept here for review.',
+})
 export class Conflict {
   @Field(() => ID, { description: 'Conflict number.' })
   id: number;

@@ -1,4 +1,17 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { idOf, toGlobalId } from '../../graphql/global-id';
 import { GeoJSONScalar } from '../../graphql/scalars';
@@ -16,7 +29,10 @@ class HouseFilter {
   @Field(() => String, { nullable: true, description: 'Area code: houses in this area or below it.' })
   areaCode?: string | null;
 
-  @Field(() => GeoJSONScalar, { nullable: true, description: 'Only houses inside this GeoJSON Polygon or MultiPolygon.' })
+  @Field(() => GeoJSONScalar, {
+    nullable: true,
+    description: 'Only houses inside this GeoJSON Polygon or MultiPolygon.',
+  })
   within?: unknown;
 }
 
@@ -52,7 +68,10 @@ class HouseInput {
   @Field(() => String, { nullable: true, description: 'Owner.' })
   ownerName?: string | null;
 
-  @Field(() => GeoJSONScalar, { nullable: true, description: 'Location as a GeoJSON Point; required when creating. The containing grid is computed.' })
+  @Field(() => GeoJSONScalar, {
+    nullable: true,
+    description: 'Location as a GeoJSON Point; required when creating. The containing grid is computed.',
+  })
   location?: unknown;
 
   @Field(() => Int, { nullable: true, description: 'For updates: the version you edited.' })
@@ -71,16 +90,23 @@ export class HouseResolver {
   @Query(() => HouseConnection, { description: 'Houses by area or inside a polygon.' })
   async houses(
     @Ctx() ctx: Context,
-    @Arg('filter', () => HouseFilter, { nullable: true }) filter?: HouseFilter,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 50, at most 200).' }) first?: number,
+    @Arg('filter', () => HouseFilter, { nullable: true, description: 'Filters; all given must hold.' })
+    filter?: HouseFilter,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 50, at most 200).' })
+    first?: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' }) after?: string,
   ) {
     const within = filter?.within ? parseArea(filter.within, 'filter.within') : null;
-    return toConnection(await ctx.services.houses.list({ areaCode: filter?.areaCode, within }, { first, after }));
+    return toConnection(
+      await ctx.services.houses.list({ areaCode: filter?.areaCode, within }, { first, after }),
+    );
   }
 
   @Mutation(() => HousePayload, { description: 'Enter a house; its grid is found from its location.' })
-  async createHouse(@Ctx() ctx: Context, @Arg('input', () => HouseInput) input: HouseInput) {
+  async createHouse(
+    @Ctx() ctx: Context,
+    @Arg('input', () => HouseInput, { description: 'What to record.' }) input: HouseInput,
+  ) {
     const { expectedVersion: _v, ...fields } = input;
     return { house: await ctx.services.houses.create(fields, ctx.actor) };
   }
@@ -89,13 +115,13 @@ export class HouseResolver {
   async updateHouse(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Global id of the house.' }) id: string,
-    @Arg('input', () => HouseInput) input: HouseInput,
+    @Arg('input', () => HouseInput, { description: 'What to record.' }) input: HouseInput,
   ) {
     const { expectedVersion, ...fields } = input;
     return { house: await ctx.services.houses.update(idOf(id, 'House'), fields, ctx.actor, expectedVersion) };
   }
 
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: 'Global id (Relay), opaque.' })
   id(@Root() h: HouseRow): string {
     return toGlobalId('House', h.id);
   }

@@ -4,7 +4,10 @@ import { HouseUse } from '../common/enums';
 import { Connection } from '../common/connection.type';
 
 /** A house (房). */
-@ObjectType({ implements: Node, description: 'A house or unit (房): address, use, location and the grid that contains it.' })
+@ObjectType({
+  implements: Node,
+  description: 'A house or unit (房): address, use, location and the grid that contains it.',
+})
 export class House extends Node {
   @Field(() => String, { nullable: true, description: 'House code (房屋编码), unique in its district.' })
   code: string | null;

@@ -1,4 +1,15 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Mutation,
+  ObjectType,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { idOf, toGlobalId } from '../../graphql/global-id';
 import type { HouseholdRow, PersonRow } from '../../registry/registry.types';
@@ -14,7 +25,10 @@ class CreateHouseholdInput {
   @Field({ description: 'Household number (户号).' })
   householdNumber: string;
 
-  @Field(() => ID, { nullable: true, description: 'Global id of the house it lives in; its grid becomes the household\'s area.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: "Global id of the house it lives in; its grid becomes the household's area.",
+  })
   houseId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Community or grid code, when no house is given.' })
@@ -29,7 +43,10 @@ class SetHouseholdMemberInput {
   @Field(() => ID, { description: 'Global id of the person.' })
   personId: string;
 
-  @Field({ description: 'Relation to the head (与户主关系): 户主, 配偶, 子, 女, 父亲, 母亲...; 户主 makes the person the head.' })
+  @Field({
+    description:
+      'Relation to the head (与户主关系): 户主, 配偶, 子, 女, 父亲, 母亲...; 户主 makes the person the head.',
+  })
   relationToHead: string;
 }
 
@@ -58,7 +75,10 @@ class RemoveHouseholdMemberPayload {
 @Resolver(() => Household)
 export class HouseholdResolver {
   @Mutation(() => CreateHouseholdPayload, { description: 'Create a household (户).' })
-  async createHousehold(@Ctx() ctx: Context, @Arg('input', () => CreateHouseholdInput) input: CreateHouseholdInput) {
+  async createHousehold(
+    @Ctx() ctx: Context,
+    @Arg('input', () => CreateHouseholdInput, { description: 'What to record.' }) input: CreateHouseholdInput,
+  ) {
     const houseId = input.houseId ? idOf(input.houseId, 'House', 'input.houseId') : null;
     const household = await ctx.services.households.create({ ...input, houseId }, ctx.actor, (id) =>
       ctx.loaders.houseById.load({ id, asOf: null }),
@@ -66,8 +86,14 @@ export class HouseholdResolver {
     return { household };
   }
 
-  @Mutation(() => SetHouseholdMemberPayload, { description: 'Put a person into a household with a relation to its head.' })
-  async setHouseholdMember(@Ctx() ctx: Context, @Arg('input', () => SetHouseholdMemberInput) input: SetHouseholdMemberInput) {
+  @Mutation(() => SetHouseholdMemberPayload, {
+    description: 'Put a person into a household with a relation to its head.',
+  })
+  async setHouseholdMember(
+    @Ctx() ctx: Context,
+    @Arg('input', () => SetHouseholdMemberInput, { description: 'What to record.' })
+    input: SetHouseholdMemberInput,
+  ) {
     return ctx.services.households.setMembership(
       {
         householdId: idOf(input.householdId, 'Household', 'input.householdId'),
@@ -80,14 +106,19 @@ export class HouseholdResolver {
   }
 
   @Mutation(() => RemoveHouseholdMemberPayload, { description: 'Take a person out of their household.' })
-  async removeHouseholdMember(@Ctx() ctx: Context, @Arg('personId', () => ID, { description: 'Global id of the person.' }) personId: string) {
-    const person = await ctx.services.households.removeMember(idOf(personId, 'Person', 'personId'), ctx.actor, (id) =>
-      ctx.services.persons.byIds([id]).then((r) => r[0]),
+  async removeHouseholdMember(
+    @Ctx() ctx: Context,
+    @Arg('personId', () => ID, { description: 'Global id of the person.' }) personId: string,
+  ) {
+    const person = await ctx.services.households.removeMember(
+      idOf(personId, 'Person', 'personId'),
+      ctx.actor,
+      (id) => ctx.services.persons.byIds([id]).then((r) => r[0]),
     );
     return { person };
   }
 
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: 'Global id (Relay), opaque.' })
   id(@Root() h: HouseholdRow): string {
     return toGlobalId('Household', h.id);
   }

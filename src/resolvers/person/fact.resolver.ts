@@ -1,4 +1,15 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Mutation,
+  ObjectType,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import type { Context } from '../../graphql/context';
 import { idOf, toGlobalId } from '../../graphql/global-id';
@@ -16,7 +27,7 @@ class RecordFactInput {
   @Field({ description: 'Kind code, e.g. MINIMUM_LIVING (低保).' })
   kind: string;
 
-  @Field(() => String, { nullable: true, description: 'Department code; defaults to the kind\'s department.' })
+  @Field(() => String, { nullable: true, description: "Department code; defaults to the kind's department." })
   departmentCode?: string | null;
 
   @Field(() => DateScalar, { description: 'First day the fact holds.' })
@@ -39,13 +50,18 @@ class FactPayload {
 @Resolver(() => Fact)
 export class FactResolver {
   @Mutation(() => FactPayload, { description: 'Record a department fact about a person for a period.' })
-  async recordFact(@Ctx() ctx: Context, @Arg('input', () => RecordFactInput) input: RecordFactInput) {
+  async recordFact(
+    @Ctx() ctx: Context,
+    @Arg('input', () => RecordFactInput, { description: 'What to record.' }) input: RecordFactInput,
+  ) {
     const personId = idOf(input.personId, 'Person', 'input.personId');
     const person = await ctx.loaders.personById.load({ id: personId, asOf: null });
     return { fact: await ctx.services.facts.record({ ...input, personId }, ctx.actor, person) };
   }
 
-  @Mutation(() => FactPayload, { description: 'End a fact on a day (e.g. the allowance stopped); its history is kept.' })
+  @Mutation(() => FactPayload, {
+    description: 'End a fact on a day (e.g. the allowance stopped); its history is kept.',
+  })
   async endFact(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Global id of the fact.' }) id: string,
@@ -54,7 +70,7 @@ export class FactResolver {
     return { fact: await ctx.services.facts.end(idOf(id, 'Fact'), validTo, ctx.actor) };
   }
 
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: 'Global id (Relay), opaque.' })
   id(@Root() f: FactRow): string {
     return toGlobalId('Fact', f.id);
   }

@@ -1,4 +1,16 @@
-import { Arg, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { AppError } from '../../errors/app-error';
 import { idOf, toGlobalId } from '../../graphql/global-id';
@@ -31,12 +43,17 @@ class UpdatePersonPayload {
 /** Persons: lookups, the filtered list, entry and correction. */
 @Resolver(() => Person)
 export class PersonResolver {
-  @Query(() => Person, { nullable: true, description: 'One person by global id or by citizen ID number; asOf reads the record as it was then.' })
+  @Query(() => Person, {
+    nullable: true,
+    description: 'One person by global id or by citizen ID number; asOf reads the record as it was then.',
+  })
   async person(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { nullable: true, description: 'Global id.' }) id?: string,
-    @Arg('idNumber', () => String, { nullable: true, description: 'Citizen ID number (公民身份号码).' }) idNumber?: string,
-    @Arg('asOf', () => Date, { nullable: true, description: 'Read the record as recorded at this instant.' }) asOf?: Date,
+    @Arg('idNumber', () => String, { nullable: true, description: 'Citizen ID number (公民身份号码).' })
+    idNumber?: string,
+    @Arg('asOf', () => Date, { nullable: true, description: 'Read the record as recorded at this instant.' })
+    asOf?: Date,
   ): Promise<PersonRow | null> {
     if (id) return ctx.loaders.personById.load({ id: idOf(id, 'Person'), asOf: asOf ?? null });
     if (idNumber) {
@@ -46,40 +63,60 @@ export class PersonResolver {
     return null;
   }
 
-  @Query(() => PersonConnection, { description: 'Persons matching a filter, in a stable order, as a cursor connection.' })
+  @Query(() => PersonConnection, {
+    description: 'Persons matching a filter, in a stable order, as a cursor connection.',
+  })
   async persons(
     @Ctx() ctx: Context,
     @Arg('filter', () => PersonFilter, { nullable: true, description: 'Filters.' }) filter?: PersonFilter,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 50, at most 200).' }) first?: number,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 50, at most 200).' })
+    first?: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' }) after?: string,
-    @Arg('asOf', () => Date, { nullable: true, description: 'Read the ledger as recorded at this instant.' }) asOf?: Date,
+    @Arg('asOf', () => Date, { nullable: true, description: 'Read the ledger as recorded at this instant.' })
+    asOf?: Date,
   ) {
     const page = await ctx.services.persons.list(filter ?? {}, { first, after }, asOf ?? null);
     for (const p of page.nodes) ctx.loaders.personById.prime({ id: p.id, asOf: asOf ?? null }, p);
     return toConnection(page);
   }
 
-  @Mutation(() => CreatePersonPayload, { description: 'Enter a new person once; every department then sees the same record.' })
-  async createPerson(@Ctx() ctx: Context, @Arg('input', () => CreatePersonInput) input: CreatePersonInput) {
+  @Mutation(() => CreatePersonPayload, {
+    description: 'Enter a new person once; every department then sees the same record.',
+  })
+  async createPerson(
+    @Ctx() ctx: Context,
+    @Arg('input', () => CreatePersonInput, { description: 'What to record.' }) input: CreatePersonInput,
+  ) {
     return { person: await ctx.services.persons.create(input, ctx.actor) };
   }
 
-  @Mutation(() => UpdatePersonPayload, { description: 'Correct fields of a person; the old values stay in the history.' })
+  @Mutation(() => UpdatePersonPayload, {
+    description: 'Correct fields of a person; the old values stay in the history.',
+  })
   async updatePerson(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Global id of the person.' }) id: string,
-    @Arg('input', () => UpdatePersonInput) input: UpdatePersonInput,
+    @Arg('input', () => UpdatePersonInput, { description: 'What to record.' }) input: UpdatePersonInput,
   ) {
     const { expectedVersion, status, ...fields } = input;
     if (status === 'MERGED') {
-      throw new AppError('VALUE_INVALID', 'input.status MERGED is set by merging records, not by editing', 'input.status');
+      throw new AppError(
+        'VALUE_INVALID',
+        'input.status MERGED is set by merging records, not by editing',
+        'input.status',
+      );
     }
     return {
-      person: await ctx.services.persons.update(idOf(id, 'Person', 'id'), { ...fields, status }, ctx.actor, expectedVersion),
+      person: await ctx.services.persons.update(
+        idOf(id, 'Person', 'id'),
+        { ...fields, status },
+        ctx.actor,
+        expectedVersion,
+      ),
     };
   }
 
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: 'Global id (Relay), opaque.' })
   id(@Root() p: PersonRow): string {
     return toGlobalId('Person', p.id);
   }
@@ -103,7 +140,10 @@ export class PersonResolver {
     return age;
   }
 
-  @FieldResolver(() => Household, { nullable: true, description: 'The household (户) the person belongs to.' })
+  @FieldResolver(() => Household, {
+    nullable: true,
+    description: 'The household (户) the person belongs to.',
+  })
   household(@Root() p: PersonRow, @Ctx() ctx: Context) {
     return p.householdId ? ctx.loaders.householdById.load({ id: p.householdId, asOf: p.asOf ?? null }) : null;
   }
@@ -118,22 +158,30 @@ export class PersonResolver {
     return ctx.loaders.areaByCode.load(p.areaCode);
   }
 
-  @FieldResolver(() => [Fact], { description: 'Department facts about the person (低保, 特困, disability, insurance...).' })
+  @FieldResolver(() => [Fact], {
+    description: 'Department facts about the person (低保, 特困, disability, insurance...).',
+  })
   facts(@Root() p: PersonRow, @Ctx() ctx: Context) {
     return ctx.loaders.factsByPersonId.load({ id: p.id, asOf: p.asOf ?? null });
   }
 
-  @FieldResolver(() => [FieldSource], { description: 'For each field, the source record that supplied the current value.' })
+  @FieldResolver(() => [FieldSource], {
+    description: 'For each field, the source record that supplied the current value.',
+  })
   sources(@Root() p: PersonRow, @Ctx() ctx: Context) {
     return fieldSources(p.provenance, ctx.loaders);
   }
 
-  @FieldResolver(() => [Conflict], { description: 'Values other sources gave that disagree with the current ones.' })
+  @FieldResolver(() => [Conflict], {
+    description: 'Values other sources gave that disagree with the current ones.',
+  })
   conflicts(@Root() p: PersonRow, @Ctx() ctx: Context) {
     return ctx.services.history.conflictsOf('PERSON', p.id);
   }
 
-  @FieldResolver(() => [LedgerChange], { description: 'Every change of this record, oldest first (personal data masked).' })
+  @FieldResolver(() => [LedgerChange], {
+    description: 'Every change of this record, oldest first (personal data masked).',
+  })
   async history(@Root() p: PersonRow, @Ctx() ctx: Context) {
     return toChanges(await ctx.services.history.changesOf('PERSON', p.id));
   }

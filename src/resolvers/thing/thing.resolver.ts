@@ -1,4 +1,17 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import type { Context } from '../../graphql/context';
 import { AppError } from '../../errors/app-error';
 import { idOf, toGlobalId } from '../../graphql/global-id';
@@ -13,7 +26,10 @@ import { FieldSource, LedgerChange } from '../common/provenance.type';
 import { Node } from '../common/node.type';
 
 /** A thing (物). */
-@ObjectType({ implements: Node, description: 'A public component or hazard with a location (物): camera, hydrant, manhole cover, slope...' })
+@ObjectType({
+  implements: Node,
+  description: 'A public component or hazard with a location (物): camera, hydrant, manhole cover, slope...',
+})
 export class Thing extends Node {
   @Field(() => String, { nullable: true, description: 'Component code (部件编码).' })
   code: string | null;
@@ -63,7 +79,10 @@ class ThingInput {
   @Field(() => String, { nullable: true, description: 'Responsible department code.' })
   departmentCode?: string | null;
 
-  @Field(() => GeoJSONScalar, { nullable: true, description: 'Location as a GeoJSON Point (required when registering).' })
+  @Field(() => GeoJSONScalar, {
+    nullable: true,
+    description: 'Location as a GeoJSON Point (required when registering).',
+  })
   location?: unknown;
 
   @Field(() => Int, { nullable: true, description: 'For updates: the version you edited.' })
@@ -82,34 +101,50 @@ export class ThingResolver {
   @Query(() => ThingConnection, { description: 'Things by category and area.' })
   async things(
     @Ctx() ctx: Context,
-    @Arg('filter', () => ThingFilter, { nullable: true }) filter?: ThingFilter,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 50, at most 200).' }) first?: number,
+    @Arg('filter', () => ThingFilter, { nullable: true, description: 'Filters; all given must hold.' })
+    filter?: ThingFilter,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 50, at most 200).' })
+    first?: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' }) after?: string,
   ) {
     return toConnection(await ctx.services.things.list(filter ?? {}, { first, after }));
   }
 
   @Mutation(() => ThingPayload, { description: 'Register a thing at a location.' })
-  async createThing(@Ctx() ctx: Context, @Arg('input', () => ThingInput) input: ThingInput) {
+  async createThing(
+    @Ctx() ctx: Context,
+    @Arg('input', () => ThingInput, { description: 'What to record.' }) input: ThingInput,
+  ) {
     const { expectedVersion: _v, ...f } = input;
     if (!f.category || !f.name || f.location == null) {
       const missing = !f.category ? 'category' : !f.name ? 'name' : 'location';
-      throw new AppError('VALUE_INVALID', `input.${missing} is required to register a thing`, `input.${missing}`);
+      throw new AppError(
+        'VALUE_INVALID',
+        `input.${missing} is required to register a thing`,
+        `input.${missing}`,
+      );
     }
-    return { thing: await ctx.services.things.create({ ...f, category: f.category, name: f.name, location: f.location }, ctx.actor) };
+    return {
+      thing: await ctx.services.things.create(
+        { ...f, category: f.category, name: f.name, location: f.location },
+        ctx.actor,
+      ),
+    };
   }
 
-  @Mutation(() => ThingPayload, { description: 'Update a thing (condition after inspection, corrected location...).' })
+  @Mutation(() => ThingPayload, {
+    description: 'Update a thing (condition after inspection, corrected location...).',
+  })
   async updateThing(
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Global id of the thing.' }) id: string,
-    @Arg('input', () => ThingInput) input: ThingInput,
+    @Arg('input', () => ThingInput, { description: 'What to record.' }) input: ThingInput,
   ) {
     const { expectedVersion, ...f } = input;
     return { thing: await ctx.services.things.update(idOf(id, 'Thing'), f, ctx.actor, expectedVersion) };
   }
 
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, { description: 'Global id (Relay), opaque.' })
   id(@Root() t: ThingRow): string {
     return toGlobalId('Thing', t.id);
   }

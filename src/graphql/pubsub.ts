@@ -1,0 +1,70 @@
+import { createPubSub } from '@graphql-yoga/subscription';
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { Redis } from 'ioredis';
+import type { PubSub } from 'type-graphql';
+import type { CommitResult } from '../ledger/ledger.types';
+
+/** A ledger record changed (published after its transaction committed). */
+export interface RecordChangedEvent {
+  entityType: string;
+  id: number;
+  districtCode: string;
+  areaCode: string | null;
+  op: 'CREATE' | 'UPDATE';
+  fields: string[];
+  recordedAt: string;
+}
+
+/** Every subscription topic and its payload, in one place. */
+export interface Topics {
+  RECORD_CHANGED: RecordChangedEvent;
+}
+
+/** Topic names for resolvers' `topics` option. */
+export const TOPIC = { RECORD_CHANGED: 'RECORD_CHANGED' } as const satisfies Record<keyof Topics, keyof Topics>;
+
+/** Publishing and subscribing across every server process, through Redis. */
+export interface AppPubSub {
+  /** The adapter type-graphql subscribes through. */
+  pubSub: PubSub;
+  publish<K extends keyof Topics>(topic: K, payload: Topics[K]): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Pub/sub over Redis so that a change committed by one replica (or a worker) reaches subscribers
+ * connected to any other. Channel names carry the configured prefix.
+ */
+export function createAppPubSub(redisUrl: string, prefix: string): AppPubSub {
+  const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+  const inner = createPubSub({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
+  const channel = (topic: string) => `${prefix}:${topic}`;
+  return {
+    pubSub: {
+      publish: (topic: string, payload: unknown) => inner.publish(channel(topic), payload as never),
+      subscribe: (topic: string) => inner.subscribe(channel(topic)),
+    },
+    publish(topic, payload) {
+      inner.publish(channel(topic), payload as never);
+    },
+    async close() {
+      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+    },
+  };
+}
+
+/** The change events of a committed ledger batch. */
+export function recordChangedEvents(result: CommitResult): RecordChangedEvent[] {
+  return result.results
+    .filter((r) => r.created || r.changedFields.length > 0)
+    .map((r) => ({
+      entityType: r.type,
+      id: r.id,
+      districtCode: r.districtCode,
+      areaCode: r.areaCode,
+      op: r.created ? 'CREATE' : 'UPDATE',
+      fields: r.changedFields,
+      recordedAt: result.recordedAt.toISOString(),
+    }));
+}

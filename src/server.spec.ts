@@ -1,0 +1,67 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { openTestDb, TestDb } from '../test/harness';
+import { buildTerritory, T } from '../test/factories';
+import { RunningServer, startServer } from './server';
+
+let db: TestDb;
+let server: RunningServer;
+beforeAll(async () => {
+  db = await openTestDb();
+  await buildTerritory(db.services);
+  server = await startServer(db.services, { port: 0, host: '127.0.0.1', log: () => undefined });
+});
+afterAll(async () => {
+  await server.close();
+  await db.close();
+});
+
+async function post(query: string, variables?: object) {
+  const res = await fetch(`http://127.0.0.1:${server.port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, sqlCount: res.headers.get('x-sql-count'), body: (await res.json()) as any };
+}
+
+describe('the HTTP and WebSocket server', () => {
+  it('serves queries on /graphql and reports the SQL statements in x-sql-count', async () => {
+    const r = await post(`{ area(code: "${T.street}") { name children { code } } }`);
+    expect(r.status).toBe(200);
+    expect(r.body.data.area).toEqual({ name: '新城街道', children: [{ code: T.communityA }, { code: T.communityB }] });
+    expect(r.sqlCount).toMatch(/^\d+$/);
+  });
+
+  it('answers a malformed query with a GraphQL error, not a crash', async () => {
+    const r = await post(`{ persons(first: 5) { edges { node { nosuchfield } } } }`);
+    expect(r.status).toBe(400);
+    expect(r.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('pushes a change to a graphql-ws subscriber on the same path after the mutation commits', async () => {
+    const client = createClient({ url: `ws://127.0.0.1:${server.port}/graphql`, webSocketImpl: WebSocket, lazy: false });
+    try {
+      const received = new Promise<any>((resolve, reject) => {
+        client.subscribe(
+          { query: `subscription { recordChanged(areaCode: "${T.communityA}", types: ["Person"]) { id type op fields areaCode } }` },
+          { next: (v) => resolve(v.data), error: reject, complete: () => undefined },
+        );
+      });
+      // a change in another community must not reach this subscriber; give the subscription time to register
+      await new Promise((r) => setTimeout(r, 300));
+      await post(`mutation { createPerson(input: { name: "马丽", areaCode: "${T.gridB1}" }) { person { id } } }`);
+      const created = await post(`mutation { createPerson(input: { name: "马超", areaCode: "${T.gridA2}" }) { person { id } } }`);
+      const event = await received;
+      expect(event.recordChanged).toMatchObject({
+        id: created.body.data.createPerson.person.id,
+        type: 'Person',
+        op: 'CREATE',
+        areaCode: T.gridA2,
+      });
+      expect(event.recordChanged.fields).toContain('name');
+    } finally {
+      await client.dispose();
+    }
+  });
+});
