@@ -13,9 +13,22 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 svc="$root/.services"
-pg_port=${YIBIAO_PG_PORT:-54329}
-redis_port=${YIBIAO_REDIS_PORT:-63799}
 log() { printf 'services: %s\n' "$*" >&2; }
+
+port_busy() { # is something listening on 127.0.0.1:$1?
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# A port for a service of this checkout: the one it used before (kept in .services/<svc>/port),
+# else the first free one from the default, so that several checkouts on one machine (a CI clone
+# beside a developer's tree) each get their own servers.
+pick_port() {
+  local name=$1 default=$2 file="$svc/$1/port" p
+  if [ -f "$file" ]; then cat "$file"; return; fi
+  p=$default
+  while port_busy "$p"; do p=$((p + 1)); [ "$p" -gt $((default + 50)) ] && { log "no free port near $default for $name"; exit 1; }; done
+  mkdir -p "$svc/$name"; echo "$p" > "$file"; echo "$p"
+}
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo "$@"; else return 1; fi
@@ -66,7 +79,10 @@ start_pg() {
     log "initialising a private PostgreSQL cluster in $data"
     run_pg "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if ! run_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  if run_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    pg_port=$(sed -n 4p "$data/postmaster.pid")   # already running: its own port
+  else
+    pg_port=${YIBIAO_PG_PORT:-$(pick_port pg 54329)}
     log "starting PostgreSQL on 127.0.0.1:$pg_port"
     run_pg "$bin/pg_ctl" -D "$data" -l "$svc/pg/pg.log" -w -t 60 -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$svc/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
   fi
@@ -74,6 +90,7 @@ start_pg() {
 
 start_redis() {
   mkdir -p "$svc/redis"
+  redis_port=${YIBIAO_REDIS_PORT:-$(pick_port redis 63799)}
   if [ -f "$svc/redis/redis.pid" ] && kill -0 "$(cat "$svc/redis/redis.pid")" 2>/dev/null; then return; fi
   log "starting Redis on 127.0.0.1:$redis_port"
   redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund  # not npm ci: see .ci/run
 fi
 eval "$(scripts/services.sh start)"
 export DATABASE_URL REDIS_URL

@@ -29,7 +29,10 @@ describe('the HTTP and WebSocket server', () => {
   it('serves queries on /graphql and reports the SQL statements in x-sql-count', async () => {
     const r = await post(`{ area(code: "${T.street}") { name children { code } } }`);
     expect(r.status).toBe(200);
-    expect(r.body.data.area).toEqual({ name: '新城街道', children: [{ code: T.communityA }, { code: T.communityB }] });
+    expect(r.body.data.area).toEqual({
+      name: '新城街道',
+      children: [{ code: T.communityA }, { code: T.communityB }],
+    });
     expect(r.sqlCount).toMatch(/^\d+$/);
   });
 
@@ -40,18 +43,28 @@ describe('the HTTP and WebSocket server', () => {
   });
 
   it('pushes a change to a graphql-ws subscriber on the same path after the mutation commits', async () => {
-    const client = createClient({ url: `ws://127.0.0.1:${server.port}/graphql`, webSocketImpl: WebSocket, lazy: false });
+    const client = createClient({
+      url: `ws://127.0.0.1:${server.port}/graphql`,
+      webSocketImpl: WebSocket,
+      lazy: false,
+    });
     try {
       const received = new Promise<any>((resolve, reject) => {
         client.subscribe(
-          { query: `subscription { recordChanged(areaCode: "${T.communityA}", types: ["Person"]) { id type op fields areaCode } }` },
+          {
+            query: `subscription { recordChanged(areaCode: "${T.communityA}", types: ["Person"]) { id type op fields areaCode } }`,
+          },
           { next: (v) => resolve(v.data), error: reject, complete: () => undefined },
         );
       });
       // a change in another community must not reach this subscriber; give the subscription time to register
       await new Promise((r) => setTimeout(r, 300));
-      await post(`mutation { createPerson(input: { name: "马丽", areaCode: "${T.gridB1}" }) { person { id } } }`);
-      const created = await post(`mutation { createPerson(input: { name: "马超", areaCode: "${T.gridA2}" }) { person { id } } }`);
+      await post(
+        `mutation { createPerson(input: { name: "马丽", areaCode: "${T.gridB1}" }) { person { id } } }`,
+      );
+      const created = await post(
+        `mutation { createPerson(input: { name: "马超", areaCode: "${T.gridA2}" }) { person { id } } }`,
+      );
       const event = await received;
       expect(event.recordChanged).toMatchObject({
         id: created.body.data.createPerson.person.id,

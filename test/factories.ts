@@ -337,11 +337,21 @@ export interface FactSeed {
 }
 
 /** Records facts in one ledger batch, one source record per fact from its department; returns their ids. */
-export async function recordFacts(s: Services, facts: FactSeed[], opts: { at?: Date } = {}): Promise<number[]> {
+export async function recordFacts(
+  s: Services,
+  facts: FactSeed[],
+  opts: { at?: Date } = {},
+): Promise<number[]> {
   const ids = await s.ledger.allocateIds(s.pool, 'FACT', facts.length);
   await s.ledger.record(
     facts.map((f, i) => ({
-      source: { districtCode: T.district, kind: 'INGEST', departmentCode: f.departmentCode, actor: 'factory', raw: { ...f } },
+      source: {
+        districtCode: T.district,
+        kind: 'INGEST',
+        departmentCode: f.departmentCode,
+        actor: 'factory',
+        raw: { ...f },
+      },
       writes: [
         {
           type: 'FACT',

@@ -21,10 +21,16 @@ function parsePrismaSchema(text: string) {
   const enumNames = new Map<string, string>(); // Prisma enum name → database enum name
   const blocks = text.matchAll(/^(model|enum)\s+(\w+)\s*\{([\s\S]*?)^\}/gm);
   for (const [, kind, name, body] of blocks) {
-    const lines = body.split('\n').map((l) => l.replace(/\/\/.*$/, '').trim()).filter(Boolean);
+    const lines = body
+      .split('\n')
+      .map((l) => l.replace(/\/\/.*$/, '').trim())
+      .filter(Boolean);
     const mapped = /@@map\("([^"]+)"\)/.exec(body)?.[1] ?? name;
     if (kind === 'enum') {
-      enums.set(mapped, lines.filter((l) => !l.startsWith('@@')));
+      enums.set(
+        mapped,
+        lines.filter((l) => !l.startsWith('@@')),
+      );
       enumNames.set(name, mapped);
       continue;
     }
@@ -69,9 +75,17 @@ afterAll(() => db.close());
 
 describe('prisma/schema.prisma against the migrated database', () => {
   it('has every column, with the same nullability and type, and no column the schema lacks', async () => {
-    const { models, enums, enumNames } = parsePrismaSchema(fs.readFileSync(path.join(__dirname, '../../prisma/schema.prisma'), 'utf8'));
+    const { models, enums, enumNames } = parsePrismaSchema(
+      fs.readFileSync(path.join(__dirname, '../../prisma/schema.prisma'), 'utf8'),
+    );
     expect(models.size).toBeGreaterThan(10);
-    const { rows } = await db.services.pool.query<{ table_name: string; column_name: string; is_nullable: string; data_type: string; udt_name: string }>(
+    const { rows } = await db.services.pool.query<{
+      table_name: string;
+      column_name: string;
+      is_nullable: string;
+      data_type: string;
+      udt_name: string;
+    }>(
       `SELECT table_name, column_name, is_nullable, data_type, udt_name FROM information_schema.columns
        WHERE table_schema = 'public' AND table_name = ANY($1::text[])`,
       [[...models.keys()]],
@@ -86,7 +100,8 @@ describe('prisma/schema.prisma against the migrated database', () => {
         problems.push(`${key}: column has no field in schema.prisma`);
         continue;
       }
-      if (f.optional !== (c.is_nullable === 'YES')) problems.push(`${key}: nullable ${c.is_nullable}, schema.prisma optional ${f.optional}`);
+      if (f.optional !== (c.is_nullable === 'YES'))
+        problems.push(`${key}: nullable ${c.is_nullable}, schema.prisma optional ${f.optional}`);
       const family = typeFamily(c.data_type, c.udt_name);
       const expected = f.type.startsWith('Unsupported')
         ? /Unsupported\("(\w+)/.exec(f.type)![1]
@@ -94,7 +109,9 @@ describe('prisma/schema.prisma against the migrated database', () => {
       if (expected !== family) problems.push(`${key}: database ${family}, schema.prisma ${f.type}`);
     }
     for (const [table, fields] of models) {
-      for (const column of fields.keys()) if (!seen.has(`${table}.${column}`)) problems.push(`${table}.${column}: in schema.prisma, not in the database`);
+      for (const column of fields.keys())
+        if (!seen.has(`${table}.${column}`))
+          problems.push(`${table}.${column}: in schema.prisma, not in the database`);
     }
     const pgEnums = await db.services.pool.query<{ typname: string; labels: string[] }>(
       `SELECT t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
@@ -103,17 +120,32 @@ describe('prisma/schema.prisma against the migrated database', () => {
     for (const [name, values] of enums) {
       const db = pgEnums.rows.find((r) => r.typname === name);
       if (!db) problems.push(`enum ${name}: not in the database`);
-      else if (db.labels.join(',') !== values.join(',')) problems.push(`enum ${name}: database ${db.labels.join(',')}, schema.prisma ${values.join(',')}`);
+      else if (db.labels.join(',') !== values.join(','))
+        problems.push(`enum ${name}: database ${db.labels.join(',')}, schema.prisma ${values.join(',')}`);
     }
     expect(problems).toEqual([]);
-
   });
 
   it('the Prisma client reads every model through the adapter', async () => {
     const p = db.services.prisma;
-    await expect(p.department.findMany()).resolves.toEqual(expect.arrayContaining([expect.objectContaining({ code: 'CIVIL_AFFAIRS', name: '民政局' })]));
-    for (const model of ['area', 'person', 'household', 'house', 'thing', 'civicCase', 'fact', 'ledgerChange', 'conflict', 'sourceRecord'] as const) {
-      await expect((p[model] as unknown as { findFirst(): Promise<unknown> }).findFirst()).resolves.toBeNull();
+    await expect(p.department.findMany()).resolves.toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'CIVIL_AFFAIRS', name: '民政局' })]),
+    );
+    for (const model of [
+      'area',
+      'person',
+      'household',
+      'house',
+      'thing',
+      'civicCase',
+      'fact',
+      'ledgerChange',
+      'conflict',
+      'sourceRecord',
+    ] as const) {
+      await expect(
+        (p[model] as unknown as { findFirst(): Promise<unknown> }).findFirst(),
+      ).resolves.toBeNull();
     }
   });
 });

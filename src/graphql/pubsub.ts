@@ -21,7 +21,10 @@ export interface Topics {
 }
 
 /** Topic names for resolvers' `topics` option. */
-export const TOPIC = { RECORD_CHANGED: 'RECORD_CHANGED' } as const satisfies Record<keyof Topics, keyof Topics>;
+export const TOPIC = { RECORD_CHANGED: 'RECORD_CHANGED' } as const satisfies Record<
+  keyof Topics,
+  keyof Topics
+>;
 
 /** Publishing and subscribing across every server process, through Redis. */
 export interface AppPubSub {

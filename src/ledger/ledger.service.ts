@@ -218,7 +218,9 @@ export class LedgerService {
     }
 
     // 4. write it all: one statement per entity type and kind of row
-    for (const type of byType.keys()) {
+    // parents before children, so that foreign keys hold whatever order the batch came in
+    const order: EntityType[] = ['HOUSE', 'HOUSEHOLD', 'PERSON', 'FACT', 'THING', 'CASE'];
+    for (const type of order.filter((t) => byType.has(t))) {
       const all = [...pending.values()].filter((p) => p.type === type);
       const created = all.filter((p) => p.created).map((p) => p.row);
       const updated = all.filter((p) => !p.created).map((p) => p.row);

@@ -23,15 +23,25 @@ describe('loading the fixture district', () => {
     const q = async (sql: string) => (await s.pool.query(sql)).rows[0] as Record<string, number>;
     expect(await q(`SELECT count(*)::int AS n FROM person`)).toEqual({ n: 300 });
     // every value has a source record, every person a CREATE in the change log
-    expect(await q(`SELECT count(*)::int AS n FROM person WHERE provenance = '{}' OR NOT provenance ? 'name'`)).toEqual({ n: 0 });
-    expect(await q(`SELECT count(DISTINCT entity_id)::int AS n FROM ledger_change WHERE entity_type = 'PERSON' AND op = 'CREATE'`)).toEqual({ n: 300 });
+    expect(
+      await q(`SELECT count(*)::int AS n FROM person WHERE provenance = '{}' OR NOT provenance ? 'name'`),
+    ).toEqual({ n: 0 });
+    expect(
+      await q(
+        `SELECT count(DISTINCT entity_id)::int AS n FROM ledger_change WHERE entity_type = 'PERSON' AND op = 'CREATE'`,
+      ),
+    ).toEqual({ n: 300 });
     expect(await q(`SELECT count(*)::int AS n FROM source_record WHERE kind <> 'SEED'`)).toEqual({ n: 0 });
     // houses and things lie inside the grid they are placed in (PostGIS agrees with the generator)
     expect(
       await q(`SELECT count(*)::int AS n FROM house h JOIN area a ON a.code = h.area_code
                WHERE a.level <> 'GRID' OR NOT ST_Covers(a.boundary, h.location)`),
     ).toEqual({ n: 0 });
-    expect(await q(`SELECT count(*)::int AS n FROM thing t JOIN area a ON a.code = t.area_code WHERE NOT ST_Covers(a.boundary, t.location)`)).toEqual({ n: 0 });
+    expect(
+      await q(
+        `SELECT count(*)::int AS n FROM thing t JOIN area a ON a.code = t.area_code WHERE NOT ST_Covers(a.boundary, t.location)`,
+      ),
+    ).toEqual({ n: 0 });
     // every household head is a member of it
     expect(
       await q(`SELECT count(*)::int AS n FROM household h JOIN person p ON p.id = h.head_person_id

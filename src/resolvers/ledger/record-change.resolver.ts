@@ -40,16 +40,28 @@ export class RecordChange {
 export class RecordChangeResolver {
   @Subscription(() => RecordChange, {
     topics: TOPIC.RECORD_CHANGED,
-    filter: ({ payload, args, context }: { payload: RecordChangedEvent; args: { areaCode?: string | null; types?: string[] | null }; context: Context }) =>
-      (!args.areaCode || (payload.areaCode !== null && context.services.areas.isWithin(payload.areaCode, args.areaCode))) &&
+    filter: ({
+      payload,
+      args,
+      context,
+    }: {
+      payload: RecordChangedEvent;
+      args: { areaCode?: string | null; types?: string[] | null };
+      context: Context;
+    }) =>
+      (!args.areaCode ||
+        (payload.areaCode !== null && context.services.areas.isWithin(payload.areaCode, args.areaCode))) &&
       (!args.types || args.types.includes(NODE_TYPE[payload.entityType] ?? payload.entityType)),
-    description: 'Ledger records created or changed in an area subtree, as they commit (persons, houses, things, cases...).',
+    description:
+      'Ledger records created or changed in an area subtree, as they commit (persons, houses, things, cases...).',
   })
   recordChanged(
     @Root() e: RecordChangedEvent,
     @Ctx() _ctx: Context,
-    @Arg('areaCode', () => String, { nullable: true, description: 'Only records in this area or below it.' }) _areaCode?: string,
-    @Arg('types', () => [String], { nullable: true, description: 'Only these record types, e.g. ["Case"].' }) _types?: string[],
+    @Arg('areaCode', () => String, { nullable: true, description: 'Only records in this area or below it.' })
+    _areaCode?: string,
+    @Arg('types', () => [String], { nullable: true, description: 'Only these record types, e.g. ["Case"].' })
+    _types?: string[],
   ): RecordChange {
     const type = NODE_TYPE[e.entityType];
     return {
