@@ -54,13 +54,10 @@ export function formatError(log: ErrorLog) {
       };
     }
     const code = formatted.extensions?.code as string | undefined;
-    if (code && code !== 'INTERNAL_SERVER_ERROR') return formatted; // parse/validation errors of the query itself
-    if (!original || !(original instanceof Error) || code === undefined) {
-      if (!(original instanceof Error)) return formatted;
-    }
-    log(
-      `internal error at ${formatted.path?.join('.') ?? '?'}: ${(original as Error).stack ?? String(original)}`,
-    );
+    // the request's own syntax and validation errors, already described by GraphQL
+    if (code && code !== 'INTERNAL_SERVER_ERROR') return formatted;
+    const detail = original instanceof Error ? (original.stack ?? original.message) : String(original);
+    log(`internal error at ${formatted.path?.join('.') ?? '?'}: ${detail}`);
     return {
       message: 'internal server error',
       locations: formatted.locations,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { buildSchema, PubSub } from 'type-graphql';
+import { buildSchema, NonEmptyArray, PubSub } from 'type-graphql';
 import { AreaResolver } from '../resolvers/area/area.resolver';
 import { CaseResolver } from '../resolvers/case/case.resolver';
 import { NodeResolver } from '../resolvers/common/node.resolver';
@@ -38,7 +38,7 @@ const noPubSub: PubSub = {
 export async function createSchema(pubSub: PubSub = noPubSub): Promise<GraphQLSchema> {
   return buildSchema({
     pubSub,
-    resolvers: [...RESOLVERS] as unknown as [Function, ...Function[]],
+    resolvers: [...RESOLVERS] as NonEmptyArray<(typeof RESOLVERS)[number]>,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     emitSchemaFile: false,

@@ -836,9 +836,7 @@ export function* generateHouseholds(options: HouseholdOptions): Generator<SeedHo
   const gridOf = weighted(grids.map((g) => [g, g.kind === 'VILLAGE' ? 0.45 : 1] as const));
 
   let remaining = persons;
-  let sequence = 0;
   while (remaining > 0) {
-    sequence++;
     const grid = gridOf(rng);
     const floating = chance(rng, 0.215);
     let plan = floating ? planFloating(rng) : planRegistered(rng);

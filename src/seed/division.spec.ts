@@ -9,6 +9,7 @@ interface ExtractScript {
 }
 
 // The extraction script is plain CommonJS (runnable with `node scripts/extract-division.js`).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script, loaded by path
 const script = require(path.join(findRepoRoot(__dirname), 'scripts', 'extract-division.js')) as ExtractScript;
 
 describe('division fixture', () => {
