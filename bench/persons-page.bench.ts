@@ -70,7 +70,8 @@ async function readFixture(databaseUrl: string) {
            FROM area a WHERE a.level = 'COMMUNITY' ORDER BY a.code LIMIT 1`,
       )
     ).rows[0];
-    const postgres = (await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
+    const postgres = (await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`))
+      .rows[0].v;
     const postgis = (await client.query<{ v: string }>(`SELECT postgis_lib_version() AS v`)).rows[0].v;
     return { persons, community: community && { ...community, n: Number(community.n) }, postgres, postgis };
   } finally {
@@ -85,7 +86,8 @@ async function runScenario(
 ): Promise<ScenarioResult> {
   const url = server.url;
   const first = await probe(url, s.request);
-  if (first.body.errors?.length) throw new Error(`${s.label}: GraphQL errors: ${first.body.errors[0].message}`);
+  if (first.body.errors?.length)
+    throw new Error(`${s.label}: GraphQL errors: ${first.body.errors[0].message}`);
   const conn = (first.body.data as { persons?: { totalCount: number; edges: unknown[] } }).persons;
   if (!conn || conn.edges.length !== 50 || conn.totalCount !== s.expectedTotal) {
     throw new Error(
@@ -93,7 +95,12 @@ async function runScenario(
     );
   }
   ctx.log(`${s.label}: first request ${first.ms.toFixed(1)} ms; warm-up ${ctx.warmupSeconds} s`);
-  const warmup = await runLoad({ url, request: s.request, connections: ctx.connections, durationSeconds: ctx.warmupSeconds });
+  const warmup = await runLoad({
+    url,
+    request: s.request,
+    connections: ctx.connections,
+    durationSeconds: ctx.warmupSeconds,
+  });
   // Statements per request, one request at a time: the x-sql-count header undercounts under
   // concurrency (see RESULTS.md), so the figure comes from sequential requests on a warm server.
   const sqlCounts = new Set<number | null>();
@@ -104,25 +111,40 @@ async function runScenario(
     sequentialMs.push(r.ms);
   }
   sequentialMs.sort((a, b) => a - b);
-  ctx.log(`${s.label}: sequential requests: statements ${[...sqlCounts].join(', ')}, median ${sequentialMs[10].toFixed(1)} ms`);
+  ctx.log(
+    `${s.label}: sequential requests: statements ${[...sqlCounts].join(', ')}, median ${sequentialMs[10].toFixed(1)} ms`,
+  );
   ctx.log(`${s.label}: measuring ${ctx.connections} connections × ${ctx.durationSeconds} s`);
   const backends = await backendPids(ctx.databaseUrl);
-  const before = { server: cpuSeconds([server.pid]), postgres: cpuSeconds(backends), self: process.cpuUsage() };
-  const load = await runLoad({ url, request: s.request, connections: ctx.connections, durationSeconds: ctx.durationSeconds });
+  const before = {
+    server: cpuSeconds([server.pid]),
+    postgres: cpuSeconds(backends),
+    self: process.cpuUsage(),
+  };
+  const load = await runLoad({
+    url,
+    request: s.request,
+    connections: ctx.connections,
+    durationSeconds: ctx.durationSeconds,
+  });
   const self = process.cpuUsage(before.self);
   const after = { server: cpuSeconds([server.pid]), postgres: cpuSeconds(backends) };
   const perRequest = (a: number | null, b: number | null) =>
-    a === null || b === null || !load.requestsTotal ? null : Math.round(((1000 * (b - a)) / load.requestsTotal) * 100) / 100;
+    a === null || b === null || !load.requestsTotal
+      ? null
+      : Math.round(((1000 * (b - a)) / load.requestsTotal) * 100) / 100;
   const cpuMsPerRequest = {
     server: perRequest(before.server, after.server),
     postgres: perRequest(before.postgres, after.postgres),
-    loadGenerator: Math.round(((self.user + self.system) / 1000 / Math.max(load.requestsTotal, 1)) * 100) / 100,
+    loadGenerator:
+      Math.round(((self.user + self.system) / 1000 / Math.max(load.requestsTotal, 1)) * 100) / 100,
   };
   ctx.log(
     `${s.label}: ${load.requestsPerSecond} req/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, CPU ms/request ${JSON.stringify(cpuMsPerRequest)}, x-sql-count seen ${JSON.stringify(load.sqlCountHistogram)}`,
   );
   const failures = load.errors + load.timeouts + load.non2xx + load.graphqlErrors;
-  if (failures) throw new Error(`${s.label}: ${failures} failed responses under load: ${JSON.stringify(load)}`);
+  if (failures)
+    throw new Error(`${s.label}: ${failures} failed responses under load: ${JSON.stringify(load)}`);
   return {
     key: s.key,
     label: s.label,
@@ -156,9 +178,15 @@ export const personsPage: Benchmark = {
         `the bench database holds ${fixture.persons} persons, not ${ctx.persons}: drop it (or set BENCH_DATABASE_URL) and run again`,
       );
     }
-    if (!fixture.community) throw new Error('the bench database has no community: is the fixture district loaded?');
+    if (!fixture.community)
+      throw new Error('the bench database has no community: is the fixture district loaded?');
     const scenarios: Scenario[] = [
-      { key: 'all', label: 'no filter', request: { query: PERSONS_PAGE_QUERY, variables: {} }, expectedTotal: fixture.persons },
+      {
+        key: 'all',
+        label: 'no filter',
+        request: { query: PERSONS_PAGE_QUERY, variables: {} },
+        expectedTotal: fixture.persons,
+      },
       {
         key: 'community',
         label: `areaCode ${fixture.community.code} (${fixture.community.name})`,
@@ -184,13 +212,26 @@ export const personsPage: Benchmark = {
     const load = `${ctx.connections} conn × ${ctx.durationSeconds} s`;
     const rows: string[][] = [];
     for (const r of results) {
-      const what = r.key === 'all' ? `all ${fmt(fixture.persons)}` : `community, ${fmt(r.expectedTotal)} persons`;
+      const what =
+        r.key === 'all' ? `all ${fmt(fixture.persons)}` : `community, ${fmt(r.expectedTotal)} persons`;
       rows.push(
-        [`throughput, ${what} (${load})`, `${fmt(r.load.requestsPerSecond)} req/s`, ctx.command, machine, ctx.date],
+        [
+          `throughput, ${what} (${load})`,
+          `${fmt(r.load.requestsPerSecond)} req/s`,
+          ctx.command,
+          machine,
+          ctx.date,
+        ],
         [`latency p50, ${what}`, `${r.load.latencyMs.p50} ms`, ctx.command, machine, ctx.date],
         [`latency p99, ${what}`, `${r.load.latencyMs.p99} ms`, ctx.command, machine, ctx.date],
         [`SQL statements per request, ${what}`, sqlRange(r), ctx.command, machine, ctx.date],
-        [`CPU per request, ${what}: server / PostgreSQL`, `${r.cpuMsPerRequest.server ?? 'n/a'} ms / ${r.cpuMsPerRequest.postgres ?? 'n/a'} ms`, ctx.command, machine, ctx.date],
+        [
+          `CPU per request, ${what}: server / PostgreSQL`,
+          `${r.cpuMsPerRequest.server ?? 'n/a'} ms / ${r.cpuMsPerRequest.postgres ?? 'n/a'} ms`,
+          ctx.command,
+          machine,
+          ctx.date,
+        ],
       );
     }
     rows.push([
@@ -218,7 +259,11 @@ export const personsPage: Benchmark = {
         benchmark: 'persons-page',
         query: PERSONS_PAGE_QUERY,
         fixture,
-        settings: { connections: ctx.connections, durationSeconds: ctx.durationSeconds, warmupSeconds: ctx.warmupSeconds },
+        settings: {
+          connections: ctx.connections,
+          durationSeconds: ctx.durationSeconds,
+          warmupSeconds: ctx.warmupSeconds,
+        },
         scenarios: results,
       },
       markdown,

@@ -18,7 +18,8 @@ const USAGE = `usage: npm run bench -- [name...] [--connections N] [--duration S
 function whole(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of at least 1, not "${value}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`--${name} must be a whole number of at least 1, not "${value}"`);
   return n;
 }
 
@@ -46,7 +47,8 @@ export async function main(argv: string[]): Promise<void> {
 
   const databaseUrl = process.env.DATABASE_URL;
   const redisUrl = process.env.REDIS_URL;
-  if (!databaseUrl || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL must be set: run `npm run bench`, which provisions them');
+  if (!databaseUrl || !redisUrl)
+    throw new Error('DATABASE_URL and REDIS_URL must be set: run `npm run bench`, which provisions them');
 
   const outDir = path.join(repoRoot, 'bench', 'out');
   fs.mkdirSync(outDir, { recursive: true });

@@ -80,7 +80,11 @@ export async function runLoad(opts: {
 export async function probe(
   url: string,
   request: GraphqlRequest,
-): Promise<{ body: { data?: unknown; errors?: { message: string }[] }; sqlCount: number | null; ms: number }> {
+): Promise<{
+  body: { data?: unknown; errors?: { message: string }[] };
+  sqlCount: number | null;
+  ms: number;
+}> {
   const started = performance.now();
   const res = await fetch(url, {
     method: 'POST',

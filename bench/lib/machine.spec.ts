@@ -2,7 +2,8 @@ import { cpuModel, machineFacts, machineLabel } from './machine';
 
 describe('machine facts', () => {
   it('reads the CPU model from /proc/cpuinfo text', () => {
-    const text = 'processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC   7B13 64-Core Processor\nflags\t: fpu\n';
+    const text =
+      'processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC   7B13 64-Core Processor\nflags\t: fpu\n';
     expect(cpuModel(text)).toBe('AMD EPYC 7B13 64-Core Processor');
   });
 

@@ -24,7 +24,11 @@ export function cpuModel(cpuinfo?: string): string {
     }
   }
   const line = text.split('\n').find((l) => /^model name\s*:/.test(l));
-  if (line) return line.replace(/^model name\s*:\s*/, '').replace(/\s+/g, ' ').trim();
+  if (line)
+    return line
+      .replace(/^model name\s*:\s*/, '')
+      .replace(/\s+/g, ' ')
+      .trim();
   return os.cpus()[0]?.model?.trim() || 'unknown';
 }
 

@@ -4,7 +4,9 @@ describe('bench/RESULTS.md sections', () => {
   it('starts a missing file with the header and a titled section', () => {
     const doc = upsertSection(null, 'persons-page', 'Persons page (issue #2)', 'table v1');
     expect(doc.startsWith(RESULTS_HEADER)).toBe(true);
-    expect(doc).toContain('## Persons page (issue #2)\n\n<!-- bench:persons-page -->\ntable v1\n<!-- /bench:persons-page -->\n');
+    expect(doc).toContain(
+      '## Persons page (issue #2)\n\n<!-- bench:persons-page -->\ntable v1\n<!-- /bench:persons-page -->\n',
+    );
   });
 
   it('rewrites only its own markers and keeps hand-written notes and other sections', () => {
@@ -24,7 +26,9 @@ describe('bench/RESULTS.md sections', () => {
 
   it('refuses broken markers instead of guessing', () => {
     const doc = `${RESULTS_HEADER}\n<!-- bench:persons-page -->\nhalf a section\n`;
-    expect(() => upsertSection(doc, 'persons-page', 't', 'b')).toThrow(/markers of section "persons-page" are broken/);
+    expect(() => upsertSection(doc, 'persons-page', 't', 'b')).toThrow(
+      /markers of section "persons-page" are broken/,
+    );
   });
 
   it('escapes pipes so a command line stays in its cell', () => {

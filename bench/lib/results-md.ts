@@ -19,7 +19,8 @@ const end = (id: string) => `<!-- /bench:${id} -->`;
  * missing document starts with the header.
  */
 export function upsertSection(doc: string | null, id: string, title: string, body: string): string {
-  if (!/^[a-z0-9-]+$/.test(id)) throw new Error(`bench section id "${id}" must be lowercase letters, digits and dashes`);
+  if (!/^[a-z0-9-]+$/.test(id))
+    throw new Error(`bench section id "${id}" must be lowercase letters, digits and dashes`);
   const block = `${start(id)}\n${body.trim()}\n${end(id)}\n`;
   const text = doc ?? RESULTS_HEADER;
   const from = text.indexOf(start(id));
@@ -29,7 +30,8 @@ export function upsertSection(doc: string | null, id: string, title: string, bod
     if (after.startsWith('\n')) after = after.slice(1);
     return text.slice(0, from) + block + after;
   }
-  if (from >= 0 || to >= 0) throw new Error(`bench/RESULTS.md: the markers of section "${id}" are broken; fix them by hand`);
+  if (from >= 0 || to >= 0)
+    throw new Error(`bench/RESULTS.md: the markers of section "${id}" are broken; fix them by hand`);
   return `${text.replace(/\n*$/, '\n')}\n## ${title}\n\n${block}`;
 }
 

@@ -76,7 +76,8 @@ export async function startServer(opts: {
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   for (;;) {
-    if (exitCode !== undefined) throw new Error(`the server exited with code ${exitCode} before it was ready:\n${output}`);
+    if (exitCode !== undefined)
+      throw new Error(`the server exited with code ${exitCode} before it was ready:\n${output}`);
     try {
       const res = await fetch(`${base}/healthz`);
       if (res.ok) break;

@@ -21,7 +21,9 @@ describe('AreaService.subtreeCodes', () => {
   });
 
   it('rejects an unknown code, naming the field', async () => {
-    const err = await db.services.areas.subtreeCodes('610902999999', 'filter.areaCode').catch((e: unknown) => e);
+    const err = await db.services.areas
+      .subtreeCodes('610902999999', 'filter.areaCode')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ reason: 'AREA_UNKNOWN', field: 'filter.areaCode' });
   });
