@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineFacts } from './lib/machine';
@@ -12,7 +13,8 @@ export const BENCHMARKS: Benchmark[] = [personsPage];
 
 const USAGE = `usage: npm run bench -- [name...] [--connections N] [--duration S] [--warmup S] [--cpu-prof] [--no-results]
   names: ${BENCHMARKS.map((b) => b.id).join(', ')} (default: all)
-  --cpu-prof     profile the server (node --cpu-prof) into bench/out/prof/
+  --cpu-prof     profile the server (node --cpu-prof) into bench/out/prof/;
+                 summarise with: node dist/bench/profile-summary.js bench/out/prof/<file>.cpuprofile
   --no-results   write bench/out/*.json only, leave bench/RESULTS.md alone`;
 
 function whole(name: string, value: string | undefined, fallback: number): number {
@@ -79,6 +81,7 @@ export async function main(argv: string[]): Promise<void> {
       command: ctx.command,
       startedAt: now.toISOString(),
       machine: ctx.machine,
+      loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100),
     };
     const file = path.join(outDir, `${b.id}-${stamp}.json`);
     fs.writeFileSync(file, JSON.stringify(json, null, 2) + '\n');
