@@ -103,6 +103,8 @@ async function runScenario(
   });
   // Statements per request, one request at a time: the x-sql-count header undercounts under
   // concurrency (see RESULTS.md), so the figure comes from sequential requests on a warm server.
+  // autocannon stops mid-request: let the server finish what is still in flight first
+  await new Promise((r) => setTimeout(r, 1000));
   const sqlCounts = new Set<number | null>();
   const sequentialMs: number[] = [];
   for (let i = 0; i < 20; i++) {
