@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -40,6 +41,9 @@ export async function startServer(
     formatError: formatError(log),
     introspection: true,
     plugins: [
+      // No field sets cache hints, and the default cache-control plugin wraps every field resolver
+      // to compute them: about a tenth of the server's CPU on a persons page (bench/RESULTS.md).
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
         async serverWillStart() {

@@ -77,7 +77,9 @@ export class PersonService {
     withTotal = true,
   ): Promise<Page<PersonRow> & { totalCount: () => Promise<number> }> {
     const { limit, afterId } = pageWindow(page);
-    const areaPath = filter.areaCode ? await this.areas.pathOf(filter.areaCode, 'filter.areaCode') : null;
+    const areaCodes = filter.areaCode
+      ? await this.areas.subtreeCodes(filter.areaCode, 'filter.areaCode')
+      : null;
     const today = asOf ?? new Date();
     const day = isoDay(today);
     if (filter.ageMin != null && filter.ageMax != null && filter.ageMin > filter.ageMax) {
@@ -93,7 +95,7 @@ export class PersonService {
     const f = {
       afterId,
       limit: limit + 1,
-      areaPath,
+      areaCodes,
       bornAfter,
       bornBefore,
       gender: filter.gender ?? null,

@@ -57,7 +57,8 @@ export class SqlParams {
 export interface PersonPageFilter {
   afterId: number;
   limit: number;
-  areaPath: string | null;
+  /** The filter area and every area below it (AreaService.subtreeCodes). */
+  areaCodes: string[] | null;
   bornAfter: string | null;
   bornBefore: string | null;
   gender: string | null;
@@ -101,8 +102,7 @@ export const registrySql = {
     const asOf = f.asOf ? q.add(f.asOf) : null;
     const where = [`p.status <> 'MERGED'`];
     if (!count) where.push(`p.id > ${q.add(f.afterId)}`);
-    if (f.areaPath)
-      where.push(`p.area_code IN (SELECT code FROM area WHERE path <@ ${q.add(f.areaPath)}::ltree)`);
+    if (f.areaCodes) where.push(`p.area_code = ANY(${q.add(f.areaCodes)}::text[])`);
     if (f.bornAfter) where.push(`p.birth_date >= ${q.add(f.bornAfter)}::date`);
     if (f.bornBefore) where.push(`p.birth_date <= ${q.add(f.bornBefore)}::date`);
     if (f.gender) where.push(`p.gender = ${q.add(f.gender)}::gender`);
