@@ -7,9 +7,14 @@ import { RunningServer, startServer } from './server';
 let db: TestDb;
 let server: RunningServer;
 beforeAll(async () => {
-  db = await openTestDb();
+  db = await openTestDb({ poolSize: 2 }); // few connections, so concurrent requests queue for them
   await buildTerritory(db.services);
-  server = await startServer(db.services, { port: 0, host: '127.0.0.1', log: () => undefined });
+  server = await startServer(db.services, {
+    port: 0,
+    host: '127.0.0.1',
+    log: () => undefined,
+    sqlCountHeader: true,
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -34,6 +39,17 @@ describe('the HTTP and WebSocket server', () => {
       children: [{ code: T.communityA }, { code: T.communityB }],
     });
     expect(r.sqlCount).toMatch(/^\d+$/);
+  });
+
+  it("counts each request's own statements even when requests queue for connections", async () => {
+    const q = `{ persons(first: 5) { totalCount edges { node { name area { code } } } } }`;
+    const single = Number((await post(q)).sqlCount);
+    expect(single).toBeGreaterThan(0);
+    // more requests at once than the pool has connections, so queries wait and run from other requests' callbacks
+    const counts = await Promise.all(
+      Array.from({ length: 40 }, () => post(q).then((r) => Number(r.sqlCount))),
+    );
+    expect(counts).toEqual(Array.from({ length: 40 }, () => single));
   });
 
   it('answers a malformed query with a GraphQL error, not a crash', async () => {

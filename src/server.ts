@@ -23,11 +23,12 @@ export interface RunningServer {
 
 /**
  * Serves the API on /graphql: queries and mutations over HTTP, subscriptions over graphql-ws on the
- * same path. Each response carries `x-sql-count`, the SQL statements the request sent.
+ * same path. With `sqlCountHeader`, each response carries `x-sql-count`, the SQL statements the
+ * request sent (it costs some CPU per request, so production leaves it off by default).
  */
 export async function startServer(
   services: Services,
-  opts: { port: number; host?: string; log?: (line: string) => void },
+  opts: { port: number; host?: string; log?: (line: string) => void; sqlCountHeader?: boolean },
 ): Promise<RunningServer> {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const schema = await createSchema(services.events.pubSub);
@@ -62,6 +63,7 @@ export async function startServer(
   });
   const gql = expressMiddleware(apollo, { context: async () => createContext(services) });
   app.use('/graphql', express.json({ limit: '1mb' }), (req, res, next) => {
+    if (!opts.sqlCountHeader) return gql(req, res, next);
     const store = { count: 0 };
     const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => http.ServerResponse;
     (res as unknown as { writeHead: (...a: unknown[]) => http.ServerResponse }).writeHead = (

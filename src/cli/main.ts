@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { createServices } from '../app/services';
-import { config, ConfigError } from '../config/config';
+import { config, ConfigError, sqlCountHeader } from '../config/config';
 import { repoRoot } from '../config/paths';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { printSortedSchema } from '../graphql/schema';
@@ -78,7 +78,12 @@ export function buildCli(): Command {
     .action(async (o: { port?: number }) => {
       const c = config();
       const s = createServices(c);
-      const server = await startServer(s, { port: o.port ?? c.PORT, host: c.HOST, log: err });
+      const server = await startServer(s, {
+        port: o.port ?? c.PORT,
+        host: c.HOST,
+        log: err,
+        sqlCountHeader: sqlCountHeader(c),
+      });
       out(`yibiao API on ${server.url} (subscriptions: ws on the same path)`);
       const stop = async () => {
         await server.close();

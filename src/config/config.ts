@@ -10,6 +10,8 @@ const schema = z.object({
   /** Prefix for BullMQ queues and pub/sub channels; wrap in {braces} for Redis Cluster hash tags. */
   QUEUE_PREFIX: z.string().min(1).default('yibiao'),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /** Send x-sql-count (statements per request) on every response; default on except in production. */
+  SQL_COUNT_HEADER: z.enum(['on', 'off']).optional(),
 });
 
 /** The validated environment; the only place that reads process.env. */
@@ -26,6 +28,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
   }
   return result.data;
+}
+
+/** Whether responses carry x-sql-count. */
+export function sqlCountHeader(c: Config): boolean {
+  return c.SQL_COUNT_HEADER ? c.SQL_COUNT_HEADER === 'on' : c.NODE_ENV !== 'production';
 }
 
 let cached: Config | undefined;

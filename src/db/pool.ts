@@ -3,22 +3,45 @@ import pg from 'pg';
 
 /**
  * Counts the SQL statements a unit of work sends (a GraphQL request, a test), whoever sends them:
- * our own pool and Prisma's adapter both go through pg.Client#query, which is wrapped once here.
+ * our own pool and Prisma's adapter both end in pg.Client#query. A query sent through Pool#query
+ * is counted when it is called, in the caller's context: the pool may run it later from another
+ * request's callback (when that request frees a connection), which would count it there.
  */
 export const statementCounter = new AsyncLocalStorage<{ count: number }>();
 
-const clientProto = pg.Client.prototype as unknown as {
-  query: (...args: unknown[]) => unknown;
-  __counted?: boolean;
-};
+const COUNTED = Symbol('yibiao.counted');
+type Proto = { query: (...args: unknown[]) => unknown; __counted?: boolean };
+
+function count(): void {
+  const store = statementCounter.getStore();
+  if (store) store.count++;
+}
+
+const clientProto = pg.Client.prototype as unknown as Proto;
 if (!clientProto.__counted) {
-  const original = clientProto.query;
-  clientProto.query = function countedQuery(this: unknown, ...args: unknown[]) {
-    const store = statementCounter.getStore();
-    if (store) store.count++;
-    return original.apply(this, args);
+  const clientQuery = clientProto.query;
+  clientProto.query = function countedClientQuery(this: unknown, ...args: unknown[]) {
+    const first = args[0] as { [COUNTED]?: boolean } | null;
+    if (!(first && typeof first === 'object' && first[COUNTED])) count();
+    return clientQuery.apply(this, args);
   };
   clientProto.__counted = true;
+
+  const poolProto = pg.Pool.prototype as unknown as Proto;
+  const poolQuery = poolProto.query;
+  poolProto.query = function countedPoolQuery(this: unknown, ...args: unknown[]) {
+    const [text, ...rest] = args;
+    if (typeof text === 'function') return poolQuery.apply(this, args);
+    count();
+    // mark the statement so the client it lands on does not count it a second time
+    const marked =
+      typeof text === 'string'
+        ? { text, values: Array.isArray(rest[0]) ? rest.shift() : undefined, [COUNTED]: true }
+        : Object.assign(Object.create(Object.getPrototypeOf(text) as object) as object, text, {
+            [COUNTED]: true,
+          });
+    return poolQuery.apply(this, [marked, ...rest]);
+  };
 }
 
 const INT8 = 20;

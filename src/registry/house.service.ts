@@ -45,9 +45,11 @@ export class HouseService {
   /** One page of houses in an area subtree and/or inside a GeoJSON polygon. */
   async list(filter: { areaCode?: string | null; within?: unknown }, page: PageArgs) {
     const { limit, afterId } = pageWindow(page);
-    const path = filter.areaCode ? await this.areas.pathOf(filter.areaCode, 'filter.areaCode') : null;
+    const areaCodes = filter.areaCode
+      ? await this.areas.subtreeCodes(filter.areaCode, 'filter.areaCode')
+      : null;
     const within = filter.within ? JSON.stringify(filter.within) : null;
-    const f = { afterId, limit: limit + 1, areaPath: path, within };
+    const f = { afterId, limit: limit + 1, areaCodes, within };
     const { rows } = await this.pool.query<HouseRow>(registrySql.housesPage(f, false));
     let total: Promise<number> | undefined;
     return {

@@ -122,14 +122,13 @@ export const registrySql = {
 
   /** A page of houses (or their count) in an area subtree and/or inside a GeoJSON polygon. */
   housesPage: (
-    f: { afterId: number; limit: number; areaPath: string | null; within: string | null },
+    f: { afterId: number; limit: number; areaCodes: string[] | null; within: string | null },
     count: boolean,
   ): SqlQuery => {
     const q = new SqlParams();
     const where = ['true'];
     if (!count) where.push(`h.id > ${q.add(f.afterId)}`);
-    if (f.areaPath)
-      where.push(`h.area_code IN (SELECT code FROM area WHERE path <@ ${q.add(f.areaPath)}::ltree)`);
+    if (f.areaCodes) where.push(`h.area_code = ANY(${q.add(f.areaCodes)}::text[])`);
     if (f.within) {
       const g = `ST_SetSRID(ST_GeomFromGeoJSON(${q.add(f.within)}::text), 4326)`;
       where.push(`h.location && ${g} AND ST_Covers(${g}, h.location)`);
@@ -142,14 +141,13 @@ export const registrySql = {
 
   /** A page of things (or their count) by area subtree and category. */
   thingsPage: (
-    f: { afterId: number; limit: number; areaPath: string | null; category: string | null },
+    f: { afterId: number; limit: number; areaCodes: string[] | null; category: string | null },
     count: boolean,
   ): SqlQuery => {
     const q = new SqlParams();
     const where = ['true'];
     if (!count) where.push(`t.id > ${q.add(f.afterId)}`);
-    if (f.areaPath)
-      where.push(`t.area_code IN (SELECT code FROM area WHERE path <@ ${q.add(f.areaPath)}::ltree)`);
+    if (f.areaCodes) where.push(`t.area_code = ANY(${q.add(f.areaCodes)}::text[])`);
     if (f.category) where.push(`t.category = ${q.add(f.category)}`);
     const tail = count ? '' : ` ORDER BY t.id LIMIT ${q.add(f.limit)}`;
     return q.query(

@@ -37,8 +37,10 @@ export class ThingService {
   /** One page of things by area subtree and category. */
   async list(filter: { areaCode?: string | null; category?: string | null }, page: PageArgs) {
     const { limit, afterId } = pageWindow(page);
-    const path = filter.areaCode ? await this.areas.pathOf(filter.areaCode, 'filter.areaCode') : null;
-    const f = { afterId, limit: limit + 1, areaPath: path, category: filter.category ?? null };
+    const areaCodes = filter.areaCode
+      ? await this.areas.subtreeCodes(filter.areaCode, 'filter.areaCode')
+      : null;
+    const f = { afterId, limit: limit + 1, areaCodes, category: filter.category ?? null };
     const { rows } = await this.pool.query<ThingRow>(registrySql.thingsPage(f, false));
     let total: Promise<number> | undefined;
     return {
