@@ -17,5 +17,11 @@ module.exports = {
         module: { type: 'commonjs' },
       },
     ],
+    // jose is published as ES modules only; jest's module system needs it as CommonJS
+    '/node_modules/jose/.+\\.js$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
 };

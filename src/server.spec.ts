@@ -6,9 +6,15 @@ import { RunningServer, startServer } from './server';
 
 let db: TestDb;
 let server: RunningServer;
+let token: string;
 beforeAll(async () => {
   db = await openTestDb();
   await buildTerritory(db.services);
+  await db.services.auth.createAccount(
+    { name: 'center', role: 'COMMAND_CENTER', areaCodes: [T.district] },
+    'test',
+  );
+  token = (await db.services.auth.issueToken('center')).token;
   server = await startServer(db.services, { port: 0, host: '127.0.0.1', log: () => undefined });
 });
 afterAll(async () => {
@@ -19,7 +25,7 @@ afterAll(async () => {
 async function post(query: string, variables?: object) {
   const res = await fetch(`http://127.0.0.1:${server.port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, sqlCount: res.headers.get('x-sql-count'), body: (await res.json()) as any };
@@ -47,6 +53,7 @@ describe('the HTTP and WebSocket server', () => {
       url: `ws://127.0.0.1:${server.port}/graphql`,
       webSocketImpl: WebSocket,
       lazy: false,
+      connectionParams: { authorization: `Bearer ${token}` },
     });
     try {
       const received = new Promise<any>((resolve, reject) => {
