@@ -106,6 +106,17 @@ export class AuthService {
     }
   }
 
+  /**
+   * Creates the `admin` account (ADMIN: manages accounts and keys, reads no resident's data) over
+   * an area when it does not exist yet; returns its generated password once, else null.
+   */
+  async ensureAdmin(areaCode: string): Promise<string | null> {
+    const { rows } = await this.pool.query<AccountRow>(authSql.accountByName, ['admin']);
+    if (rows[0]) return null;
+    const created = await this.createAccount({ name: 'admin', role: 'ADMIN', areaCodes: [areaCode] }, 'seed');
+    return created.generatedPassword;
+  }
+
   /** Signs in with name and password; the same answer for an unknown name and a wrong password. */
   async login(name: string, password: string): Promise<Session> {
     const { rows } = await this.pool.query<AccountRow>(authSql.accountByName, [name]);
