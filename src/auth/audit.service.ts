@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type pg from 'pg';
 import { withTransaction } from '../db/pool';
 import { AppError } from '../errors/app-error';
+import { MAX_PAGE_SIZE } from '../registry/pagination';
 import { auditSql } from './audit.queries';
 import type { Viewer } from './viewer';
 
@@ -70,8 +71,8 @@ export class AuditService {
 
   /** A page of the log, newest first; `before` continues after the last id seen. */
   async list(filter: AuditFilter, first: number, before: number | null): Promise<AuditRow[]> {
-    if (!Number.isInteger(first) || first < 1 || first > 500)
-      throw new AppError('PAGE_SIZE_EXCEEDED', 'first must be between 1 and 500', 'first');
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE)
+      throw new AppError('PAGE_SIZE_EXCEEDED', `first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
     const { rows } = await this.pool.query<AuditRow>(auditSql.page, [
       before,
       filter.actorName ?? null,

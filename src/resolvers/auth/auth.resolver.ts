@@ -163,7 +163,7 @@ export class AuthResolver {
   auditLog(
     @Ctx() ctx: Context,
     @Arg('filter', () => AuditLogFilter, { nullable: true, description: 'Filters.' }) filter?: AuditLogFilter,
-    @Arg('first', () => Int, { nullable: true, description: 'How many records (default 100, at most 500).' })
+    @Arg('first', () => Int, { nullable: true, description: 'How many records (default 100, at most 200).' })
     first?: number,
     @Arg('before', () => ID, { nullable: true, description: 'Continue with records older than this id.' })
     before?: string,
