@@ -1,6 +1,6 @@
 import { openTestDb, TestDb } from '../../test/harness';
 import { buildTerritory, T } from '../../test/factories';
-import { hashSecret } from './tokens';
+import { hashSecret, signAccessToken, signingKey } from './tokens';
 
 let db: TestDb;
 beforeAll(async () => {
@@ -91,7 +91,7 @@ describe('staff accounts and sessions', () => {
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, role: 'COMMAND_CENTER', areas: [T.province] })).toString('base64url')}.${s}`;
     await expect(auth.viewerFromToken(forged)).rejects.toMatchObject({ reason: 'TOKEN_INVALID' });
     await expect(auth.viewerFromToken('not.a.token')).rejects.toMatchObject({ reason: 'TOKEN_INVALID' });
-    const { signAccessToken, signingKey } = await import('./tokens');
+
     const other = await signAccessToken(
       { accountId: 1, name: 'x', role: 'ADMIN', areaCodes: [T.province], departmentCodes: [] },
       signingKey('another-secret-of-at-least-32-characters', 'x'),
