@@ -4,6 +4,7 @@ import { openTestDb, TestDb } from '../test/harness';
 import { buildTerritory, T } from '../test/factories';
 import type { Services } from './app/services';
 import { RunningServer, startServer } from './server';
+import { testLog } from '../test/log-capture';
 
 /** The real HTTP and WebSocket server: credentials, limits, production mode and protocol audits. */
 let db: TestDb;
@@ -33,7 +34,7 @@ beforeAll(async () => {
       MAX_BODY_BYTES: 16_384,
       CORS_ORIGINS: 'https://portal.example.gov.cn',
     }),
-    { port: 0, host: '127.0.0.1', log: () => undefined },
+    { port: 0, host: '127.0.0.1', log: testLog },
   );
 });
 afterAll(async () => {
@@ -145,7 +146,7 @@ describe('endpoint hardening', () => {
     const limited = await startServer(withConfig(db.services, { RATE_LIMIT_PER_MINUTE: 3, QUEUE_PREFIX: `rl-${Date.now()}` }), {
       port: 0,
       host: '127.0.0.1',
-      log: () => undefined,
+      log: testLog,
     });
     try {
       const statuses: number[] = [];
@@ -165,7 +166,7 @@ describe('endpoint hardening', () => {
     const prod = await startServer(withConfig(db.services, { NODE_ENV: 'production' }), {
       port: 0,
       host: '127.0.0.1',
-      log: () => undefined,
+      log: testLog,
     });
     try {
       const intro = await post({ query: '{ __schema { types { name } } }' }, { authorization: `Bearer ${token}` }, prod.port);

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { openTestDb, TestDb } from '../test/harness';
 import { buildTerritory, T } from '../test/factories';
 import { RunningServer, startServer } from './server';
+import { testLog } from '../test/log-capture';
 
 let db: TestDb;
 let server: RunningServer;
@@ -15,7 +16,7 @@ beforeAll(async () => {
     'test',
   );
   token = (await db.services.auth.issueToken('center')).token;
-  server = await startServer(db.services, { port: 0, host: '127.0.0.1', log: () => undefined });
+  server = await startServer(db.services, { port: 0, host: '127.0.0.1', log: testLog });
 });
 afterAll(async () => {
   await server.close();

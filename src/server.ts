@@ -138,12 +138,28 @@ export async function startServer(
     res.json({ ok: true });
   });
   const gql = expressMiddleware(apollo, {
-    context: async ({ req }) =>
-      createContext(services, (req as unknown as { viewer?: Viewer }).viewer ?? null, undefined),
+    context: async ({ req }) => {
+      const r = req as unknown as { viewer?: Viewer | null; requestId?: string };
+      return createContext(services, r.viewer ?? null, r.requestId);
+    },
   });
+  let seq = 0;
   app.use(
     '/graphql',
     (req, res, next) => {
+      // the access log: request id, caller, operation name, status, statements and time; never
+      // the query text or its variables, which may hold personal data
+      const started = Date.now();
+      const requestId = `${process.pid}-${Date.now().toString(36)}-${++seq}`;
+      (req as unknown as { requestId: string }).requestId = requestId;
+      res.setHeader('x-request-id', requestId);
+      res.on('finish', () => {
+        const r = req as unknown as { viewer?: Viewer | null; body?: { operationName?: unknown } };
+        const op = typeof r.body?.operationName === 'string' ? r.body.operationName.slice(0, 64) : '-';
+        log(
+          `${requestId} ${r.viewer?.id ?? 'anonymous'} ${req.method} op=${op} ${res.statusCode} sql=${res.getHeader('x-sql-count') ?? '-'} ${Date.now() - started}ms`,
+        );
+      });
       const store = { count: 0 };
       const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => http.ServerResponse;
       (res as unknown as { writeHead: (...a: unknown[]) => http.ServerResponse }).writeHead = (

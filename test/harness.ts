@@ -11,6 +11,7 @@ import { formatError } from '../src/graphql/errors';
 import { createSchema } from '../src/graphql/schema';
 import { limitsOf, securityPlugin } from '../src/graphql/security.plugin';
 import { databaseUrlFor, templateName, withAdmin } from './template-db';
+import { testLog } from './log-capture';
 
 /** A database of this test file's own, cloned from the migrated template, with the services over it. */
 export interface TestDb {
@@ -83,7 +84,10 @@ export async function openTestApi(): Promise<TestApi> {
   const errors: string[] = [];
   const apollo = new ApolloServer<Context>({
     schema,
-    formatError: formatError((l) => errors.push(l)),
+    formatError: formatError((l) => {
+      testLog(l);
+      errors.push(l);
+    }),
     plugins: [securityPlugin(limitsOf(db.services.config))],
   });
   await apollo.start();
