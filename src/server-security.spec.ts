@@ -99,6 +99,21 @@ describe('credentials on HTTP', () => {
     expect(refreshed.body.data.refreshSession.accessToken).toEqual(expect.any(String));
   });
 
+  it('a known API key costs no SQL: a request the limits refuse sends none; a revocation acts at once', async () => {
+    const { id, key } = await db.services.auth.createApiKey(
+      { name: '临时App', scopes: ['record:read'], areaCodes: [T.communityA], expiresInDays: 1 },
+      'test',
+    );
+    const warm = await post({ query: '{ persons { totalCount } }' }, { 'x-api-key': key });
+    expect(warm.status).toBe(200);
+    const refused = await post({ query: '{ persons(first: 500) { totalCount } }' }, { 'x-api-key': key });
+    expect(refused.status).toBe(400);
+    expect(refused.sql).toBe('0');
+    await db.services.auth.revokeApiKey(id);
+    const after = await post({ query: '{ persons { totalCount } }' }, { 'x-api-key': key });
+    expect(after.status).toBe(401);
+  });
+
   it('an API key reads within its scope', async () => {
     const r = await post({ query: `{ area(code: "${T.communityB}") { code } me { kind permissions } }` }, { 'x-api-key': appKey });
     expect(r.body.data).toEqual({ area: null, me: { kind: 'APP', permissions: ['record:read'] } });

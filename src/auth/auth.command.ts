@@ -24,10 +24,8 @@ async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
 }
 
 /** Reads a password piped on stdin (never from the command line, where `ps` would show it). */
-function passwordFromStdin(): string | undefined {
-  if (process.stdin.isTTY) return undefined;
-  const text = fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '');
-  return text.length ? text : undefined;
+function passwordFromStdin(): string {
+  return fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '');
 }
 
 /**
@@ -38,12 +36,13 @@ export function registerAuthCommands(program: Command, out: (line: string) => vo
   const user = program.command('user').description('staff accounts');
   user
     .command('add <name>')
-    .description('create a staff account; the password is read from stdin, or generated and printed once')
+    .description('create a staff account; the password is generated and printed once, or read with --password-stdin')
     .requiredOption('--role <role>', `one of ${ROLES.filter((r) => r !== 'APP').join(', ')}`)
     .requiredOption('--area <codes>', 'area code(s) whose subtrees the account sees (comma-separated or repeated)', list)
     .option('--department <codes>', 'department code(s) whose facts the account sees', list)
-    .action(async (name: string, o: { role: string; area: string[]; department?: string[] }) => {
-      const password = passwordFromStdin();
+    .option('--password-stdin', 'read the password from stdin instead of generating one')
+    .action(async (name: string, o: { role: string; area: string[]; department?: string[]; passwordStdin?: boolean }) => {
+      const password = o.passwordStdin ? passwordFromStdin() : undefined;
       await withServices(async (s) => {
         const r = await s.auth.createAccount(
           { name, role: o.role, areaCodes: o.area, departmentCodes: o.department, password },

@@ -27,7 +27,8 @@ export const authSql = {
     INSERT INTO api_key (name, key_hash, scopes, area_codes, department_codes, expires_at, created_by)
     VALUES ($1, $2, $3::text[], $4::text[], $5::text[], $6, $7) RETURNING id`,
   liveApiKey: `
-    SELECT id, name, scopes, area_codes AS "areaCodes", department_codes AS "departmentCodes"
+    SELECT id, name, scopes, area_codes AS "areaCodes", department_codes AS "departmentCodes",
+           expires_at AS "expiresAt"
     FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL AND expires_at > now()`,
   departmentsIn: `SELECT code FROM department WHERE code = ANY($1::text[])`,
   revokeApiKey: `UPDATE api_key SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id`,

@@ -52,6 +52,12 @@ export interface AuthSettings {
 }
 
 const API_KEY_PREFIX = 'yb_';
+/**
+ * How long a verified API key is trusted without asking the database again: keeps the key lookup
+ * off the hot path (a request refused by the limits then sends no SQL at all). A revocation acts
+ * at once in this process and within this time in the others.
+ */
+export const API_KEY_CACHE_MS = 30_000;
 // verified against when the account does not exist, so both failures take the same time
 const DUMMY_HASH = argon2.hash('not a password of anyone', { type: argon2.argon2id });
 
@@ -61,6 +67,8 @@ const DUMMY_HASH = argon2.hash('not a password of anyone', { type: argon2.argon2
  * keys for third-party applications (stored hashed, scoped, expiring, revocable).
  */
 export class AuthService {
+  private readonly keyCache = new Map<string, { viewer: Viewer; until: number }>();
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly areas: AreaService,
@@ -197,6 +205,7 @@ export class AuthService {
   async revokeApiKey(id: number): Promise<void> {
     const { rows } = await this.pool.query(authSql.revokeApiKey, [id]);
     if (!rows[0]) throw new AppError('API_KEY_INVALID', `no live API key has id ${id}`, 'id');
+    for (const [hash, entry] of this.keyCache) if (entry.viewer.id === `key:${id}`) this.keyCache.delete(hash);
   }
 
   /** The viewer behind an access token (checked without SQL). */
@@ -209,18 +218,25 @@ export class AuthService {
   /** The viewer behind an API key: exactly the scopes it was granted. */
   async viewerFromApiKey(key: string): Promise<Viewer> {
     if (!key.startsWith(API_KEY_PREFIX)) throw new AppError('API_KEY_INVALID', 'the API key is not valid');
+    const hash = hashSecret(key);
+    const cached = this.keyCache.get(hash);
+    if (cached && cached.until > Date.now()) return cached.viewer;
     const { rows } = await this.pool.query<{
       id: number;
       name: string;
       scopes: string[];
       areaCodes: string[];
       departmentCodes: string[];
-    }>(authSql.liveApiKey, [hashSecret(key)]);
+      expiresAt: Date;
+    }>(authSql.liveApiKey, [hash]);
     const k = rows[0];
     if (!k) throw new AppError('API_KEY_INVALID', 'the API key is unknown, revoked or expired');
     const scope = await scopeOf(this.areas, k.areaCodes, k.departmentCodes.length ? k.departmentCodes : null);
     const permissions = new Set(k.scopes.filter(isPermission) as Permission[]);
-    return new Viewer('APP', `key:${k.id}`, k.name, 'APP', permissions, scope);
+    const viewer = new Viewer('APP', `key:${k.id}`, k.name, 'APP', permissions, scope);
+    if (this.keyCache.size > 10_000) this.keyCache.clear();
+    this.keyCache.set(hash, { viewer, until: Math.min(Date.now() + API_KEY_CACHE_MS, k.expiresAt.getTime()) });
+    return viewer;
   }
 
   private claimsOf(a: AccountRow): AccessClaims {
