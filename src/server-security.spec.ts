@@ -270,6 +270,23 @@ describe('graphql-ws protocol violations close with the protocol’s codes', () 
     expect((await s.closed).code).toBe(4429);
   });
 
+  it('a subscription over the limits is refused with an error message before it starts', async () => {
+    const s = await acked();
+    const doc = Array.from({ length: 6 }, (_, i) => `subscription S${i} { recordChanged { id } }`).join('\n');
+    s.ws.send(JSON.stringify({ id: 'big', type: 'subscribe', payload: { query: doc, operationName: 'S0' } }));
+    await new Promise<void>((r) => {
+      const t = setInterval(() => {
+        if (s.messages.some((m) => m.type === 'error')) {
+          clearInterval(t);
+          r();
+        }
+      }, 10);
+    });
+    const err = s.messages.find((m) => m.type === 'error');
+    expect(err).toMatchObject({ id: 'big', payload: [{ extensions: { reason: 'QUERY_OPERATIONS_EXCEEDED' } }] });
+    s.ws.close();
+  });
+
   it('4403 when connection_init carries no valid token or key', async () => {
     for (const payload of [{}, { authorization: 'Bearer forged' }, { 'x-api-key': 'yb_nope' }]) {
       const s = await socket();
