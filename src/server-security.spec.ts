@@ -26,7 +26,10 @@ beforeAll(async () => {
   token = (await auth.issueToken('center')).token;
   tokenB = (await auth.issueToken('staff-b')).token;
   appKey = (
-    await auth.createApiKey({ name: '便民App', scopes: ['record:read'], areaCodes: [T.communityA], expiresInDays: 5 }, 'test')
+    await auth.createApiKey(
+      { name: '便民App', scopes: ['record:read'], areaCodes: [T.communityA], expiresInDays: 5 },
+      'test',
+    )
   ).key;
   server = await startServer(
     withConfig(db.services, {
@@ -82,10 +85,16 @@ describe('credentials on HTTP', () => {
       { name: 'li', role: 'GRID_WORKER', areaCodes: [T.gridA1], password: 'li-password-12345' },
       'test',
     );
-    const login = await post({ query: 'mutation { login(name: "li", password: "li-password-12345") { accessToken refreshToken } }' }, {});
+    const login = await post(
+      { query: 'mutation { login(name: "li", password: "li-password-12345") { accessToken refreshToken } }' },
+      {},
+    );
     expect(login.status).toBe(200);
     const { accessToken, refreshToken } = login.body.data.login;
-    const me = await post({ query: '{ me { name role areaScope permissions } }' }, { authorization: `Bearer ${accessToken}` });
+    const me = await post(
+      { query: '{ me { name role areaScope permissions } }' },
+      { authorization: `Bearer ${accessToken}` },
+    );
     expect(me.body.data.me).toEqual({
       name: 'li',
       role: 'GRID_WORKER',
@@ -93,7 +102,10 @@ describe('credentials on HTTP', () => {
       permissions: ['record:read', 'record:write'],
     });
     const refreshed = await post(
-      { query: 'mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }', variables: { t: refreshToken } },
+      {
+        query: 'mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken } }',
+        variables: { t: refreshToken },
+      },
       {},
     );
     expect(refreshed.body.data.refreshSession.accessToken).toEqual(expect.any(String));
@@ -115,7 +127,10 @@ describe('credentials on HTTP', () => {
   });
 
   it('an API key reads within its scope', async () => {
-    const r = await post({ query: `{ area(code: "${T.communityB}") { code } me { kind permissions } }` }, { 'x-api-key': appKey });
+    const r = await post(
+      { query: `{ area(code: "${T.communityB}") { code } me { kind permissions } }` },
+      { 'x-api-key': appKey },
+    );
     expect(r.body.data).toEqual({ area: null, me: { kind: 'APP', permissions: ['record:read'] } });
   });
 });
@@ -158,19 +173,30 @@ describe('endpoint hardening', () => {
   });
 
   it('limits requests per key per minute (Redis), answering 429', async () => {
-    const limited = await startServer(withConfig(db.services, { RATE_LIMIT_PER_MINUTE: 3, QUEUE_PREFIX: `rl-${Date.now()}` }), {
-      port: 0,
-      host: '127.0.0.1',
-      log: testLog,
-    });
+    const limited = await startServer(
+      withConfig(db.services, { RATE_LIMIT_PER_MINUTE: 3, QUEUE_PREFIX: `rl-${Date.now()}` }),
+      {
+        port: 0,
+        host: '127.0.0.1',
+        log: testLog,
+      },
+    );
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await post({ query: '{ __typename }' }, { authorization: `Bearer ${token}` }, limited.port)).status);
+      for (let i = 0; i < 5; i++)
+        statuses.push(
+          (await post({ query: '{ __typename }' }, { authorization: `Bearer ${token}` }, limited.port))
+            .status,
+        );
       // a minute boundary between two requests would reset the window, so count rather than index
       expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
       expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
       // another key has its own budget
-      const other = await post({ query: '{ __typename }' }, { authorization: `Bearer ${tokenB}` }, limited.port);
+      const other = await post(
+        { query: '{ __typename }' },
+        { authorization: `Bearer ${tokenB}` },
+        limited.port,
+      );
       expect(other.status).toBe(200);
     } finally {
       await limited.close();
@@ -184,10 +210,18 @@ describe('endpoint hardening', () => {
       log: testLog,
     });
     try {
-      const intro = await post({ query: '{ __schema { types { name } } }' }, { authorization: `Bearer ${token}` }, prod.port);
+      const intro = await post(
+        { query: '{ __schema { types { name } } }' },
+        { authorization: `Bearer ${token}` },
+        prod.port,
+      );
       expect(intro.status).toBe(400);
       expect(intro.text).toMatch(/introspection/i);
-      const typo = await post({ query: '{ persns { totalCount } }' }, { authorization: `Bearer ${token}` }, prod.port);
+      const typo = await post(
+        { query: '{ persns { totalCount } }' },
+        { authorization: `Bearer ${token}` },
+        prod.port,
+      );
       expect(typo.status).toBe(400);
       expect(typo.text).not.toMatch(/Did you mean/);
       expect(typo.text).not.toMatch(/stacktrace|at .+\.ts:\d+/);
@@ -203,7 +237,10 @@ describe('GraphQL over HTTP (graphql-http audits)', () => {
   it('passes every MUST audit against the real server', async () => {
     const authedFetch = (input: any, init: any = {}) =>
       fetch(input, { ...init, headers: { ...(init.headers ?? {}), authorization: `Bearer ${token}` } });
-    const results = await auditServer({ url: `http://127.0.0.1:${server.port}/graphql`, fetchFn: authedFetch });
+    const results = await auditServer({
+      url: `http://127.0.0.1:${server.port}/graphql`,
+      fetchFn: authedFetch,
+    });
     const mustFailures = results.filter((r) => r.status !== 'ok' && r.name.startsWith('MUST'));
     expect(mustFailures.map((r) => `${r.name}: ${'reason' in r ? r.reason : ''}`)).toEqual([]);
     expect(results.filter((r) => r.name.startsWith('MUST')).length).toBeGreaterThan(10);
@@ -211,7 +248,11 @@ describe('GraphQL over HTTP (graphql-http audits)', () => {
 });
 
 /** A raw graphql-transport-ws socket, to break the protocol on purpose. */
-function socket(): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }>; messages: any[] }> {
+function socket(): Promise<{
+  ws: WebSocket;
+  closed: Promise<{ code: number; reason: string }>;
+  messages: any[];
+}> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/graphql`, 'graphql-transport-ws');
     const messages: any[] = [];
@@ -247,7 +288,13 @@ describe('graphql-ws protocol violations close with the protocol’s codes', () 
 
   it('4401 for a subscribe before connection_init was acknowledged', async () => {
     const s = await socket();
-    s.ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { recordChanged { id } }' } }));
+    s.ws.send(
+      JSON.stringify({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: 'subscription { recordChanged { id } }' },
+      }),
+    );
     expect((await s.closed).code).toBe(4401);
   });
 
@@ -258,7 +305,11 @@ describe('graphql-ws protocol violations close with the protocol’s codes', () 
 
   it('4409 for a second subscriber with the same id', async () => {
     const s = await acked();
-    const sub = JSON.stringify({ id: 'dup', type: 'subscribe', payload: { query: 'subscription { recordChanged { id } }' } });
+    const sub = JSON.stringify({
+      id: 'dup',
+      type: 'subscribe',
+      payload: { query: 'subscription { recordChanged { id } }' },
+    });
     s.ws.send(sub);
     s.ws.send(sub);
     expect((await s.closed).code).toBe(4409);
@@ -283,7 +334,10 @@ describe('graphql-ws protocol violations close with the protocol’s codes', () 
       }, 10);
     });
     const err = s.messages.find((m) => m.type === 'error');
-    expect(err).toMatchObject({ id: 'big', payload: [{ extensions: { reason: 'QUERY_OPERATIONS_EXCEEDED' } }] });
+    expect(err).toMatchObject({
+      id: 'big',
+      payload: [{ extensions: { reason: 'QUERY_OPERATIONS_EXCEEDED' } }],
+    });
     s.ws.close();
   });
 
@@ -299,11 +353,21 @@ describe('graphql-ws protocol violations close with the protocol’s codes', () 
 describe('subscriptions follow the subscriber’s scope', () => {
   it('community B’s staff receive changes in B and never those in A', async () => {
     const s = await acked({ authorization: `Bearer ${tokenB}` });
-    s.ws.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: 'subscription { recordChanged { type areaCode } }' } }));
+    s.ws.send(
+      JSON.stringify({
+        id: 's',
+        type: 'subscribe',
+        payload: { query: 'subscription { recordChanged { type areaCode } }' },
+      }),
+    );
     // the subscription must be registered before the changes are made
     await new Promise((r) => setTimeout(r, 300));
-    await post({ query: `mutation { createPerson(input: { name: "甲", areaCode: "${T.gridA1}" }) { person { id } } }` });
-    await post({ query: `mutation { createPerson(input: { name: "乙", areaCode: "${T.gridB1}" }) { person { id } } }` });
+    await post({
+      query: `mutation { createPerson(input: { name: "甲", areaCode: "${T.gridA1}" }) { person { id } } }`,
+    });
+    await post({
+      query: `mutation { createPerson(input: { name: "乙", areaCode: "${T.gridB1}" }) { person { id } } }`,
+    });
     await new Promise<void>((r) => {
       const t = setInterval(() => {
         if (s.messages.some((m) => m.type === 'next')) {

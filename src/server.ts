@@ -118,7 +118,9 @@ export async function startServer(
     ],
   });
   await apollo.start();
-  const origins = c.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = c.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   app.use((req, res, next) => {
     const origin = req.headers.origin;
     if (origin && (origins.includes(origin) || origins.includes('*'))) {
@@ -206,7 +208,13 @@ export async function startServer(
   app.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     const e = err as { type?: string; status?: number };
     if (e?.type === 'entity.too.large') {
-      jsonError(res, 413, 'BAD_USER_INPUT', `the request body exceeds ${c.MAX_BODY_BYTES} bytes`, 'BODY_TOO_LARGE');
+      jsonError(
+        res,
+        413,
+        'BAD_USER_INPUT',
+        `the request body exceeds ${c.MAX_BODY_BYTES} bytes`,
+        'BODY_TOO_LARGE',
+      );
       return;
     }
     if (e?.type === 'entity.parse.failed') {

@@ -16,5 +16,7 @@ export default async function globalTeardown(): Promise<void> {
       `the server logs of this run hold personal data:\n${findings.map((f) => `  line ${f.line}: ${f.kind} ${f.masked}`).join('\n')}`,
     );
   }
-  process.stdout.write(`\nlog scan: ${text.split('\n').length - 1} logged lines, no unmasked ID number or phone\n`);
+  process.stdout.write(
+    `\nlog scan: ${text.split('\n').length - 1} logged lines, no unmasked ID number or phone\n`,
+  );
 }

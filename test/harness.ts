@@ -65,7 +65,12 @@ export interface TestApi extends TestDb {
     variables?: Record<string, unknown>,
   ): Promise<GqlResult<T>>;
   /** A staff viewer of a role scoped to areas (and departments), as a signed-in account would be. */
-  viewer(role: Role, areaCodes: string[] | null, departments?: string[] | null, name?: string): Promise<Viewer>;
+  viewer(
+    role: Role,
+    areaCodes: string[] | null,
+    departments?: string[] | null,
+    name?: string,
+  ): Promise<Viewer>;
 }
 
 /**
@@ -74,7 +79,15 @@ export interface TestApi extends TestDb {
  */
 export function broadTestViewer(name = 'test-staff'): Viewer {
   const permissions = ALL_PERMISSIONS.filter((p) => p !== 'account:manage' && p !== 'audit:read');
-  return new Viewer('STAFF', `test:${name}`, name, 'COMMAND_CENTER', new Set<Permission>(permissions), UNRESTRICTED, 'COMMUNITY');
+  return new Viewer(
+    'STAFF',
+    `test:${name}`,
+    name,
+    'COMMAND_CENTER',
+    new Set<Permission>(permissions),
+    UNRESTRICTED,
+    'COMMUNITY',
+  );
 }
 
 /** Opens a test database and an Apollo server over it (no HTTP). */
@@ -92,21 +105,21 @@ export async function openTestApi(): Promise<TestApi> {
   });
   await apollo.start();
   const run = async (viewer: Viewer | null, query: string, variables?: Record<string, unknown>) => {
-      const store = { count: 0 };
-      const res = await statementCounter.run(store, () =>
-        apollo.executeOperation({ query, variables }, { contextValue: createContext(db.services, viewer) }),
-      );
-      if (res.body.kind !== 'single') throw new Error('unexpected incremental result');
-      const r = res.body.singleResult;
-      if (errors.length) {
-        const logged = errors.splice(0);
-        throw new Error(`internal errors were logged:\n${logged.join('\n')}`);
-      }
-      return {
-        data: (r.data ?? null) as never,
-        errors: r.errors as GqlResult['errors'],
-        sqlCount: store.count,
-      } as GqlResult<any>;
+    const store = { count: 0 };
+    const res = await statementCounter.run(store, () =>
+      apollo.executeOperation({ query, variables }, { contextValue: createContext(db.services, viewer) }),
+    );
+    if (res.body.kind !== 'single') throw new Error('unexpected incremental result');
+    const r = res.body.singleResult;
+    if (errors.length) {
+      const logged = errors.splice(0);
+      throw new Error(`internal errors were logged:\n${logged.join('\n')}`);
+    }
+    return {
+      data: (r.data ?? null) as never,
+      errors: r.errors as GqlResult['errors'],
+      sqlCount: store.count,
+    } as GqlResult<any>;
   };
   return {
     ...db,

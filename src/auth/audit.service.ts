@@ -38,7 +38,9 @@ export interface AuditFilter {
 }
 
 /** The fields of an entry that come from the viewer. */
-export function actorFields(v: Viewer | null): Pick<AuditEntry, 'actorKind' | 'actorId' | 'actorName' | 'role'> {
+export function actorFields(
+  v: Viewer | null,
+): Pick<AuditEntry, 'actorKind' | 'actorId' | 'actorName' | 'role'> {
   return v
     ? { actorKind: v.kind, actorId: v.id, actorName: v.name, role: v.role }
     : { actorKind: 'ANONYMOUS', actorId: null, actorName: 'anonymous', role: null };

@@ -11,17 +11,19 @@ let admin: Viewer;
 const ID = idNumberFor('1958-03-02', 'FEMALE');
 
 async function auditRows(where = 'true', params: unknown[] = []) {
-  const { rows } = await api.services.pool.query(`SELECT * FROM audit_log WHERE ${where} ORDER BY id`, params);
+  const { rows } = await api.services.pool.query(
+    `SELECT * FROM audit_log WHERE ${where} ORDER BY id`,
+    params,
+  );
   return rows as Record<string, any>[];
 }
 
 beforeAll(async () => {
   api = await openTestApi();
   await buildTerritory(api.services);
-  const r = await api.exec(
-    `mutation($i: CreatePersonInput!) { createPerson(input: $i) { person { id } } }`,
-    { i: { name: '刘芳', areaCode: T.gridA1, idNumber: ID, phone: '13912345678' } },
-  );
+  const r = await api.exec(`mutation($i: CreatePersonInput!) { createPerson(input: $i) { person { id } } }`, {
+    i: { name: '刘芳', areaCode: T.gridA1, idNumber: ID, phone: '13912345678' },
+  });
   personId = r.data!.createPerson.person.id;
   staffA = await api.viewer('COMMUNITY_STAFF', [T.communityA], null, '社区干部王');
   grid = await api.viewer('GRID_WORKER', [T.gridA1], null, '网格员李');
@@ -36,7 +38,10 @@ describe('personal data is masked unless a purpose is stated by someone allowed 
   it('masks by default and writes nothing to the audit log', async () => {
     const before = (await auditRows()).length;
     const r = await api.execAs(staffA, Q, { id: personId });
-    expect(r.data!.person).toEqual({ idNumber: `${ID.slice(0, 6)}********${ID.slice(14)}`, phone: '139****5678' });
+    expect(r.data!.person).toEqual({
+      idNumber: `${ID.slice(0, 6)}********${ID.slice(14)}`,
+      phone: '139****5678',
+    });
     expect((await auditRows()).length).toBe(before);
   });
 
@@ -69,12 +74,19 @@ describe('personal data is masked unless a purpose is stated by someone allowed 
   });
 
   it('the change history and conflicts stay masked whoever asks', async () => {
-    await api.exec(`mutation($id: ID!) { updatePerson(id: $id, input: { phone: "13700001111" }) { person { id } } }`, {
-      id: personId,
-    });
-    const r = await api.execAs(staffA, `query($id: ID!) { person(id: $id) { history { fields { field oldValue newValue } } } }`, {
-      id: personId,
-    });
+    await api.exec(
+      `mutation($id: ID!) { updatePerson(id: $id, input: { phone: "13700001111" }) { person { id } } }`,
+      {
+        id: personId,
+      },
+    );
+    const r = await api.execAs(
+      staffA,
+      `query($id: ID!) { person(id: $id) { history { fields { field oldValue newValue } } } }`,
+      {
+        id: personId,
+      },
+    );
     const text = JSON.stringify(r.data);
     expect(text).toContain('137****1111');
     expect(text).not.toMatch(/1[3-9]\d{9}/);
@@ -84,13 +96,21 @@ describe('personal data is masked unless a purpose is stated by someone allowed 
 
 describe('the audit log', () => {
   it('records every mutation with actor, target, outcome and request id, without the values', async () => {
-    const ok = await api.execAs(staffA, `mutation($id: ID!) { updatePerson(id: $id, input: { phone: "13600002222" }) { person { id } } }`, {
-      id: personId,
-    });
+    const ok = await api.execAs(
+      staffA,
+      `mutation($id: ID!) { updatePerson(id: $id, input: { phone: "13600002222" }) { person { id } } }`,
+      {
+        id: personId,
+      },
+    );
     expect(ok.errors).toBeUndefined();
-    const bad = await api.execAs(staffA, `mutation($id: ID!) { updatePerson(id: $id, input: { idNumber: "123" }) { person { id } } }`, {
-      id: personId,
-    });
+    const bad = await api.execAs(
+      staffA,
+      `mutation($id: ID!) { updatePerson(id: $id, input: { idNumber: "123" }) { person { id } } }`,
+      {
+        id: personId,
+      },
+    );
     expect(bad.errors).toBeDefined();
     const rows = await auditRows(`operation = 'mutation updatePerson' AND actor_name = '社区干部王'`);
     expect(rows.map((x) => [x.target, x.outcome, x.details])).toEqual([
@@ -99,11 +119,16 @@ describe('the audit log', () => {
     ]);
     expect(rows[0].request_id).not.toBe(rows[1].request_id);
     expect(JSON.stringify(rows)).not.toContain('13600002222');
-    const denied = await api.execAs(auditor, `mutation { createPerson(input: { name: "某", areaCode: "${T.gridA1}" }) { person { id } } }`);
+    const denied = await api.execAs(
+      auditor,
+      `mutation { createPerson(input: { name: "某", areaCode: "${T.gridA1}" }) { person { id } } }`,
+    );
     expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect((await auditRows(`actor_name = '审计员' AND operation = 'mutation createPerson'`)).map((x) => x.outcome)).toEqual([
-      'DENIED',
-    ]);
+    expect(
+      (await auditRows(`actor_name = '审计员' AND operation = 'mutation createPerson'`)).map(
+        (x) => x.outcome,
+      ),
+    ).toEqual(['DENIED']);
   });
 
   it('is readable by the auditor only', async () => {
@@ -129,7 +154,11 @@ describe('the audit log', () => {
   it('cannot be changed by the application role, nor by anyone through UPDATE, DELETE or TRUNCATE', async () => {
     const client = await api.services.pool.connect();
     try {
-      for (const sql of [`UPDATE audit_log SET outcome = 'SUCCESS'`, `DELETE FROM audit_log`, `TRUNCATE audit_log`]) {
+      for (const sql of [
+        `UPDATE audit_log SET outcome = 'SUCCESS'`,
+        `DELETE FROM audit_log`,
+        `TRUNCATE audit_log`,
+      ]) {
         // as the application's role: no privilege at all
         await client.query('BEGIN');
         await client.query('SET LOCAL ROLE yibiao_app');
@@ -167,8 +196,13 @@ describe('the audit log', () => {
     try {
       await c.query('BEGIN');
       await c.query(`SELECT set_config('yibiao.audit_purge', 'on', true)`);
-      await expect(c.query(`DELETE FROM audit_log WHERE actor_name = 'mid'`)).resolves.toHaveProperty('rowCount', 1);
-      await expect(c.query(`DELETE FROM audit_log WHERE at > now() - interval '1 day'`)).rejects.toThrow(/append-only/);
+      await expect(c.query(`DELETE FROM audit_log WHERE actor_name = 'mid'`)).resolves.toHaveProperty(
+        'rowCount',
+        1,
+      );
+      await expect(c.query(`DELETE FROM audit_log WHERE at > now() - interval '1 day'`)).rejects.toThrow(
+        /append-only/,
+      );
       await c.query('ROLLBACK');
     } finally {
       c.release();

@@ -21,7 +21,9 @@ afterAll(async () => {
 
 async function cli(...args: string[]): Promise<string[]> {
   lines.length = 0;
-  await buildCli().exitOverride().parseAsync(['node', 'yibiao', ...args]);
+  await buildCli()
+    .exitOverride()
+    .parseAsync(['node', 'yibiao', ...args]);
   return [...lines];
 }
 
@@ -38,10 +40,30 @@ describe('yibiao user, key and token', () => {
   });
 
   it('user add with departments for an analyst; key add prints the key on its last line', async () => {
-    await cli('user', 'add', 'health-1', '--role', 'DEPARTMENT_ANALYST', '--area', T.district, '--department', 'HEALTH');
+    await cli(
+      'user',
+      'add',
+      'health-1',
+      '--role',
+      'DEPARTMENT_ANALYST',
+      '--area',
+      T.district,
+      '--department',
+      'HEALTH',
+    );
     const v = await db.services.auth.viewerFromToken((await cli('token', '--user', 'health-1')).at(-1)!);
     expect(v.departments).toEqual(['HEALTH']);
-    const out = await cli('key', 'add', '12345热线', '--scopes', 'record:read,pii:unmask', '--area', T.street, '--expires-in', '30');
+    const out = await cli(
+      'key',
+      'add',
+      '12345热线',
+      '--scopes',
+      'record:read,pii:unmask',
+      '--area',
+      T.street,
+      '--expires-in',
+      '30',
+    );
     const key = out.at(-1)!;
     const app = await db.services.auth.viewerFromApiKey(key);
     expect([...app.permissions].sort()).toEqual(['pii:unmask', 'record:read']);

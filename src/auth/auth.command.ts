@@ -5,7 +5,13 @@ import { config, withDefaults } from '../config/config';
 import { ALL_PERMISSIONS, ROLES } from './roles';
 
 function list(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
 }
 
 function days(value: string): number {
@@ -36,22 +42,33 @@ export function registerAuthCommands(program: Command, out: (line: string) => vo
   const user = program.command('user').description('staff accounts');
   user
     .command('add <name>')
-    .description('create a staff account; the password is generated and printed once, or read with --password-stdin')
+    .description(
+      'create a staff account; the password is generated and printed once, or read with --password-stdin',
+    )
     .requiredOption('--role <role>', `one of ${ROLES.filter((r) => r !== 'APP').join(', ')}`)
-    .requiredOption('--area <codes>', 'area code(s) whose subtrees the account sees (comma-separated or repeated)', list)
+    .requiredOption(
+      '--area <codes>',
+      'area code(s) whose subtrees the account sees (comma-separated or repeated)',
+      list,
+    )
     .option('--department <codes>', 'department code(s) whose facts the account sees', list)
     .option('--password-stdin', 'read the password from stdin instead of generating one')
-    .action(async (name: string, o: { role: string; area: string[]; department?: string[]; passwordStdin?: boolean }) => {
-      const password = o.passwordStdin ? passwordFromStdin() : undefined;
-      await withServices(async (s) => {
-        const r = await s.auth.createAccount(
-          { name, role: o.role, areaCodes: o.area, departmentCodes: o.department, password },
-          'cli',
-        );
-        out(`created account ${r.name} (${r.role})`);
-        if (r.generatedPassword) out(`password (shown once): ${r.generatedPassword}`);
-      });
-    });
+    .action(
+      async (
+        name: string,
+        o: { role: string; area: string[]; department?: string[]; passwordStdin?: boolean },
+      ) => {
+        const password = o.passwordStdin ? passwordFromStdin() : undefined;
+        await withServices(async (s) => {
+          const r = await s.auth.createAccount(
+            { name, role: o.role, areaCodes: o.area, departmentCodes: o.department, password },
+            'cli',
+          );
+          out(`created account ${r.name} (${r.role})`);
+          if (r.generatedPassword) out(`password (shown once): ${r.generatedPassword}`);
+        });
+      },
+    );
   user
     .command('disable <name>')
     .description('disable an account and revoke its refresh tokens')
@@ -71,7 +88,10 @@ export function registerAuthCommands(program: Command, out: (line: string) => vo
     .option('--department <codes>', 'department code(s) whose facts the key sees', list)
     .option('--expires-in <days>', 'days until the key expires', days, 90)
     .action(
-      async (name: string, o: { scopes: string[]; area: string[]; department?: string[]; expiresIn: number }) => {
+      async (
+        name: string,
+        o: { scopes: string[]; area: string[]; department?: string[]; expiresIn: number },
+      ) => {
         await withServices(async (s) => {
           const r = await s.auth.createApiKey(
             {
@@ -83,7 +103,9 @@ export function registerAuthCommands(program: Command, out: (line: string) => vo
             },
             'cli',
           );
-          out(`created API key ${r.id} for ${name}, expires ${r.expiresAt.toISOString()}; send it as x-api-key:`);
+          out(
+            `created API key ${r.id} for ${name}, expires ${r.expiresAt.toISOString()}; send it as x-api-key:`,
+          );
           out(r.key);
         });
       },
@@ -114,7 +136,9 @@ export function registerAuthCommands(program: Command, out: (line: string) => vo
     .command('audit')
     .description('audit log maintenance')
     .command('purge')
-    .description('delete audit records older than the retention period (the login must be in yibiao_maintenance)')
+    .description(
+      'delete audit records older than the retention period (the login must be in yibiao_maintenance)',
+    )
     .option('--keep-days <days>', 'keep this many days (at least 180; default AUDIT_RETENTION_DAYS)', days)
     .action(async (o: { keepDays?: number }) => {
       await withServices(async (s) => {

@@ -13,24 +13,39 @@ describe('staff accounts and sessions', () => {
   it('stores an argon2id hash, never the password, and signs in with it', async () => {
     const auth = db.services.auth;
     await auth.createAccount(
-      { name: 'wangfang', role: 'COMMUNITY_STAFF', areaCodes: [T.communityA], password: '正确的密码-2026-春分' },
+      {
+        name: 'wangfang',
+        role: 'COMMUNITY_STAFF',
+        areaCodes: [T.communityA],
+        password: '正确的密码-2026-春分',
+      },
       'test',
     );
-    const { rows } = await db.services.pool.query(`SELECT password_hash FROM account WHERE name = 'wangfang'`);
+    const { rows } = await db.services.pool.query(
+      `SELECT password_hash FROM account WHERE name = 'wangfang'`,
+    );
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
     expect(rows[0].password_hash).not.toContain('正确的密码');
     const session = await auth.login('wangfang', '正确的密码-2026-春分');
     const viewer = await auth.viewerFromToken(session.accessToken);
     expect(viewer).toMatchObject({ name: 'wangfang', role: 'COMMUNITY_STAFF', kind: 'STAFF' });
     expect(viewer.areaScope).toEqual([T.communityA]);
-    expect(viewer.scope.areaPaths).toEqual([`${T.province}.${T.city}.${T.district}.${T.street}.${T.communityA}`]);
+    expect(viewer.scope.areaPaths).toEqual([
+      `${T.province}.${T.city}.${T.district}.${T.street}.${T.communityA}`,
+    ]);
     expect(viewer.can('pii:unmask')).toBe(true);
     expect(viewer.can('audit:read')).toBe(false);
   });
 
   it('answers an unknown name and a wrong password alike', async () => {
-    await expect(db.services.auth.login('wangfang', 'wrong password!!')).rejects.toMatchObject({ reason: 'CREDENTIALS_INVALID', message: 'the name or the password is wrong' });
-    await expect(db.services.auth.login('nobody', 'wrong password!!')).rejects.toMatchObject({ reason: 'CREDENTIALS_INVALID', message: 'the name or the password is wrong' });
+    await expect(db.services.auth.login('wangfang', 'wrong password!!')).rejects.toMatchObject({
+      reason: 'CREDENTIALS_INVALID',
+      message: 'the name or the password is wrong',
+    });
+    await expect(db.services.auth.login('nobody', 'wrong password!!')).rejects.toMatchObject({
+      reason: 'CREDENTIALS_INVALID',
+      message: 'the name or the password is wrong',
+    });
   });
 
   it('generates a password when none is given and returns it once', async () => {
@@ -39,7 +54,9 @@ describe('staff accounts and sessions', () => {
       'test',
     );
     expect(r.generatedPassword).toMatch(/^[A-Za-z0-9_-]{20}$/);
-    await expect(db.services.auth.login('gen-user', r.generatedPassword!)).resolves.toHaveProperty('accessToken');
+    await expect(db.services.auth.login('gen-user', r.generatedPassword!)).resolves.toHaveProperty(
+      'accessToken',
+    );
   });
 
   it('refuses bad account settings with the field at fault', async () => {
@@ -64,9 +81,10 @@ describe('staff accounts and sessions', () => {
   it('rotates refresh tokens, stores only their hash, and revokes the family when a used one comes back', async () => {
     const auth = db.services.auth;
     const first = await auth.login('wangfang', '正确的密码-2026-春分');
-    const stored = await db.services.pool.query(`SELECT token_hash FROM refresh_token WHERE token_hash = $1`, [
-      hashSecret(first.refreshToken),
-    ]);
+    const stored = await db.services.pool.query(
+      `SELECT token_hash FROM refresh_token WHERE token_hash = $1`,
+      [hashSecret(first.refreshToken)],
+    );
     expect(stored.rowCount).toBe(1);
     const plain = await db.services.pool.query(`SELECT 1 FROM refresh_token WHERE token_hash = $1`, [
       first.refreshToken,
@@ -77,7 +95,9 @@ describe('staff accounts and sessions', () => {
     expect(second.refreshToken).not.toBe(first.refreshToken);
     // the used token is replayed (stolen): refused, and the newer token of its family dies with it
     await expect(auth.refresh(first.refreshToken)).rejects.toMatchObject({ reason: 'REFRESH_TOKEN_INVALID' });
-    await expect(auth.refresh(second.refreshToken)).rejects.toMatchObject({ reason: 'REFRESH_TOKEN_INVALID' });
+    await expect(auth.refresh(second.refreshToken)).rejects.toMatchObject({
+      reason: 'REFRESH_TOKEN_INVALID',
+    });
     // another session of the same account is untouched
     const other = await auth.login('wangfang', '正确的密码-2026-春分');
     await expect(auth.refresh(other.refreshToken)).resolves.toHaveProperty('accessToken');
@@ -117,7 +137,9 @@ describe('staff accounts and sessions', () => {
     );
     const s = await auth.login('leaver', 'leaver-password-1');
     await auth.disableAccount('leaver');
-    await expect(auth.login('leaver', 'leaver-password-1')).rejects.toMatchObject({ reason: 'CREDENTIALS_INVALID' });
+    await expect(auth.login('leaver', 'leaver-password-1')).rejects.toMatchObject({
+      reason: 'CREDENTIALS_INVALID',
+    });
     await expect(auth.refresh(s.refreshToken)).rejects.toMatchObject({ reason: 'REFRESH_TOKEN_INVALID' });
   });
 });
@@ -144,7 +166,10 @@ describe('API keys', () => {
       { name: 'old', scopes: ['record:read'], areaCodes: [T.communityB], expiresInDays: 1 },
       'test',
     );
-    await db.services.pool.query(`UPDATE api_key SET expires_at = now() - interval '1 second' WHERE id = $1`, [old.id]);
+    await db.services.pool.query(
+      `UPDATE api_key SET expires_at = now() - interval '1 second' WHERE id = $1`,
+      [old.id],
+    );
     await expect(auth.viewerFromApiKey(old.key)).rejects.toMatchObject({ reason: 'API_KEY_INVALID' });
     await expect(auth.viewerFromApiKey('yb_guessed')).rejects.toMatchObject({ reason: 'API_KEY_INVALID' });
   });

@@ -6,13 +6,7 @@ import type { AreaService } from '../geo/area.service';
 import { authSql } from './auth.queries';
 import { isPermission, isRole, Permission, Role } from './roles';
 import { scopeOf } from './scope';
-import {
-  AccessClaims,
-  hashSecret,
-  newSecret,
-  signAccessToken,
-  verifyAccessToken,
-} from './tokens';
+import { AccessClaims, hashSecret, newSecret, signAccessToken, verifyAccessToken } from './tokens';
 import { Viewer } from './viewer';
 
 /** An account as stored (the hash never leaves this service). */
@@ -163,7 +157,11 @@ export class AuthService {
     const { rows } = await this.pool.query<AccountRow>(authSql.accountByName, [name]);
     if (!rows[0] || rows[0].disabledAt)
       throw new AppError('ACCOUNT_NOT_FOUND', `no active account is named ${name}`, 'user');
-    return signAccessToken(this.claimsOf(rows[0]), this.settings.signingKey, this.settings.accessTokenTtlSeconds);
+    return signAccessToken(
+      this.claimsOf(rows[0]),
+      this.settings.signingKey,
+      this.settings.accessTokenTtlSeconds,
+    );
   }
 
   /** Disables an account and revokes its refresh tokens (its access tokens lapse within their TTL). */
@@ -175,7 +173,13 @@ export class AuthService {
 
   /** Creates an API key; the key itself is returned once and only its hash is kept. */
   async createApiKey(
-    input: { name: string; scopes: string[]; areaCodes: string[]; departmentCodes?: string[]; expiresInDays: number },
+    input: {
+      name: string;
+      scopes: string[];
+      areaCodes: string[];
+      departmentCodes?: string[];
+      expiresInDays: number;
+    },
     createdBy: string,
   ): Promise<{ id: number; key: string; expiresAt: Date }> {
     if (!input.name.trim()) throw new AppError('VALUE_INVALID', 'the key needs a name', 'name');
@@ -205,7 +209,8 @@ export class AuthService {
   async revokeApiKey(id: number): Promise<void> {
     const { rows } = await this.pool.query(authSql.revokeApiKey, [id]);
     if (!rows[0]) throw new AppError('API_KEY_INVALID', `no live API key has id ${id}`, 'id');
-    for (const [hash, entry] of this.keyCache) if (entry.viewer.id === `key:${id}`) this.keyCache.delete(hash);
+    for (const [hash, entry] of this.keyCache)
+      if (entry.viewer.id === `key:${id}`) this.keyCache.delete(hash);
   }
 
   /** The viewer behind an access token (checked without SQL). */
@@ -235,7 +240,10 @@ export class AuthService {
     const permissions = new Set(k.scopes.filter(isPermission) as Permission[]);
     const viewer = new Viewer('APP', `key:${k.id}`, k.name, 'APP', permissions, scope);
     if (this.keyCache.size > 10_000) this.keyCache.clear();
-    this.keyCache.set(hash, { viewer, until: Math.min(Date.now() + API_KEY_CACHE_MS, k.expiresAt.getTime()) });
+    this.keyCache.set(hash, {
+      viewer,
+      until: Math.min(Date.now() + API_KEY_CACHE_MS, k.expiresAt.getTime()),
+    });
     return viewer;
   }
 
@@ -278,7 +286,11 @@ export class AuthService {
       const { rows } = await this.pool.query<{ code: string }>(authSql.departmentsIn, [departmentCodes]);
       const missing = departmentCodes.filter((d) => !rows.some((r) => r.code === d));
       if (missing.length)
-        throw new AppError('DEPARTMENT_NOT_FOUND', `unknown departments: ${missing.join(', ')}`, 'department');
+        throw new AppError(
+          'DEPARTMENT_NOT_FOUND',
+          `unknown departments: ${missing.join(', ')}`,
+          'department',
+        );
     }
   }
 }

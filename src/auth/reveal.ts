@@ -29,7 +29,11 @@ export async function reveal(
   if (purpose === null || purpose === undefined) return mask(value);
   const why = purpose.trim();
   if (why.length < 2 || why.length > 200)
-    throw new AppError('PURPOSE_REQUIRED', 'purpose must say in 2–200 characters why the value is needed', 'purpose');
+    throw new AppError(
+      'PURPOSE_REQUIRED',
+      'purpose must say in 2–200 characters why the value is needed',
+      'purpose',
+    );
   const entry = {
     ...actorFields(ctx.viewer),
     operation: `unmask ${field}`,
@@ -40,7 +44,11 @@ export async function reveal(
   };
   if (!ctx.viewer.can(PERMISSIONS.PII_UNMASK)) {
     await ctx.audit.load({ ...entry, outcome: 'DENIED' });
-    throw new AppError('PERMISSION_DENIED', `reading ${field} unmasked needs the permission pii:unmask`, 'purpose');
+    throw new AppError(
+      'PERMISSION_DENIED',
+      `reading ${field} unmasked needs the permission pii:unmask`,
+      'purpose',
+    );
   }
   await ctx.audit.load({ ...entry, outcome: 'SUCCESS' });
   return value;

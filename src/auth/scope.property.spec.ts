@@ -46,7 +46,9 @@ beforeAll(async () => {
     for (const r of await q<{ id: number; area_code: string }>(`SELECT id, area_code FROM ${table}`))
       areaOf.set(toGlobalId(type, r.id), r.area_code);
   }
-  for (const c of await q<{ id: number; reporter_phone: string | null }>(`SELECT id, reporter_phone FROM civic_case`))
+  for (const c of await q<{ id: number; reporter_phone: string | null }>(
+    `SELECT id, reporter_phone FROM civic_case`,
+  ))
     if (c.reporter_phone) secrets.set(c.reporter_phone, toGlobalId('Case', c.id));
   for (const f of await q<{ id: number; area_code: string; department_code: string | null }>(
     `SELECT f.id, p.area_code, f.department_code FROM fact f JOIN person p ON p.id = f.person_id`,
@@ -54,13 +56,15 @@ beforeAll(async () => {
     areaOf.set(toGlobalId('Fact', f.id), f.area_code);
     deptOf.set(toGlobalId('Fact', f.id), f.department_code);
   }
-  areaCodes = (await q<{ code: string }>(`SELECT code FROM area WHERE level IN ('STREET', 'COMMUNITY', 'GRID') ORDER BY code`)).map(
-    (a) => a.code,
-  );
+  areaCodes = (
+    await q<{ code: string }>(
+      `SELECT code FROM area WHERE level IN ('STREET', 'COMMUNITY', 'GRID') ORDER BY code`,
+    )
+  ).map((a) => a.code);
   personIds = [...areaOf.keys()].filter((k) => fromGlobalId(k).type === 'Person').sort();
-  idNumbers = (await q<{ id_number: string }>(`SELECT id_number FROM person WHERE id_number IS NOT NULL ORDER BY id`)).map(
-    (r) => r.id_number,
-  );
+  idNumbers = (
+    await q<{ id_number: string }>(`SELECT id_number FROM person WHERE id_number IS NOT NULL ORDER BY id`)
+  ).map((r) => r.id_number);
   departments = [...new Set([...deptOf.values()].filter((d): d is string => !!d))].sort();
   server = await startServer(s, { port: 0, host: '127.0.0.1', log: testLog });
 }, 120_000);
@@ -89,12 +93,24 @@ const PERSON = (why: string) =>
 const queryArb = () =>
   fc.record({
     why: fc.constantFrom('', '(purpose: "入户走访核实")'),
-    kind: fc.constantFrom('persons', 'filtered', 'node', 'byIdNumber', 'houses', 'things', 'cases', 'factKind'),
+    kind: fc.constantFrom(
+      'persons',
+      'filtered',
+      'node',
+      'byIdNumber',
+      'houses',
+      'things',
+      'cases',
+      'factKind',
+    ),
     area: fc.integer({ min: 0, max: 10_000 }),
     pick: fc.integer({ min: 0, max: 10_000 }),
   });
 
-function build(q: { why: string; kind: string; area: number; pick: number }): { query: string; variables: object } {
+function build(q: { why: string; kind: string; area: number; pick: number }): {
+  query: string;
+  variables: object;
+} {
   const area = areaCodes[q.area % areaCodes.length];
   const person = personIds[q.pick % personIds.length];
   switch (q.kind) {
@@ -116,11 +132,17 @@ function build(q: { why: string; kind: string; area: number; pick: number }): { 
         variables: { n: idNumbers[q.pick % idNumbers.length] },
       };
     case 'houses':
-      return { query: `{ houses(first: 200) { edges { node { __typename id address${q.why} room${q.why} } } } }`, variables: {} };
+      return {
+        query: `{ houses(first: 200) { edges { node { __typename id address${q.why} room${q.why} } } } }`,
+        variables: {},
+      };
     case 'things':
       return { query: `{ things(first: 200) { edges { node { __typename id name } } } }`, variables: {} };
     case 'cases':
-      return { query: `{ cases(first: 200) { edges { node { __typename id reporterPhone${q.why} } } } }`, variables: {} };
+      return {
+        query: `{ cases(first: 200) { edges { node { __typename id reporterPhone${q.why} } } } }`,
+        variables: {},
+      };
     default:
       return {
         query: `{ persons(first: 200, filter: { factKind: "CHRONIC_DISEASE" }) { edges { node { __typename id facts { __typename id departmentCode } } } } }`,
@@ -134,7 +156,8 @@ function records(value: unknown, out: { type: string; id: string }[] = []) {
   if (Array.isArray(value)) value.forEach((v) => records(v, out));
   else if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    if (typeof o.__typename === 'string' && typeof o.id === 'string') out.push({ type: o.__typename, id: o.id });
+    if (typeof o.__typename === 'string' && typeof o.id === 'string')
+      out.push({ type: o.__typename, id: o.id });
     Object.values(o).forEach((v) => records(v, out));
   }
   return out;
@@ -162,8 +185,13 @@ describe('scope and masking hold for random accounts and queries', () => {
           const name = `prop-${++seq}`;
           const areas = [...new Set(areaPicks.map((i) => areaCodes[i % areaCodes.length]))];
           const depts =
-            role === 'DEPARTMENT_ANALYST' ? [...new Set(deptPicks.map((i) => departments[i % departments.length]))] : [];
-          await db.services.auth.createAccount({ name, role, areaCodes: areas, departmentCodes: depts, password: 'property-test-password' }, 'test');
+            role === 'DEPARTMENT_ANALYST'
+              ? [...new Set(deptPicks.map((i) => departments[i % departments.length]))]
+              : [];
+          await db.services.auth.createAccount(
+            { name, role, areaCodes: areas, departmentCodes: depts, password: 'property-test-password' },
+            'test',
+          );
           const { token } = await db.services.auth.issueToken(name);
           const scope = await scopeOf(db.services.areas, areas, depts.length ? depts : null);
           const canRead = ROLE_PERMISSIONS[role].includes('record:read');
@@ -175,7 +203,10 @@ describe('scope and masking hold for random accounts and queries', () => {
               headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
               body: JSON.stringify({ query, variables }),
             });
-            const body = (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+            const body = (await res.json()) as {
+              data?: unknown;
+              errors?: { extensions?: { code?: string } }[];
+            };
             // the only errors allowed are refusals of an unmasked read
             for (const e of body.errors ?? []) expect(e.extensions?.code).toBe('FORBIDDEN');
             if (body.errors?.length) expect(!canUnmask && q.why !== '').toBe(true);
@@ -185,14 +216,22 @@ describe('scope and masking hold for random accounts and queries', () => {
               expect(canRead).toBe(true);
               const code = areaOf.get(r.id);
               expect(code).toBeDefined();
-              expect({ id: r.id, inScope: areaInScope(db.services.areas, scope, code ?? null) }).toEqual({ id: r.id, inScope: true });
-              if (r.type === 'Fact' && scope.departments) expect(scope.departments).toContain(deptOf.get(r.id));
+              expect({ id: r.id, inScope: areaInScope(db.services.areas, scope, code ?? null) }).toEqual({
+                id: r.id,
+                inScope: true,
+              });
+              if (r.type === 'Fact' && scope.departments)
+                expect(scope.departments).toContain(deptOf.get(r.id));
             }
             for (const text of strings(body.data)) {
               const owner = secrets.get(text);
               if (!owner) continue;
               unmasked++;
-              expect({ text: '(unmasked)', canUnmask, purpose: q.why !== '' }).toEqual({ text: '(unmasked)', canUnmask: true, purpose: true });
+              expect({ text: '(unmasked)', canUnmask, purpose: q.why !== '' }).toEqual({
+                text: '(unmasked)',
+                canUnmask: true,
+                purpose: true,
+              });
               const { rowCount } = await db.services.pool.query(
                 `SELECT 1 FROM audit_log WHERE actor_name = $1 AND target = $2 AND outcome = 'SUCCESS' AND operation LIKE 'unmask %'`,
                 [name, owner],
@@ -200,7 +239,8 @@ describe('scope and masking hold for random accounts and queries', () => {
               expect(rowCount).toBeGreaterThan(0);
             }
             // nothing personal in the masked answer either (e.g. a phone inside a free-text field)
-            if (q.why === '' || !canUnmask) expect(findPersonalData(JSON.stringify(body.data ?? null))).toEqual([]);
+            if (q.why === '' || !canUnmask)
+              expect(findPersonalData(JSON.stringify(body.data ?? null))).toEqual([]);
           }
         },
       ),

@@ -25,28 +25,42 @@ beforeAll(async () => {
   api = await openTestApi();
   await buildTerritory(api.services);
   const house = `mutation($i: HouseInput!) { createHouse(input: $i) { house { id } } }`;
-  ids.hA = (await ok(house, { i: { streetName: '兴安路', streetNumber: '1', location: T.inA1 } })).createHouse.house.id;
-  ids.hB = (await ok(house, { i: { streetName: '巴山路', streetNumber: '2', location: T.inB1 } })).createHouse.house.id;
+  ids.hA = (
+    await ok(house, { i: { streetName: '兴安路', streetNumber: '1', location: T.inA1 } })
+  ).createHouse.house.id;
+  ids.hB = (
+    await ok(house, { i: { streetName: '巴山路', streetNumber: '2', location: T.inB1 } })
+  ).createHouse.house.id;
   const person = `mutation($i: CreatePersonInput!) { createPerson(input: $i) { person { id } } }`;
   const mk = async (name: string, areaCode: string, birth: string) =>
-    (await ok(person, { i: { name, areaCode, idNumber: idNumberFor(birth), phone: '13800001234' } })).createPerson
-      .person.id as string;
+    (await ok(person, { i: { name, areaCode, idNumber: idNumberFor(birth), phone: '13800001234' } }))
+      .createPerson.person.id as string;
   ids.pA1 = await mk('甲一', T.gridA1, '1960-01-02');
   ids.pA2 = await mk('甲二', T.gridA2, '1961-01-02');
   ids.pB = await mk('乙一', T.gridB1, '1962-01-02');
   ids.hhA = (
-    await ok(`mutation { createHousehold(input: { householdNumber: "A-1", houseId: "${ids.hA}" }) { household { id } } }`)
+    await ok(
+      `mutation { createHousehold(input: { householdNumber: "A-1", houseId: "${ids.hA}" }) { household { id } } }`,
+    )
   ).createHousehold.household.id;
   const member = `mutation($i: SetHouseholdMemberInput!) { setHouseholdMember(input: $i) { person { id } } }`;
   await ok(member, { i: { householdId: ids.hhA, personId: ids.pA1, relationToHead: '户主' } });
   // a member registered in community B: community A's staff must not see them through the household
   await ok(member, { i: { householdId: ids.hhA, personId: ids.pB, relationToHead: '子' } });
   const fact = `mutation($i: RecordFactInput!) { recordFact(input: $i) { fact { id } } }`;
-  ids.fCivil = (await ok(fact, { i: { personId: ids.pA1, kind: 'MINIMUM_LIVING', validFrom: '2024-01-01' } })).recordFact.fact.id;
-  ids.fHealth = (await ok(fact, { i: { personId: ids.pA1, kind: 'CHRONIC_DISEASE', validFrom: '2024-01-01' } })).recordFact.fact.id;
+  ids.fCivil = (
+    await ok(fact, { i: { personId: ids.pA1, kind: 'MINIMUM_LIVING', validFrom: '2024-01-01' } })
+  ).recordFact.fact.id;
+  ids.fHealth = (
+    await ok(fact, { i: { personId: ids.pA1, kind: 'CHRONIC_DISEASE', validFrom: '2024-01-01' } })
+  ).recordFact.fact.id;
   const thing = `mutation($i: ThingInput!) { createThing(input: $i) { thing { id } } }`;
-  ids.tA = (await ok(thing, { i: { category: 'HYDRANT', name: '消防栓甲', location: T.inA1 } })).createThing.thing.id;
-  ids.tB = (await ok(thing, { i: { category: 'HYDRANT', name: '消防栓乙', location: T.inB1 } })).createThing.thing.id;
+  ids.tA = (
+    await ok(thing, { i: { category: 'HYDRANT', name: '消防栓甲', location: T.inA1 } })
+  ).createThing.thing.id;
+  ids.tB = (
+    await ok(thing, { i: { category: 'HYDRANT', name: '消防栓乙', location: T.inB1 } })
+  ).createThing.thing.id;
   staffA = await api.viewer('COMMUNITY_STAFF', [T.communityA]);
   gridA2 = await api.viewer('GRID_WORKER', [T.gridA2]);
   analyst = await api.viewer('DEPARTMENT_ANALYST', [T.district], ['HEALTH']);
@@ -73,7 +87,10 @@ describe('reads are limited to the viewer’s area subtree', () => {
   });
 
   it('a filter naming another subtree finds nothing rather than widening the scope', async () => {
-    const r = await api.execAs(staffA, `{ persons(filter: { areaCode: "${T.communityB}" }) { totalCount edges { node { name } } } }`);
+    const r = await api.execAs(
+      staffA,
+      `{ persons(filter: { areaCode: "${T.communityB}" }) { totalCount edges { node { name } } } }`,
+    );
     expect(r.data!.persons).toEqual({ totalCount: 0, edges: [] });
   });
 
@@ -90,14 +107,20 @@ describe('reads are limited to the viewer’s area subtree', () => {
     });
     expect(byNumber.data!.person).toBeNull();
     // and the same lookups work inside the scope
-    const mine = await api.execAs(staffA, `query($id: ID!) { node(id: $id) { ... on Person { name } } }`, { id: ids.pA1 });
+    const mine = await api.execAs(staffA, `query($id: ID!) { node(id: $id) { ... on Person { name } } }`, {
+      id: ids.pA1,
+    });
     expect(mine.data!.node).toEqual({ name: '甲一' });
   });
 
   it('nested loaders drop out-of-scope records: a household shows only the members in scope', async () => {
     const q = `query($id: ID!) { node(id: $id) { ... on Household { members { name } head { name } house { id } } } }`;
     const a = await api.execAs(staffA, q, { id: ids.hhA });
-    expect(a.data!.node).toEqual({ members: [{ name: '甲一' }], head: { name: '甲一' }, house: { id: ids.hA } });
+    expect(a.data!.node).toEqual({
+      members: [{ name: '甲一' }],
+      head: { name: '甲一' },
+      house: { id: ids.hA },
+    });
     const all = await api.exec(q, { id: ids.hhA });
     expect(all.data!.node.members.map((m: any) => m.name)).toEqual(['甲一', '乙一']);
     // grid A2's worker cannot see the household (grid A1) nor reach it through a person
@@ -132,29 +155,46 @@ describe('departments see their own facts', () => {
     const civil = await api.execAs(analyst, `query($id: ID!) { node(id: $id) { id } }`, { id: ids.fCivil });
     expect(civil.data!.node).toBeNull();
     const all = await api.execAs(staffA, q, { id: ids.pA1 });
-    expect(all.data!.person.facts.map((f: any) => f.kind).sort()).toEqual(['CHRONIC_DISEASE', 'MINIMUM_LIVING']);
+    expect(all.data!.person.facts.map((f: any) => f.kind).sort()).toEqual([
+      'CHRONIC_DISEASE',
+      'MINIMUM_LIVING',
+    ]);
     // a fact filter cannot reveal who holds another department's fact
-    const filtered = await api.execAs(analyst, `{ persons(filter: { factKind: "MINIMUM_LIVING" }) { totalCount } }`);
+    const filtered = await api.execAs(
+      analyst,
+      `{ persons(filter: { factKind: "MINIMUM_LIVING" }) { totalCount } }`,
+    );
     expect(filtered.data!.persons.totalCount).toBe(0);
   });
 
   it('a department analyst reads but cannot write', async () => {
-    const r = await api.execAs(analyst, `mutation { createPerson(input: { name: "某", areaCode: "${T.gridA1}" }) { person { id } } }`);
+    const r = await api.execAs(
+      analyst,
+      `mutation { createPerson(input: { name: "某", areaCode: "${T.gridA1}" }) { person { id } } }`,
+    );
     expect(r.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PERMISSION_DENIED' });
   });
 });
 
 describe('mutations reach only targets in scope', () => {
   it('an out-of-scope target is not found, and stays unchanged', async () => {
-    const upd = await api.execAs(staffA, `mutation($id: ID!) { updatePerson(id: $id, input: { name: "改名" }) { person { name } } }`, {
-      id: ids.pB,
-    });
+    const upd = await api.execAs(
+      staffA,
+      `mutation($id: ID!) { updatePerson(id: $id, input: { name: "改名" }) { person { name } } }`,
+      {
+        id: ids.pB,
+      },
+    );
     expect(upd.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'PERSON_NOT_FOUND' });
     const still = await api.exec(`query($id: ID!) { person(id: $id) { name } }`, { id: ids.pB });
     expect(still.data!.person.name).toBe('乙一');
-    const thing = await api.execAs(staffA, `mutation($id: ID!) { updateThing(id: $id, input: { status: DAMAGED }) { thing { id } } }`, {
-      id: ids.tB,
-    });
+    const thing = await api.execAs(
+      staffA,
+      `mutation($id: ID!) { updateThing(id: $id, input: { status: DAMAGED }) { thing { id } } }`,
+      {
+        id: ids.tB,
+      },
+    );
     expect(thing.errors?.[0].extensions).toMatchObject({ reason: 'THING_NOT_FOUND' });
     const member = await api.execAs(
       staffA,
@@ -162,24 +202,42 @@ describe('mutations reach only targets in scope', () => {
       { h: ids.hhA, p: ids.pB },
     );
     expect(member.errors?.[0].extensions).toMatchObject({ reason: 'PERSON_NOT_FOUND' });
-    const fact = await api.execAs(analyst, `mutation($id: ID!) { endFact(id: $id, validTo: "2025-01-01") { fact { id } } }`, {
-      id: ids.fCivil,
-    });
+    const fact = await api.execAs(
+      analyst,
+      `mutation($id: ID!) { endFact(id: $id, validTo: "2025-01-01") { fact { id } } }`,
+      {
+        id: ids.fCivil,
+      },
+    );
     expect(fact.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
   it('new records must fall inside the scope', async () => {
-    const p = await api.execAs(staffA, `mutation { createPerson(input: { name: "越界", areaCode: "${T.gridB1}" }) { person { id } } }`);
+    const p = await api.execAs(
+      staffA,
+      `mutation { createPerson(input: { name: "越界", areaCode: "${T.gridB1}" }) { person { id } } }`,
+    );
     expect(p.errors?.[0].extensions).toMatchObject({ reason: 'AREA_UNKNOWN', field: 'input.areaCode' });
-    const h = await api.execAs(staffA, `mutation($l: GeoJSON!) { createHouse(input: { streetName: "巴山路", streetNumber: "9", location: $l }) { house { id } } }`, {
-      l: T.inB1,
-    });
+    const h = await api.execAs(
+      staffA,
+      `mutation($l: GeoJSON!) { createHouse(input: { streetName: "巴山路", streetNumber: "9", location: $l }) { house { id } } }`,
+      {
+        l: T.inB1,
+      },
+    );
     expect(h.errors?.[0].extensions).toMatchObject({ reason: 'AREA_OUT_OF_SCOPE', field: 'input.location' });
-    const moved = await api.execAs(staffA, `mutation($id: ID!) { updatePerson(id: $id, input: { areaCode: "${T.gridB1}" }) { person { id } } }`, {
-      id: ids.pA2,
-    });
+    const moved = await api.execAs(
+      staffA,
+      `mutation($id: ID!) { updatePerson(id: $id, input: { areaCode: "${T.gridB1}" }) { person { id } } }`,
+      {
+        id: ids.pA2,
+      },
+    );
     expect(moved.errors?.[0].extensions).toMatchObject({ reason: 'AREA_UNKNOWN' });
-    const inside = await api.execAs(staffA, `mutation { createPerson(input: { name: "新居民", areaCode: "${T.gridA2}" }) { person { name } } }`);
+    const inside = await api.execAs(
+      staffA,
+      `mutation { createPerson(input: { name: "新居民", areaCode: "${T.gridA2}" }) { person { name } } }`,
+    );
     expect(inside.errors).toBeUndefined();
     expect(inside.data!.createPerson.person.name).toBe('新居民');
   });
@@ -192,7 +250,10 @@ describe('roles kept apart', () => {
       expect(r.data!.persons).toEqual({ totalCount: 0, edges: [] });
       const n = await api.execAs(v, `query($id: ID!) { node(id: $id) { id } }`, { id: ids.pA1 });
       expect(n.data!.node).toBeNull();
-      const w = await api.execAs(v, `mutation { createPerson(input: { name: "某", areaCode: "${T.gridA1}" }) { person { id } } }`);
+      const w = await api.execAs(
+        v,
+        `mutation { createPerson(input: { name: "某", areaCode: "${T.gridA1}" }) { person { id } } }`,
+      );
       expect(w.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
     }
   });
@@ -202,10 +263,19 @@ describe('roles kept apart', () => {
     expect(r.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(r.data).toBeNull();
     expect(r.sqlCount).toBe(0);
-    const m = await api.execAs(null, `mutation { createPerson(input: { name: "某", areaCode: "${T.gridA1}" }) { person { id } } }`);
+    const m = await api.execAs(
+      null,
+      `mutation { createPerson(input: { name: "某", areaCode: "${T.gridA1}" }) { person { id } } }`,
+    );
     expect(m.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(m.sqlCount).toBe(0);
-    const login = await api.execAs(null, `mutation { login(name: "nobody", password: "whatever-it-is") { accessToken } }`);
-    expect(login.errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'CREDENTIALS_INVALID' });
+    const login = await api.execAs(
+      null,
+      `mutation { login(name: "nobody", password: "whatever-it-is") { accessToken } }`,
+    );
+    expect(login.errors?.[0].extensions).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      reason: 'CREDENTIALS_INVALID',
+    });
   });
 });

@@ -25,7 +25,11 @@ export class Viewer implements Actor {
   ) {
     // a write is attributed to a department only when the account belongs to exactly one
     this.departmentCode =
-      departmentCode !== undefined ? departmentCode : scope.departments?.length === 1 ? scope.departments[0] : null;
+      departmentCode !== undefined
+        ? departmentCode
+        : scope.departments?.length === 1
+          ? scope.departments[0]
+          : null;
   }
 
   /** Area codes whose subtrees are visible (null: all). */

@@ -62,7 +62,8 @@ export function buildCli(): Command {
             }
           },
         });
-        if (summary.adminPassword) out(`created account admin; its password (shown once): ${summary.adminPassword}`);
+        if (summary.adminPassword)
+          out(`created account admin; its password (shown once): ${summary.adminPassword}`);
         out(
           summary.skipped
             ? `fixture district already loaded (${summary.areas} areas); use --force to load more`

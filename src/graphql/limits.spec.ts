@@ -52,7 +52,10 @@ describe('limits checked before execution', () => {
       `${alias}: persons(first: 200) { edges { node { name gender age household { householdNumber members { name age } } house { code } area { code name } } } }`;
     const cheap = await api.exec(`{ ${page('a')} }`);
     expect(cheap.errors).toBeUndefined();
-    await refused(`{ ${['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map(page).join(' ')} }`, 'QUERY_COMPLEXITY_EXCEEDED');
+    await refused(
+      `{ ${['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map(page).join(' ')} }`,
+      'QUERY_COMPLEXITY_EXCEEDED',
+    );
   });
 
   it('page size: first above 200, literal or variable', async () => {
@@ -70,7 +73,9 @@ describe('limits checked before execution', () => {
     };
     expect(check(5)).not.toThrow();
     expect(check(6)).toThrow(
-      expect.objectContaining({ extensions: expect.objectContaining({ reason: 'QUERY_OPERATIONS_EXCEEDED' }) }),
+      expect.objectContaining({
+        extensions: expect.objectContaining({ reason: 'QUERY_OPERATIONS_EXCEEDED' }),
+      }),
     );
   });
 });

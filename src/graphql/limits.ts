@@ -85,13 +85,22 @@ export function checkLimits(
 ): void {
   const operations = doc.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length;
   if (operations > limits.operations)
-    throw limitError('QUERY_OPERATIONS_EXCEEDED', `a request may hold at most ${limits.operations} operations`);
+    throw limitError(
+      'QUERY_OPERATIONS_EXCEEDED',
+      `a request may hold at most ${limits.operations} operations`,
+    );
   const depth = depthOf(operation.selectionSet, fragmentsOf(doc), new Set());
   if (depth > limits.depth)
-    throw limitError('QUERY_DEPTH_EXCEEDED', `the query nests ${depth} levels; at most ${limits.depth} are allowed`);
+    throw limitError(
+      'QUERY_DEPTH_EXCEEDED',
+      `the query nests ${depth} levels; at most ${limits.depth} are allowed`,
+    );
   const aliases = aliasesOf(doc);
   if (aliases > limits.aliases)
-    throw limitError('QUERY_ALIASES_EXCEEDED', `the query uses ${aliases} aliases; at most ${limits.aliases} are allowed`);
+    throw limitError(
+      'QUERY_ALIASES_EXCEEDED',
+      `the query uses ${aliases} aliases; at most ${limits.aliases} are allowed`,
+    );
   const cost = getComplexity({
     schema,
     query: doc,
@@ -108,5 +117,8 @@ export function checkLimits(
     ],
   });
   if (cost > limits.complexity)
-    throw limitError('QUERY_COMPLEXITY_EXCEEDED', `the query costs ${cost}; at most ${limits.complexity} is allowed`);
+    throw limitError(
+      'QUERY_COMPLEXITY_EXCEEDED',
+      `the query costs ${cost}; at most ${limits.complexity} is allowed`,
+    );
 }

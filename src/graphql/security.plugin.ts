@@ -9,7 +9,12 @@ import { withDefaults } from '../config/config';
 /** The limits of a configuration. */
 export function limitsOf(config: Services['config']): QueryLimits {
   const c = withDefaults(config);
-  return { depth: c.LIMIT_DEPTH, complexity: c.LIMIT_COMPLEXITY, aliases: c.LIMIT_ALIASES, operations: c.LIMIT_OPERATIONS };
+  return {
+    depth: c.LIMIT_DEPTH,
+    complexity: c.LIMIT_COMPLEXITY,
+    aliases: c.LIMIT_ALIASES,
+    operations: c.LIMIT_OPERATIONS,
+  };
 }
 
 /** Root fields anyone may call without credentials. */
@@ -28,7 +33,8 @@ function rootFields(op: OperationDefinitionNode): { name: string; args: Record<s
 function targetOf(args: Record<string, unknown>): string | null {
   for (const k of TARGET_ARGS) if (typeof args[k] === 'string') return args[k];
   const input = args.input as Record<string, unknown> | undefined;
-  if (input && typeof input === 'object') for (const k of TARGET_ARGS) if (typeof input[k] === 'string') return input[k];
+  if (input && typeof input === 'object')
+    for (const k of TARGET_ARGS) if (typeof input[k] === 'string') return input[k];
   return null;
 }
 
@@ -99,7 +105,11 @@ export function securityPlugin(limits: QueryLimits): ApolloServerPlugin<Context>
               operation: `mutation ${f.name}`,
               target: targetOf(args),
               purpose: null,
-              outcome: !err ? 'SUCCESS' : code === 'FORBIDDEN' || code === 'UNAUTHENTICATED' ? 'DENIED' : 'FAILURE',
+              outcome: !err
+                ? 'SUCCESS'
+                : code === 'FORBIDDEN' || code === 'UNAUTHENTICATED'
+                  ? 'DENIED'
+                  : 'FAILURE',
               requestId: rc.contextValue.requestId,
               details: {
                 arguments: Object.keys(args).sort(),

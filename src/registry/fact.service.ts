@@ -59,7 +59,11 @@ export class FactService {
       null;
     // a department-scoped writer records facts of its own departments only
     if (actor.scope.departments !== null && !actor.scope.departments.includes(departmentCode ?? '')) {
-      throw new AppError('PERMISSION_DENIED', 'you may record facts of your own department only', 'input.kind');
+      throw new AppError(
+        'PERMISSION_DENIED',
+        'you may record facts of your own department only',
+        'input.kind',
+      );
     }
     const [id] = await this.ledger.allocateIds(this.pool, 'FACT', 1);
     await this.ledger.record([

@@ -157,7 +157,11 @@ export class HouseService {
       const { lon, lat } = parsePoint(input.location, 'input.location');
       const area = await this.areas.locate(lon, lat, 'input.location');
       if (!areaInScope(this.areas, scope, area.code))
-        throw new AppError('AREA_OUT_OF_SCOPE', 'input.location lies outside the areas you may write to', 'input.location');
+        throw new AppError(
+          'AREA_OUT_OF_SCOPE',
+          'input.location lies outside the areas you may write to',
+          'input.location',
+        );
       v.location = pointToEwkt(lon, lat);
       v.area_code = area.code;
     }

@@ -21,14 +21,18 @@ export class HouseholdService {
 
   /** Households by id, in the order asked. */
   async byIds(ids: readonly number[], scope: Scope, asOf?: Date | null): Promise<(HouseholdRow | null)[]> {
-    const { rows } = await this.pool.query<HouseholdRow>(registrySql.householdsByIds(ids, asOf ?? null, scope));
+    const { rows } = await this.pool.query<HouseholdRow>(
+      registrySql.householdsByIds(ids, asOf ?? null, scope),
+    );
     const map = new Map(rows.map((r) => [r.id, { ...r, asOf: asOf ?? null }]));
     return ids.map((id) => map.get(id) ?? null);
   }
 
   /** Members of households, grouped by household id. */
   async membersOf(ids: readonly number[], scope: Scope, asOf?: Date | null): Promise<PersonRow[][]> {
-    const { rows } = await this.pool.query<PersonRow>(registrySql.membersOfHouseholds(ids, asOf ?? null, scope));
+    const { rows } = await this.pool.query<PersonRow>(
+      registrySql.membersOfHouseholds(ids, asOf ?? null, scope),
+    );
     return ids.map((id) =>
       rows.filter((r) => r.householdId === id).map((r) => ({ ...r, asOf: asOf ?? null })),
     );

@@ -196,7 +196,9 @@ describe('the nested persons page costs a fixed number of statements', () => {
           expect(e.node.house.area.code).toBe(pop.houseAreas[hh.house]);
           // addresses are masked by default: the street stays, the digits do not
           expect(e.node.house.address).toMatch(
-            new RegExp(`^${HOUSES[hh.house].streetName}${maskAddress(HOUSES[hh.house].streetNumber).replace(/\*/g, '\\*')}号`),
+            new RegExp(
+              `^${HOUSES[hh.house].streetName}${maskAddress(HOUSES[hh.house].streetNumber).replace(/\*/g, '\\*')}号`,
+            ),
           );
         }
       });

@@ -127,8 +127,10 @@ export const registrySql = {
   housesByIds: (ids: readonly number[], asOf: Date | null, scope: Scope) =>
     byIdsQuery(houseCols, 'house', 'h', ids, asOf, scope),
   houseIdByCode: `SELECT id FROM house WHERE district_code = $1 AND code = $2`,
-  thingsByIds: (ids: readonly number[], scope: Scope) => byIdsQuery(thingCols, 'thing', 't', ids, null, scope),
-  casesByIds: (ids: readonly number[], scope: Scope) => byIdsQuery(caseCols, 'civic_case', 'c', ids, null, scope),
+  thingsByIds: (ids: readonly number[], scope: Scope) =>
+    byIdsQuery(thingCols, 'thing', 't', ids, null, scope),
+  casesByIds: (ids: readonly number[], scope: Scope) =>
+    byIdsQuery(caseCols, 'civic_case', 'c', ids, null, scope),
   factsOfPersons: (ids: readonly number[], asOf: Date | null, scope: Scope): SqlQuery => {
     const q = new SqlParams();
     const idp = q.add(ids);

@@ -110,7 +110,11 @@ export class ThingService {
       v.location = pointToEwkt(lon, lat);
       v.area_code = (await this.areas.locate(lon, lat, 'input.location')).code;
       if (!areaInScope(this.areas, scope, v.area_code as string))
-        throw new AppError('AREA_OUT_OF_SCOPE', 'input.location lies outside the areas you may write to', 'input.location');
+        throw new AppError(
+          'AREA_OUT_OF_SCOPE',
+          'input.location lies outside the areas you may write to',
+          'input.location',
+        );
     }
     return v;
   }

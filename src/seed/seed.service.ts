@@ -55,7 +55,15 @@ export async function seedDistrict(s: Services, opts: SeedOptions): Promise<Seed
   const adminPassword = await s.auth.ensureAdmin(FIXTURE_DISTRICT);
   const { rows } = await s.pool.query<{ n: number }>(seedSql.personCount, [FIXTURE_DISTRICT]);
   if (Number(rows[0].n) > 0 && !opts.force) {
-    return { skipped: true, areas: areas.length, persons: 0, households: 0, things: 0, cases: 0, adminPassword };
+    return {
+      skipped: true,
+      areas: areas.length,
+      persons: 0,
+      households: 0,
+      things: 0,
+      cases: 0,
+      adminPassword,
+    };
   }
   const batchSize = opts.batchSize ?? 400;
   let persons = 0;

@@ -63,6 +63,10 @@ export function toChanges(rows: ChangeRow[]): LedgerChange[] {
 export function maskConflicts(rows: ConflictView[]): ConflictView[] {
   return rows.map((r) => {
     const column = r.field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    return { ...r, chosenValue: maskValue(column, r.chosenValue), otherValue: maskValue(column, r.otherValue) };
+    return {
+      ...r,
+      chosenValue: maskValue(column, r.chosenValue),
+      otherValue: maskValue(column, r.otherValue),
+    };
   });
 }

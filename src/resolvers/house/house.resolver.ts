@@ -101,7 +101,11 @@ export class HouseResolver {
   ) {
     const within = filter?.within ? parseArea(filter.within, 'filter.within') : null;
     return toConnection(
-      await ctx.services.houses.list({ areaCode: filter?.areaCode, within }, { first, after }, ctx.viewer.readScope),
+      await ctx.services.houses.list(
+        { areaCode: filter?.areaCode, within },
+        { first, after },
+        ctx.viewer.readScope,
+      ),
     );
   }
 
@@ -131,7 +135,9 @@ export class HouseResolver {
     return toGlobalId('House', h.id);
   }
 
-  @FieldResolver(() => String, { description: 'Full address (地址); door, building and room digits masked unless a purpose is given.' })
+  @FieldResolver(() => String, {
+    description: 'Full address (地址); door, building and room digits masked unless a purpose is given.',
+  })
   address(
     @Root() h: HouseRow,
     @Ctx() ctx: Context,
@@ -140,7 +146,10 @@ export class HouseResolver {
     return reveal(ctx, h.address, maskAddress, toGlobalId('House', h.id), 'House.address', purpose);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Street number (门牌号), masked unless a purpose is given.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Street number (门牌号), masked unless a purpose is given.',
+  })
   streetNumber(
     @Root() h: HouseRow,
     @Ctx() ctx: Context,
@@ -149,7 +158,10 @@ export class HouseResolver {
     return reveal(ctx, h.streetNumber, maskAddress, toGlobalId('House', h.id), 'House.streetNumber', purpose);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Building (栋), masked unless a purpose is given.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Building (栋), masked unless a purpose is given.',
+  })
   building(
     @Root() h: HouseRow,
     @Ctx() ctx: Context,
@@ -158,7 +170,10 @@ export class HouseResolver {
     return reveal(ctx, h.building, maskAddress, toGlobalId('House', h.id), 'House.building', purpose);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Unit (单元), masked unless a purpose is given.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Unit (单元), masked unless a purpose is given.',
+  })
   unit(
     @Root() h: HouseRow,
     @Ctx() ctx: Context,
@@ -167,7 +182,10 @@ export class HouseResolver {
     return reveal(ctx, h.unit, maskAddress, toGlobalId('House', h.id), 'House.unit', purpose);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Room (室), masked unless a purpose is given.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Room (室), masked unless a purpose is given.',
+  })
   room(
     @Root() h: HouseRow,
     @Ctx() ctx: Context,

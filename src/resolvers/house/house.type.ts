@@ -15,7 +15,6 @@ export class House extends Node {
   @Field(() => String, { nullable: true, description: 'Road or street name (路/街).' })
   streetName: string | null;
 
-
   @Field(() => HouseUse, { description: 'Use: 住宅, 商铺, 出租屋 or other.' })
   use: HouseUse;
 

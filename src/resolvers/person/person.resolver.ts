@@ -78,7 +78,12 @@ export class PersonResolver {
     @Arg('asOf', () => Date, { nullable: true, description: 'Read the ledger as recorded at this instant.' })
     asOf?: Date,
   ) {
-    const page = await ctx.services.persons.list(filter ?? {}, { first, after }, ctx.viewer.readScope, asOf ?? null);
+    const page = await ctx.services.persons.list(
+      filter ?? {},
+      { first, after },
+      ctx.viewer.readScope,
+      asOf ?? null,
+    );
     for (const p of page.nodes) ctx.loaders.personById.prime({ id: p.id, asOf: asOf ?? null }, p);
     return toConnection(page);
   }
