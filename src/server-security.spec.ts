@@ -4,6 +4,7 @@ import { openTestDb, TestDb } from '../test/harness';
 import { buildTerritory, T } from '../test/factories';
 import type { Services } from './app/services';
 import { RunningServer, startServer } from './server';
+import { signAccessToken, signingKey } from './auth/tokens';
 import { testLog } from '../test/log-capture';
 
 /** The real HTTP and WebSocket server: credentials, limits, production mode and protocol audits. */
@@ -339,6 +340,16 @@ describe('graphql-ws protocol violations close with the protocol’s codes', () 
       payload: [{ extensions: { reason: 'QUERY_OPERATIONS_EXCEEDED' } }],
     });
     s.ws.close();
+  });
+
+  it('4403 when the token the socket was opened with expires', async () => {
+    const short = await signAccessToken(
+      { accountId: 1, name: 'center', role: 'COMMAND_CENTER', areaCodes: [T.district], departmentCodes: [] },
+      signingKey(undefined, db.url),
+      1,
+    );
+    const s = await acked({ authorization: `Bearer ${short.token}` });
+    expect(await s.closed).toEqual({ code: 4403, reason: 'Forbidden: credentials expired' });
   });
 
   it('4403 when connection_init carries no valid token or key', async () => {

@@ -71,6 +71,18 @@ export async function startServer(
           });
           if (!viewer) return false;
           wsViewers.set(ctx.extra.socket as object, viewer);
+          // a socket lives no longer than the credentials it was opened with
+          if (viewer.expiresAt) {
+            const ws = ctx.extra.socket as {
+              close(code: number, reason: string): void;
+              once(e: string, f: () => void): void;
+            };
+            const timer = setTimeout(
+              () => ws.close(4403, 'Forbidden: credentials expired'),
+              Math.max(0, Math.min(viewer.expiresAt.getTime() - Date.now(), 2 ** 31 - 1)),
+            );
+            ws.once('close', () => clearTimeout(timer));
+          }
           return true;
         } catch {
           return false;

@@ -217,7 +217,9 @@ export class AuthService {
   async viewerFromToken(token: string): Promise<Viewer> {
     const c = await verifyAccessToken(token, this.settings.signingKey);
     const scope = await scopeOf(this.areas, c.areaCodes, c.departmentCodes.length ? c.departmentCodes : null);
-    return Viewer.staff(`account:${c.accountId}`, c.name, c.role, scope);
+    const viewer = Viewer.staff(`account:${c.accountId}`, c.name, c.role, scope);
+    viewer.expiresAt = c.expiresAt ?? null;
+    return viewer;
   }
 
   /** The viewer behind an API key: exactly the scopes it was granted. */
@@ -239,6 +241,7 @@ export class AuthService {
     const scope = await scopeOf(this.areas, k.areaCodes, k.departmentCodes.length ? k.departmentCodes : null);
     const permissions = new Set(k.scopes.filter(isPermission) as Permission[]);
     const viewer = new Viewer('APP', `key:${k.id}`, k.name, 'APP', permissions, scope);
+    viewer.expiresAt = k.expiresAt;
     if (this.keyCache.size > 10_000) this.keyCache.clear();
     this.keyCache.set(hash, {
       viewer,

@@ -19,6 +19,8 @@ export interface AccessClaims {
   role: Role;
   areaCodes: string[];
   departmentCodes: string[];
+  /** When the token lapses (set on verified tokens). */
+  expiresAt?: Date;
 }
 
 /**
@@ -74,6 +76,7 @@ export async function verifyAccessToken(token: string, key: Uint8Array): Promise
       role,
       areaCodes: payload.areas.map(String),
       departmentCodes: payload.depts.map(String),
+      expiresAt: new Date((payload.exp ?? 0) * 1000),
     };
   } catch (e) {
     if (e instanceof AppError) throw e;

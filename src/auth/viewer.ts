@@ -12,6 +12,8 @@ export type ViewerKind = 'STAFF' | 'APP' | 'SYSTEM' | 'ANONYMOUS';
  */
 export class Viewer implements Actor {
   readonly departmentCode: string | null;
+  /** When the credentials behind this viewer lapse (token or key expiry); null: never. */
+  expiresAt: Date | null = null;
 
   constructor(
     readonly kind: ViewerKind,
