@@ -3,18 +3,20 @@ import WebSocket from 'ws';
 import { openTestDb, TestDb } from '../test/harness';
 import { buildTerritory, T } from '../test/factories';
 import { RunningServer, startServer } from './server';
+import { testLog } from '../test/log-capture';
 
 let db: TestDb;
 let server: RunningServer;
+let token: string;
 beforeAll(async () => {
   db = await openTestDb({ poolSize: 2 }); // few connections, so concurrent requests queue for them
   await buildTerritory(db.services);
-  server = await startServer(db.services, {
-    port: 0,
-    host: '127.0.0.1',
-    log: () => undefined,
-    sqlCountHeader: true,
-  });
+  await db.services.auth.createAccount(
+    { name: 'center', role: 'COMMAND_CENTER', areaCodes: [T.district] },
+    'test',
+  );
+  token = (await db.services.auth.issueToken('center')).token;
+  server = await startServer(db.services, { port: 0, host: '127.0.0.1', log: testLog, sqlCountHeader: true });
 });
 afterAll(async () => {
   await server.close();
@@ -24,7 +26,7 @@ afterAll(async () => {
 async function post(query: string, variables?: object) {
   const res = await fetch(`http://127.0.0.1:${server.port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
   return { status: res.status, sqlCount: res.headers.get('x-sql-count'), body: (await res.json()) as any };
@@ -63,6 +65,7 @@ describe('the HTTP and WebSocket server', () => {
       url: `ws://127.0.0.1:${server.port}/graphql`,
       webSocketImpl: WebSocket,
       lazy: false,
+      connectionParams: { authorization: `Bearer ${token}` },
     });
     try {
       const received = new Promise<any>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import type { Services } from '../src/app/services';
+import { UNRESTRICTED } from '../src/auth/scope';
 import type { AreaInput } from '../src/geo/area.service';
 import { makeIdNumber } from '../src/normalize/id-number';
 import type { PersonRow } from '../src/registry/registry.types';
@@ -165,7 +166,7 @@ export async function buildPerson(
       residenceType: over.residenceType ?? 'REGISTERED',
       phone: over.phone,
     },
-    { name: 'factory' },
+    { name: 'factory', scope: UNRESTRICTED },
   );
 }
 

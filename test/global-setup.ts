@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { migrate } from '../src/db/migrate';
 import { databaseUrlFor, templateName, templatePrefix, withAdmin } from './template-db';
 
@@ -6,6 +9,9 @@ import { databaseUrlFor, templateName, templatePrefix, withAdmin } from './templ
  * test file then clones its own database from it (test/harness.ts).
  */
 export default async function globalSetup(): Promise<void> {
+  // the servers under test log here; global-teardown.ts scans it for personal data
+  process.env.YIBIAO_TEST_LOG ??= path.join(os.tmpdir(), `yibiao-test-log-${process.pid}.log`);
+  fs.writeFileSync(process.env.YIBIAO_TEST_LOG, '');
   const url = process.env.DATABASE_URL;
   if (!url)
     throw new Error('DATABASE_URL is not set: run the tests with `npm test`, which provisions PostgreSQL');

@@ -1,7 +1,10 @@
 import type pg from 'pg';
-import { Config } from '../config/config';
+import { Config, withDefaults } from '../config/config';
 import { createPool } from '../db/pool';
 import { createPrisma, Db } from '../db/prisma';
+import { AuditService } from '../auth/audit.service';
+import { AuthService } from '../auth/auth.service';
+import { signingKey } from '../auth/tokens';
 import { CaseService } from '../cases/case.service';
 import { createAppPubSub, AppPubSub, recordChangedEvents, TOPIC } from '../graphql/pubsub';
 import { AreaService } from '../geo/area.service';
@@ -28,6 +31,8 @@ export interface Services {
   facts: FactService;
   cases: CaseService;
   events: AppPubSub;
+  auth: AuthService;
+  audit: AuditService;
   close(): Promise<void>;
 }
 
@@ -55,10 +60,20 @@ export function createServices(config: Services['config']): Services {
     facts: new FactService(pool, ledger),
     cases: new CaseService(pool, areas),
     events,
+    auth: authServiceOf(pool, areas, withDefaults(config)),
+    audit: new AuditService(pool),
     async close() {
       await events.close();
       await prisma.$disconnect();
       await pool.end();
     },
   };
+}
+
+function authServiceOf(pool: pg.Pool, areas: AreaService, c: Config): AuthService {
+  return new AuthService(pool, areas, {
+    signingKey: signingKey(c.AUTH_JWT_SECRET, c.DATABASE_URL),
+    accessTokenTtlSeconds: c.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: c.REFRESH_TOKEN_TTL_DAYS,
+  });
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Scope } from '../auth/scope';
 import type { AreaService } from '../geo/area.service';
 import { PageArgs, pageWindow, toPage } from '../registry/pagination';
 import { registrySql } from '../registry/registry.queries';
@@ -12,17 +13,17 @@ export class CaseService {
   ) {}
 
   /** Cases by id, in the order asked. */
-  async byIds(ids: readonly number[]): Promise<(CaseRow | null)[]> {
-    const { rows } = await this.pool.query<CaseRow>(registrySql.casesByIds, [ids]);
+  async byIds(ids: readonly number[], scope: Scope): Promise<(CaseRow | null)[]> {
+    const { rows } = await this.pool.query<CaseRow>(registrySql.casesByIds(ids, scope));
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
   }
 
   /** One page of cases by area subtree and status. */
-  async list(filter: { areaCode?: string | null; status?: string | null }, page: PageArgs) {
+  async list(filter: { areaCode?: string | null; status?: string | null }, page: PageArgs, scope: Scope) {
     const { limit, afterId } = pageWindow(page);
     const path = filter.areaCode ? await this.areas.pathOf(filter.areaCode, 'filter.areaCode') : null;
-    const f = { afterId, limit: limit + 1, areaPath: path, status: filter.status ?? null };
+    const f = { afterId, limit: limit + 1, areaPath: path, status: filter.status ?? null, scope };
     const { rows } = await this.pool.query<CaseRow>(registrySql.casesPage(f, false));
     let total: Promise<number> | undefined;
     return {

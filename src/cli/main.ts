@@ -8,6 +8,7 @@ import { repoRoot } from '../config/paths';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { printSortedSchema } from '../graphql/schema';
 import { seedDistrict } from '../seed/seed.service';
+import { registerAuthCommands } from '../auth/auth.command';
 import { startServer } from '../server';
 
 const out = (line: string) => process.stdout.write(line + '\n');
@@ -61,6 +62,8 @@ export function buildCli(): Command {
             }
           },
         });
+        if (summary.adminPassword)
+          out(`created account admin; its password (shown once): ${summary.adminPassword}`);
         out(
           summary.skipped
             ? `fixture district already loaded (${summary.areas} areas); use --force to load more`
@@ -107,6 +110,7 @@ export function buildCli(): Command {
       } else process.stdout.write(sdl);
     });
 
+  registerAuthCommands(program, out);
   return program;
 }
 

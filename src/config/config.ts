@@ -1,18 +1,43 @@
 import { z } from 'zod';
 
-const schema = z.object({
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(4000),
-  HOST: z.string().default('0.0.0.0'),
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  /** Prefix for BullMQ queues and pub/sub channels; wrap in {braces} for Redis Cluster hash tags. */
-  QUEUE_PREFIX: z.string().min(1).default('yibiao'),
-  DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
-  /** Send x-sql-count (statements per request) on every response; default on except in production. */
-  SQL_COUNT_HEADER: z.enum(['on', 'off']).optional(),
-});
+const schema = z
+  .object({
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(4000),
+    HOST: z.string().default('0.0.0.0'),
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** Prefix for BullMQ queues and pub/sub channels; wrap in {braces} for Redis Cluster hash tags. */
+    QUEUE_PREFIX: z.string().min(1).default('yibiao'),
+    DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+    /** Send x-sql-count (statements per request) on every response; default on except in production. */
+    SQL_COUNT_HEADER: z.enum(['on', 'off']).optional(),
+    /** HMAC secret of access tokens (HS256); required in production, at least 32 characters. */
+    AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),
+    REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /** Audit records are kept at least this long (GB/T 22239 asks for six months). */
+    AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180).default(180),
+    /** Comma-separated origins allowed by CORS; empty: no cross-origin access. */
+    CORS_ORIGINS: z.string().default(''),
+    MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    LIMIT_DEPTH: z.coerce.number().int().min(2).default(12),
+    LIMIT_COMPLEXITY: z.coerce.number().int().min(10).default(20_000),
+    LIMIT_ALIASES: z.coerce.number().int().min(0).default(30),
+    LIMIT_TOKENS: z.coerce.number().int().min(100).default(5_000),
+    LIMIT_OPERATIONS: z.coerce.number().int().min(1).default(5),
+    /** Requests per minute per API key, account or (unauthenticated) address. */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    /** A request still running after this long is answered with an error and its SQL cancelled. */
+    EXECUTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+    /** graphql-ws: close with 4408 when connection_init does not arrive within this time. */
+    WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && !c.AUTH_JWT_SECRET)
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'is required in production' });
+  });
 
 /** The validated environment; the only place that reads process.env. */
 export type Config = z.infer<typeof schema>;
@@ -33,6 +58,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** Whether responses carry x-sql-count. */
 export function sqlCountHeader(c: Config): boolean {
   return c.SQL_COUNT_HEADER ? c.SQL_COUNT_HEADER === 'on' : c.NODE_ENV !== 'production';
+}
+
+/**
+ * The full settings for a partial configuration (tests and tools give only the URLs): every
+ * omitted value takes its default, exactly as at start-up.
+ */
+export function withDefaults<T extends Pick<Config, 'DATABASE_URL' | 'REDIS_URL'> & Partial<Config>>(
+  c: T,
+): Config {
+  const defined = Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined));
+  return { ...loadConfig({ DATABASE_URL: c.DATABASE_URL, REDIS_URL: c.REDIS_URL }), ...defined } as Config;
 }
 
 let cached: Config | undefined;

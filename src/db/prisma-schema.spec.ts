@@ -60,6 +60,8 @@ function typeFamily(dataType: string, udt: string): string {
       return 'DateTime';
     case 'jsonb':
       return 'Json';
+    case 'ARRAY':
+      return udt === '_text' ? 'String' : udt;
     case 'USER-DEFINED':
       return udt;
     default:

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Services } from '../app/services';
+import { areaVisible, Scope } from '../auth/scope';
 import type { AreaNode } from '../geo/area.service';
 import type { GeoJsonGeometry } from '../geo/geojson';
 import type {
@@ -39,17 +40,27 @@ function byAsOf<T>(load: (ids: number[], asOf: Date | null) => Promise<T[]>) {
   );
 }
 
-/** The per-request DataLoaders, named `<entity>By<Key>`; every nested field goes through one. */
-export function createLoaders(s: Services) {
+/**
+ * The per-request DataLoaders, named `<entity>By<Key>`; every nested field goes through one, and
+ * every one reads within `scope` (the viewer's read scope), so a nested reference to an
+ * out-of-scope record resolves to nothing.
+ */
+export function createLoaders(s: Services, scope: Scope) {
   return {
-    personById: byAsOf<PersonRow | null>((ids, asOf) => s.persons.byIds(ids, asOf)),
-    householdById: byAsOf<HouseholdRow | null>((ids, asOf) => s.households.byIds(ids, asOf)),
-    houseById: byAsOf<HouseRow | null>((ids, asOf) => s.houses.byIds(ids, asOf)),
-    membersByHouseholdId: byAsOf<PersonRow[]>((ids, asOf) => s.households.membersOf(ids, asOf)),
-    factsByPersonId: byAsOf<FactRow[]>((ids, asOf) => s.facts.ofPersons(ids, asOf)),
-    thingById: new DataLoader<number, ThingRow | null>((ids) => s.things.byIds(ids)),
+    personById: byAsOf<PersonRow | null>((ids, asOf) => s.persons.byIds(ids, scope, asOf)),
+    householdById: byAsOf<HouseholdRow | null>((ids, asOf) => s.households.byIds(ids, scope, asOf)),
+    houseById: byAsOf<HouseRow | null>((ids, asOf) => s.houses.byIds(ids, scope, asOf)),
+    membersByHouseholdId: byAsOf<PersonRow[]>((ids, asOf) => s.households.membersOf(ids, scope, asOf)),
+    factsByPersonId: byAsOf<FactRow[]>((ids, asOf) => s.facts.ofPersons(ids, scope, asOf)),
+    thingById: new DataLoader<number, ThingRow | null>((ids) => s.things.byIds(ids, scope)),
+    /** Areas visible to the viewer: their subtrees and the chain above them. */
     areaByCode: new DataLoader<string, AreaNode | null>(async (codes) =>
-      Promise.all(codes.map(async (c) => (await s.areas.find(c)) ?? null)),
+      Promise.all(
+        codes.map(async (c) => {
+          const a = await s.areas.find(c);
+          return a && areaVisible(s.areas, scope, a.code) ? a : null;
+        }),
+      ),
     ),
     boundaryByAreaCode: new DataLoader<string, GeoJsonGeometry | null>(async (codes) => {
       const map = await s.areas.boundaries([...codes]);

@@ -11,6 +11,9 @@ import { PersonResolver } from '../resolvers/person/person.resolver';
 import { ThingResolver } from '../resolvers/thing/thing.resolver';
 import { RecordChangeResolver } from '../resolvers/ledger/record-change.resolver';
 import { DateTimeScalar } from './scalars';
+import { AuthResolver } from '../resolvers/auth/auth.resolver';
+import { authChecker } from '../auth/auth-checker';
+import { deadlineMiddleware } from './deadline';
 
 /** Every resolver of the API; a new capability adds its resolvers here. */
 export const RESOLVERS = [
@@ -23,6 +26,7 @@ export const RESOLVERS = [
   ThingResolver,
   CaseResolver,
   RecordChangeResolver,
+  AuthResolver,
 ] as const;
 
 const noPubSub: PubSub = {
@@ -41,6 +45,8 @@ export async function createSchema(pubSub: PubSub = noPubSub): Promise<GraphQLSc
     resolvers: [...RESOLVERS] as NonEmptyArray<(typeof RESOLVERS)[number]>,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
+    authChecker,
+    globalMiddlewares: [deadlineMiddleware],
     emitSchemaFile: false,
   });
 }

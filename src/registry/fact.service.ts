@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Scope } from '../auth/scope';
 import { AppError } from '../errors/app-error';
 import type { LedgerService } from '../ledger/ledger.service';
 import { Actor, staffSource } from './person.service';
@@ -23,16 +24,14 @@ export class FactService {
   ) {}
 
   /** Facts of persons (now or as of an instant), grouped per person id. */
-  async ofPersons(ids: readonly number[], asOf?: Date | null): Promise<FactRow[][]> {
-    const params: unknown[] = [ids];
-    if (asOf) params.push(asOf);
-    const { rows } = await this.pool.query<FactRow>(registrySql.factsOfPersons(!!asOf), params);
+  async ofPersons(ids: readonly number[], scope: Scope, asOf?: Date | null): Promise<FactRow[][]> {
+    const { rows } = await this.pool.query<FactRow>(registrySql.factsOfPersons(ids, asOf ?? null, scope));
     return ids.map((id) => rows.filter((r) => r.personId === id));
   }
 
   /** Facts by id. */
-  async byIds(ids: readonly number[]): Promise<(FactRow | null)[]> {
-    const { rows } = await this.pool.query<FactRow>(registrySql.factsByIds, [ids]);
+  async byIds(ids: readonly number[], scope: Scope): Promise<(FactRow | null)[]> {
+    const { rows } = await this.pool.query<FactRow>(registrySql.factsByIds(ids, scope));
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
   }
@@ -58,6 +57,14 @@ export class FactService {
       (rows[0] as { department_code: string | null }).department_code ??
       actor.departmentCode ??
       null;
+    // a department-scoped writer records facts of its own departments only
+    if (actor.scope.departments !== null && !actor.scope.departments.includes(departmentCode ?? '')) {
+      throw new AppError(
+        'PERMISSION_DENIED',
+        'you may record facts of your own department only',
+        'input.kind',
+      );
+    }
     const [id] = await this.ledger.allocateIds(this.pool, 'FACT', 1);
     await this.ledger.record([
       {
@@ -81,12 +88,12 @@ export class FactService {
         ],
       },
     ]);
-    return (await this.byIds([id]))[0]!;
+    return (await this.byIds([id], actor.scope))[0]!;
   }
 
   /** Ends a fact on a day (the allowance stopped), keeping its history. */
   async end(id: number, validTo: string, actor: Actor): Promise<FactRow> {
-    const [fact] = await this.byIds([id]);
+    const [fact] = await this.byIds([id], actor.scope);
     if (!fact) throw new AppError('VALUE_INVALID', `no fact has id ${id}`, 'id');
     if (validTo < fact.validFrom)
       throw new AppError('VALUE_INVALID', 'validTo must not be before the fact began', 'validTo');
@@ -101,6 +108,6 @@ export class FactService {
         ],
       },
     ]);
-    return (await this.byIds([id]))[0]!;
+    return (await this.byIds([id], actor.scope))[0]!;
   }
 }

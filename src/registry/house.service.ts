@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { AppError } from '../errors/app-error';
+import { areaInScope, Scope } from '../auth/scope';
 import type { AreaService } from '../geo/area.service';
 import { parsePoint } from '../geo/geojson';
 import { pointToEwkt } from '../ledger/entities';
@@ -34,22 +35,20 @@ export class HouseService {
   ) {}
 
   /** Houses by id, in the order asked. */
-  async byIds(ids: readonly number[], asOf?: Date | null): Promise<(HouseRow | null)[]> {
-    const params: unknown[] = [ids];
-    if (asOf) params.push(asOf);
-    const { rows } = await this.pool.query<HouseRow>(registrySql.housesByIds(!!asOf), params);
+  async byIds(ids: readonly number[], scope: Scope, asOf?: Date | null): Promise<(HouseRow | null)[]> {
+    const { rows } = await this.pool.query<HouseRow>(registrySql.housesByIds(ids, asOf ?? null, scope));
     const map = new Map(rows.map((r) => [r.id, { ...r, asOf: asOf ?? null }]));
     return ids.map((id) => map.get(id) ?? null);
   }
 
   /** One page of houses in an area subtree and/or inside a GeoJSON polygon. */
-  async list(filter: { areaCode?: string | null; within?: unknown }, page: PageArgs) {
+  async list(filter: { areaCode?: string | null; within?: unknown }, page: PageArgs, scope: Scope) {
     const { limit, afterId } = pageWindow(page);
     const areaCodes = filter.areaCode
       ? await this.areas.subtreeCodes(filter.areaCode, 'filter.areaCode')
       : null;
     const within = filter.within ? JSON.stringify(filter.within) : null;
-    const f = { afterId, limit: limit + 1, areaCodes, within };
+    const f = { afterId, limit: limit + 1, areaCodes, within, scope };
     const { rows } = await this.pool.query<HouseRow>(registrySql.housesPage(f, false));
     let total: Promise<number> | undefined;
     return {
@@ -70,7 +69,7 @@ export class HouseService {
         'input.location',
       );
     }
-    const values = await this.validate(input, null);
+    const values = await this.validate(input, null, actor.scope);
     if (!values.address)
       throw new AppError(
         'VALUE_INVALID',
@@ -89,14 +88,14 @@ export class HouseService {
         ],
       },
     ]);
-    return (await this.byIds([id]))[0]!;
+    return (await this.byIds([id], actor.scope))[0]!;
   }
 
   /** Corrects a house; a new location moves it to the grid that contains it. */
   async update(id: number, input: HouseFields, actor: Actor, expectedVersion?: number): Promise<HouseRow> {
-    const current = (await this.byIds([id]))[0];
+    const current = (await this.byIds([id], actor.scope))[0];
     if (!current) throw new AppError('HOUSE_NOT_FOUND', `no house has id ${id}`, 'id');
-    const values = await this.validate(input, current);
+    const values = await this.validate(input, current, actor.scope);
     if (
       values.area_code &&
       (await this.areas.get(values.area_code as string)).districtCode !== current.districtCode
@@ -112,7 +111,7 @@ export class HouseService {
         ],
       },
     ]);
-    return (await this.byIds([id]))[0]!;
+    return (await this.byIds([id], actor.scope))[0]!;
   }
 
   private async checkCode(districtCode: string, code: string, self: number | null) {
@@ -122,7 +121,11 @@ export class HouseService {
     }
   }
 
-  private async validate(input: HouseFields, current: HouseRow | null): Promise<Record<string, unknown>> {
+  private async validate(
+    input: HouseFields,
+    current: HouseRow | null,
+    scope: Scope,
+  ): Promise<Record<string, unknown>> {
     const v: Record<string, unknown> = {};
     const text = ['code', 'streetName', 'streetNumber', 'building', 'unit', 'room', 'ownerName'] as const;
     const column: Record<(typeof text)[number], string> = {
@@ -155,6 +158,12 @@ export class HouseService {
     if (input.location !== undefined && input.location !== null) {
       const { lon, lat } = parsePoint(input.location, 'input.location');
       const area = await this.areas.locate(lon, lat, 'input.location');
+      if (!areaInScope(this.areas, scope, area.code))
+        throw new AppError(
+          'AREA_OUT_OF_SCOPE',
+          'input.location lies outside the areas you may write to',
+          'input.location',
+        );
       v.location = pointToEwkt(lon, lat);
       v.area_code = area.code;
     }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { AppError } from '../errors/app-error';
+import { areaInScope, Scope } from '../auth/scope';
 import type { AreaService } from '../geo/area.service';
 import type { LedgerService } from '../ledger/ledger.service';
 import type { EntityWrite } from '../ledger/ledger.types';
@@ -19,19 +20,19 @@ export class HouseholdService {
   ) {}
 
   /** Households by id, in the order asked. */
-  async byIds(ids: readonly number[], asOf?: Date | null): Promise<(HouseholdRow | null)[]> {
-    const params: unknown[] = [ids];
-    if (asOf) params.push(asOf);
-    const { rows } = await this.pool.query<HouseholdRow>(registrySql.householdsByIds(!!asOf), params);
+  async byIds(ids: readonly number[], scope: Scope, asOf?: Date | null): Promise<(HouseholdRow | null)[]> {
+    const { rows } = await this.pool.query<HouseholdRow>(
+      registrySql.householdsByIds(ids, asOf ?? null, scope),
+    );
     const map = new Map(rows.map((r) => [r.id, { ...r, asOf: asOf ?? null }]));
     return ids.map((id) => map.get(id) ?? null);
   }
 
   /** Members of households, grouped by household id. */
-  async membersOf(ids: readonly number[], asOf?: Date | null): Promise<PersonRow[][]> {
-    const params: unknown[] = [ids];
-    if (asOf) params.push(asOf);
-    const { rows } = await this.pool.query<PersonRow>(registrySql.membersOfHouseholds(!!asOf), params);
+  async membersOf(ids: readonly number[], scope: Scope, asOf?: Date | null): Promise<PersonRow[][]> {
+    const { rows } = await this.pool.query<PersonRow>(
+      registrySql.membersOfHouseholds(ids, asOf ?? null, scope),
+    );
     return ids.map((id) =>
       rows.filter((r) => r.householdId === id).map((r) => ({ ...r, asOf: asOf ?? null })),
     );
@@ -60,6 +61,8 @@ export class HouseholdService {
     if (!areaCode)
       throw new AppError('VALUE_INVALID', 'input.areaCode or input.houseId is required', 'input.areaCode');
     const area = await this.areas.get(areaCode, 'input.areaCode');
+    if (!areaInScope(this.areas, actor.scope, area.code))
+      throw new AppError('AREA_UNKNOWN', `no area has code ${areaCode}`, 'input.areaCode');
     const districtCode = area.districtCode!;
     const { rows } = await this.pool.query(registrySql.householdIdByNumber, [districtCode, number]);
     if (rows.length > 0)
@@ -83,7 +86,7 @@ export class HouseholdService {
         ],
       },
     ]);
-    return (await this.byIds([id]))[0]!;
+    return (await this.byIds([id], actor.scope))[0]!;
   }
 
   /**
@@ -95,7 +98,7 @@ export class HouseholdService {
     actor: Actor,
     personOf: (id: number) => Promise<PersonRow | null>,
   ): Promise<{ household: HouseholdRow; person: PersonRow }> {
-    const [household] = await this.byIds([input.householdId]);
+    const [household] = await this.byIds([input.householdId], actor.scope);
     if (!household)
       throw new AppError(
         'HOUSEHOLD_NOT_FOUND',
@@ -140,7 +143,10 @@ export class HouseholdService {
     await this.ledger.record([
       { source: staffSource(household.districtCode, actor, 'setHouseholdMember', input), writes },
     ]);
-    return { household: (await this.byIds([household.id]))[0]!, person: (await personOf(person.id))! };
+    return {
+      household: (await this.byIds([household.id], actor.scope))[0]!,
+      person: (await personOf(person.id))!,
+    };
   }
 
   /** Takes a person out of their household (the history keeps that they were in it). */
@@ -152,7 +158,7 @@ export class HouseholdService {
     const person = await personOf(personId);
     if (!person) throw new AppError('PERSON_NOT_FOUND', `no person has id ${personId}`, 'personId');
     if (!person.householdId) return person;
-    const [household] = await this.byIds([person.householdId]);
+    const [household] = await this.byIds([person.householdId], actor.scope);
     const writes: EntityWrite[] = [
       {
         type: 'PERSON',

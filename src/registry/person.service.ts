@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { AppError } from '../errors/app-error';
+import { areaInScope, Scope } from '../auth/scope';
 import type { AreaService } from '../geo/area.service';
 import type { LedgerService } from '../ledger/ledger.service';
 import type { SourceInput } from '../ledger/ledger.types';
@@ -12,10 +13,12 @@ import { PageArgs, pageWindow, Page, toPage } from './pagination';
 import { registrySql } from './registry.queries';
 import type { PersonRow } from './registry.types';
 
-/** Who is writing, for the source record of a staff edit. */
+/** Who is writing, for the source record of a staff edit, and what they may touch. */
 export interface Actor {
   name: string;
   departmentCode?: string | null;
+  /** Records outside it behave as if they did not exist; new ones must fall inside it. */
+  scope: Scope;
 }
 
 /** Fields of a person a staff member may enter or correct. */
@@ -54,18 +57,16 @@ export class PersonService {
   ) {}
 
   /** Persons by id (now, or as of `asOf`), in the order asked; missing ones are null. */
-  async byIds(ids: readonly number[], asOf?: Date | null): Promise<(PersonRow | null)[]> {
-    const params: unknown[] = [ids];
-    if (asOf) params.push(asOf);
-    const { rows } = await this.pool.query<PersonRow>(registrySql.personsByIds(!!asOf), params);
+  async byIds(ids: readonly number[], scope: Scope, asOf?: Date | null): Promise<(PersonRow | null)[]> {
+    const { rows } = await this.pool.query<PersonRow>(registrySql.personsByIds(ids, asOf ?? null, scope));
     const map = new Map(rows.map((r) => [r.id, { ...r, asOf: asOf ?? null }]));
     return ids.map((id) => map.get(id) ?? null);
   }
 
   /** The person holding an ID number (after cleaning), or null. */
-  async byIdNumber(raw: string): Promise<PersonRow | null> {
+  async byIdNumber(raw: string, scope: Scope): Promise<PersonRow | null> {
     const idNumber = this.cleanIdNumber(raw, 'idNumber');
-    const { rows } = await this.pool.query<PersonRow>(registrySql.personByIdNumber, [idNumber]);
+    const { rows } = await this.pool.query<PersonRow>(registrySql.personByIdNumber(idNumber, scope));
     return rows[0] ?? null;
   }
 
@@ -73,6 +74,7 @@ export class PersonService {
   async list(
     filter: PersonFilter,
     page: PageArgs,
+    scope: Scope,
     asOf?: Date | null,
     withTotal = true,
   ): Promise<Page<PersonRow> & { totalCount: () => Promise<number> }> {
@@ -103,6 +105,7 @@ export class PersonService {
       factKind: filter.factKind ?? null,
       day,
       asOf: asOf ?? null,
+      scope,
     };
     const { rows } = await this.pool.query<PersonRow>(registrySql.personsPage(f, false));
     const result = toPage<PersonRow>(
@@ -124,7 +127,7 @@ export class PersonService {
 
   /** Creates a person from a staff member's entry. */
   async create(input: PersonFields & { name: string; areaCode?: string }, actor: Actor): Promise<PersonRow> {
-    const values = await this.validate(input, null);
+    const values = await this.validate(input, null, actor);
     if (!values.area_code) {
       throw new AppError(
         'VALUE_INVALID',
@@ -145,15 +148,15 @@ export class PersonService {
         },
       ]),
     );
-    return (await this.byIds([id]))[0]!;
+    return (await this.byIds([id], actor.scope))[0]!;
   }
 
   /** Corrects fields of a person; `expectedVersion` guards against overwriting someone else's edit. */
   async update(id: number, input: PersonFields, actor: Actor, expectedVersion?: number): Promise<PersonRow> {
-    const current = (await this.byIds([id]))[0];
+    const current = (await this.byIds([id], actor.scope))[0];
     if (!current || current.status === 'MERGED')
       throw new AppError('PERSON_NOT_FOUND', `no person has id ${id}`, 'id');
-    const values = await this.validate(input, current);
+    const values = await this.validate(input, current, actor);
     await this.writeOrConflict(() =>
       this.ledger.record([
         {
@@ -171,7 +174,7 @@ export class PersonService {
         },
       ]),
     );
-    return (await this.byIds([id]))[0]!;
+    return (await this.byIds([id], actor.scope))[0]!;
   }
 
   /** Checks an ID number typed by staff (spaces, full-width digits and lower-case x are forgiven). */
@@ -192,7 +195,11 @@ export class PersonService {
   }
 
   /** Turns staff input into ledger column values, checking each field and their agreement. */
-  private async validate(input: PersonFields, current: PersonRow | null): Promise<Record<string, unknown>> {
+  private async validate(
+    input: PersonFields,
+    current: PersonRow | null,
+    actor: Actor,
+  ): Promise<Record<string, unknown>> {
     const v: Record<string, unknown> = {};
     if (input.name !== undefined) {
       const r = normalizeName(input.name);
@@ -255,9 +262,17 @@ export class PersonService {
     } else if (input.phone === null) v.phone = null;
     if (input.residenceType !== undefined) v.residence_type = input.residenceType;
     if (input.status !== undefined) v.status = input.status;
+    if (input.houseId != null) {
+      const { rows } = await this.pool.query(registrySql.housesByIds([input.houseId], null, actor.scope));
+      if (!rows[0])
+        throw new AppError('HOUSE_NOT_FOUND', `no house has id ${input.houseId}`, 'input.houseId');
+    }
     if (input.houseId !== undefined) v.house_id = input.houseId;
     if (input.areaCode !== undefined) {
       const area = await this.areas.get(input.areaCode, 'input.areaCode');
+      // an area outside the writer's scope is answered as if it did not exist
+      if (!areaInScope(this.areas, actor.scope, area.code))
+        throw new AppError('AREA_UNKNOWN', `no area has code ${input.areaCode}`, 'input.areaCode');
       if (area.level !== 'COMMUNITY' && area.level !== 'GRID') {
         throw new AppError(
           'AREA_LEVEL_INVALID',

@@ -1,3 +1,5 @@
+import { areaScopeSql, departmentScopeSql, Scope } from '../auth/scope';
+
 /**
  * Reads of the registry (persons, households, houses, things, facts). Reads of "now" never touch
  * the change log; reads "as of" go through the <table>_as_of() functions of the migration.
@@ -67,6 +69,7 @@ export interface PersonPageFilter {
   /** The day facts must be valid on. */
   day: string;
   asOf: Date | null;
+  scope: Scope;
 }
 
 /** `FROM` source for a table now, or as of instant $asOf (a parameter placeholder). */
@@ -74,33 +77,81 @@ function from(table: string, alias: string, asOfParam: string | null): string {
   return asOfParam ? `${table}_as_of(${asOfParam}::timestamptz) ${alias}` : `${table} ${alias}`;
 }
 
+/** `ids` (and `asOf`) with the scope condition on `column`: the shape of every by-id read. */
+function byIdsQuery(
+  cols: string,
+  table: string,
+  alias: string,
+  ids: readonly number[],
+  asOf: Date | null,
+  scope: Scope,
+  extra = 'true',
+): SqlQuery {
+  const q = new SqlParams();
+  const idp = q.add(ids);
+  const a = asOf ? q.add(asOf) : null;
+  const add = (v: unknown) => q.add(v);
+  return q.query(
+    `SELECT ${cols} FROM ${from(table, alias, a ? `${a}::timestamptz` : null)}
+     WHERE ${alias}.id = ANY(${idp}::bigint[]) AND ${extra} AND ${areaScopeSql(scope, `${alias}.area_code`, add)}`,
+  );
+}
+
+/** Facts are visible when their person is in the area scope and their department in the department scope. */
+function factScope(scope: Scope, add: (v: unknown) => string, asOf: string | null): string {
+  const dept = departmentScopeSql(scope, 'f.department_code', add);
+  if (scope.areaPaths === null) return dept;
+  return `${dept} AND EXISTS (SELECT 1 FROM ${from('person', 'sp', asOf)} WHERE sp.id = f.person_id
+    AND ${areaScopeSql(scope, 'sp.area_code', add)})`;
+}
+
 export const registrySql = {
-  personsByIds: (asOf: boolean) =>
-    `SELECT ${personCols} FROM ${from('person', 'p', asOf ? '$2' : null)} WHERE p.id = ANY($1::bigint[])`,
-  personByIdNumber: `SELECT ${personCols} FROM person p WHERE p.id_number = $1`,
+  personsByIds: (ids: readonly number[], asOf: Date | null, scope: Scope) =>
+    byIdsQuery(personCols, 'person', 'p', ids, asOf, scope),
+  personByIdNumber: (idNumber: string, scope: Scope): SqlQuery => {
+    const q = new SqlParams();
+    const where = `p.id_number = ${q.add(idNumber)} AND ${areaScopeSql(scope, 'p.area_code', (v) => q.add(v))}`;
+    return q.query(`SELECT ${personCols} FROM person p WHERE ${where}`);
+  },
   personIdByIdNumber: `SELECT id FROM person WHERE id_number = $1`,
-  membersOfHouseholds: (asOf: boolean) =>
-    `SELECT ${personCols} FROM ${from('person', 'p', asOf ? '$2' : null)}
-     WHERE p.household_id = ANY($1::bigint[]) AND p.status <> 'MERGED' ORDER BY p.id`,
-  residentsOfHouses: `SELECT ${personCols} FROM person p WHERE p.house_id = ANY($1::bigint[]) AND p.status <> 'MERGED' ORDER BY p.id`,
-  householdsByIds: (asOf: boolean) =>
-    `SELECT ${householdCols} FROM ${from('household', 'h', asOf ? '$2' : null)} WHERE h.id = ANY($1::bigint[])`,
+  membersOfHouseholds: (ids: readonly number[], asOf: Date | null, scope: Scope): SqlQuery => {
+    const q = new SqlParams();
+    const idp = q.add(ids);
+    const a = asOf ? q.add(asOf) : null;
+    return q.query(`SELECT ${personCols} FROM ${from('person', 'p', a ? `${a}::timestamptz` : null)}
+     WHERE p.household_id = ANY(${idp}::bigint[]) AND p.status <> 'MERGED'
+       AND ${areaScopeSql(scope, 'p.area_code', (v) => q.add(v))} ORDER BY p.id`);
+  },
+  householdsByIds: (ids: readonly number[], asOf: Date | null, scope: Scope) =>
+    byIdsQuery(householdCols, 'household', 'h', ids, asOf, scope),
   householdIdByNumber: `SELECT id FROM household WHERE district_code = $1 AND household_number = $2`,
-  housesByIds: (asOf: boolean) =>
-    `SELECT ${houseCols} FROM ${from('house', 'h', asOf ? '$2' : null)} WHERE h.id = ANY($1::bigint[])`,
+  housesByIds: (ids: readonly number[], asOf: Date | null, scope: Scope) =>
+    byIdsQuery(houseCols, 'house', 'h', ids, asOf, scope),
   houseIdByCode: `SELECT id FROM house WHERE district_code = $1 AND code = $2`,
-  thingsByIds: `SELECT ${thingCols} FROM thing t WHERE t.id = ANY($1::bigint[])`,
-  casesByIds: `SELECT ${caseCols} FROM civic_case c WHERE c.id = ANY($1::bigint[])`,
-  factsOfPersons: (asOf: boolean) =>
-    `SELECT ${factCols} FROM ${from('fact', 'f', asOf ? '$2' : null)}
-     WHERE f.person_id = ANY($1::bigint[]) ORDER BY f.valid_from, f.id`,
-  factsByIds: `SELECT ${factCols} FROM fact f WHERE f.id = ANY($1::bigint[])`,
+  thingsByIds: (ids: readonly number[], scope: Scope) =>
+    byIdsQuery(thingCols, 'thing', 't', ids, null, scope),
+  casesByIds: (ids: readonly number[], scope: Scope) =>
+    byIdsQuery(caseCols, 'civic_case', 'c', ids, null, scope),
+  factsOfPersons: (ids: readonly number[], asOf: Date | null, scope: Scope): SqlQuery => {
+    const q = new SqlParams();
+    const idp = q.add(ids);
+    const a = asOf ? `${q.add(asOf)}::timestamptz` : null;
+    return q.query(`SELECT ${factCols} FROM ${from('fact', 'f', a)}
+     WHERE f.person_id = ANY(${idp}::bigint[]) AND ${factScope(scope, (v) => q.add(v), a)} ORDER BY f.valid_from, f.id`);
+  },
+  factsByIds: (ids: readonly number[], scope: Scope): SqlQuery => {
+    const q = new SqlParams();
+    const idp = q.add(ids);
+    return q.query(
+      `SELECT ${factCols} FROM fact f WHERE f.id = ANY(${idp}::bigint[]) AND ${factScope(scope, (v) => q.add(v), null)}`,
+    );
+  },
 
   /** A page of persons (or their count) matching the filters; see `SqlParams`. */
   personsPage: (f: PersonPageFilter, count: boolean): SqlQuery => {
     const q = new SqlParams();
     const asOf = f.asOf ? q.add(f.asOf) : null;
-    const where = [`p.status <> 'MERGED'`];
+    const where = [`p.status <> 'MERGED'`, areaScopeSql(f.scope, 'p.area_code', (v) => q.add(v))];
     if (!count) where.push(`p.id > ${q.add(f.afterId)}`);
     if (f.areaCodes) where.push(`p.area_code = ANY(${q.add(f.areaCodes)}::text[])`);
     if (f.bornAfter) where.push(`p.birth_date >= ${q.add(f.bornAfter)}::date`);
@@ -111,6 +162,7 @@ export const registrySql = {
       const day = q.add(f.day);
       where.push(`EXISTS (SELECT 1 FROM ${from('fact', 'f', asOf ? `${asOf}::timestamptz` : null)}
         WHERE f.district_code = p.district_code AND f.person_id = p.id AND f.kind = ${q.add(f.factKind)}
+          AND ${departmentScopeSql(f.scope, 'f.department_code', (v) => q.add(v))}
           AND f.status = 'ACTIVE' AND f.valid_from <= ${day}::date AND (f.valid_to IS NULL OR f.valid_to >= ${day}::date))`);
     }
     const tail = count ? '' : ` ORDER BY p.id LIMIT ${q.add(f.limit)}`;
@@ -122,11 +174,11 @@ export const registrySql = {
 
   /** A page of houses (or their count) in an area subtree and/or inside a GeoJSON polygon. */
   housesPage: (
-    f: { afterId: number; limit: number; areaCodes: string[] | null; within: string | null },
+    f: { afterId: number; limit: number; areaCodes: string[] | null; within: string | null; scope: Scope },
     count: boolean,
   ): SqlQuery => {
     const q = new SqlParams();
-    const where = ['true'];
+    const where = [areaScopeSql(f.scope, 'h.area_code', (v) => q.add(v))];
     if (!count) where.push(`h.id > ${q.add(f.afterId)}`);
     if (f.areaCodes) where.push(`h.area_code = ANY(${q.add(f.areaCodes)}::text[])`);
     if (f.within) {
@@ -141,11 +193,11 @@ export const registrySql = {
 
   /** A page of things (or their count) by area subtree and category. */
   thingsPage: (
-    f: { afterId: number; limit: number; areaCodes: string[] | null; category: string | null },
+    f: { afterId: number; limit: number; areaCodes: string[] | null; category: string | null; scope: Scope },
     count: boolean,
   ): SqlQuery => {
     const q = new SqlParams();
-    const where = ['true'];
+    const where = [areaScopeSql(f.scope, 't.area_code', (v) => q.add(v))];
     if (!count) where.push(`t.id > ${q.add(f.afterId)}`);
     if (f.areaCodes) where.push(`t.area_code = ANY(${q.add(f.areaCodes)}::text[])`);
     if (f.category) where.push(`t.category = ${q.add(f.category)}`);
@@ -157,11 +209,11 @@ export const registrySql = {
 
   /** A page of cases (or their count) by area subtree and status. */
   casesPage: (
-    f: { afterId: number; limit: number; areaPath: string | null; status: string | null },
+    f: { afterId: number; limit: number; areaPath: string | null; status: string | null; scope: Scope },
     count: boolean,
   ): SqlQuery => {
     const q = new SqlParams();
-    const where = ['true'];
+    const where = [areaScopeSql(f.scope, 'c.area_code', (v) => q.add(v))];
     if (!count) where.push(`c.id > ${q.add(f.afterId)}`);
     if (f.areaPath)
       where.push(`c.area_code IN (SELECT code FROM area WHERE path <@ ${q.add(f.areaPath)}::ltree)`);

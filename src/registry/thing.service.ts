@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { AppError } from '../errors/app-error';
+import { areaInScope, Scope } from '../auth/scope';
 import type { AreaService } from '../geo/area.service';
 import { parsePoint } from '../geo/geojson';
 import { pointToEwkt } from '../ledger/entities';
@@ -28,19 +29,19 @@ export class ThingService {
   ) {}
 
   /** Things by id, in the order asked. */
-  async byIds(ids: readonly number[]): Promise<(ThingRow | null)[]> {
-    const { rows } = await this.pool.query<ThingRow>(registrySql.thingsByIds, [ids]);
+  async byIds(ids: readonly number[], scope: Scope): Promise<(ThingRow | null)[]> {
+    const { rows } = await this.pool.query<ThingRow>(registrySql.thingsByIds(ids, scope));
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
   }
 
   /** One page of things by area subtree and category. */
-  async list(filter: { areaCode?: string | null; category?: string | null }, page: PageArgs) {
+  async list(filter: { areaCode?: string | null; category?: string | null }, page: PageArgs, scope: Scope) {
     const { limit, afterId } = pageWindow(page);
     const areaCodes = filter.areaCode
       ? await this.areas.subtreeCodes(filter.areaCode, 'filter.areaCode')
       : null;
-    const f = { afterId, limit: limit + 1, areaCodes, category: filter.category ?? null };
+    const f = { afterId, limit: limit + 1, areaCodes, category: filter.category ?? null, scope };
     const { rows } = await this.pool.query<ThingRow>(registrySql.thingsPage(f, false));
     let total: Promise<number> | undefined;
     return {
@@ -57,7 +58,7 @@ export class ThingService {
     input: ThingFields & { category: string; name: string; location: unknown },
     actor: Actor,
   ): Promise<ThingRow> {
-    const values = await this.validate(input);
+    const values = await this.validate(input, actor.scope);
     const area = await this.areas.get(values.area_code as string);
     const districtCode = area.districtCode!;
     const [id] = await this.ledger.allocateIds(this.pool, 'THING', 1);
@@ -67,14 +68,14 @@ export class ThingService {
         writes: [{ type: 'THING', districtCode, id, create: true, values: { status: 'NORMAL', ...values } }],
       },
     ]);
-    return (await this.byIds([id]))[0]!;
+    return (await this.byIds([id], actor.scope))[0]!;
   }
 
   /** Updates a thing (status after an inspection, a corrected location...). */
   async update(id: number, input: ThingFields, actor: Actor, expectedVersion?: number): Promise<ThingRow> {
-    const [current] = await this.byIds([id]);
+    const [current] = await this.byIds([id], actor.scope);
     if (!current) throw new AppError('THING_NOT_FOUND', `no thing has id ${id}`, 'id');
-    const values = await this.validate(input);
+    const values = await this.validate(input, actor.scope);
     await this.ledger.record([
       {
         source: staffSource(current.districtCode, actor, 'updateThing', { id, ...input }),
@@ -83,10 +84,10 @@ export class ThingService {
         ],
       },
     ]);
-    return (await this.byIds([id]))[0]!;
+    return (await this.byIds([id], actor.scope))[0]!;
   }
 
-  private async validate(input: ThingFields): Promise<Record<string, unknown>> {
+  private async validate(input: ThingFields, scope: Scope): Promise<Record<string, unknown>> {
     const v: Record<string, unknown> = {};
     if (input.code !== undefined) v.code = input.code?.trim() || null;
     if (input.category !== undefined) {
@@ -110,6 +111,12 @@ export class ThingService {
       const { lon, lat } = parsePoint(input.location, 'input.location');
       v.location = pointToEwkt(lon, lat);
       v.area_code = (await this.areas.locate(lon, lat, 'input.location')).code;
+      if (!areaInScope(this.areas, scope, v.area_code as string))
+        throw new AppError(
+          'AREA_OUT_OF_SCOPE',
+          'input.location lies outside the areas you may write to',
+          'input.location',
+        );
     }
     return v;
   }

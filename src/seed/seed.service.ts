@@ -33,6 +33,8 @@ export interface SeedSummary {
   households: number;
   things: number;
   cases: number;
+  /** The password of the `admin` account when this load created it (shown once), else null. */
+  adminPassword: string | null;
 }
 
 /**
@@ -50,9 +52,18 @@ export async function seedDistrict(s: Services, opts: SeedOptions): Promise<Seed
       districtCode: a.code.length >= 9 || a.code === FIXTURE_DISTRICT ? a.code.slice(0, 6) : null,
     })),
   );
+  const adminPassword = await s.auth.ensureAdmin(FIXTURE_DISTRICT);
   const { rows } = await s.pool.query<{ n: number }>(seedSql.personCount, [FIXTURE_DISTRICT]);
   if (Number(rows[0].n) > 0 && !opts.force) {
-    return { skipped: true, areas: areas.length, persons: 0, households: 0, things: 0, cases: 0 };
+    return {
+      skipped: true,
+      areas: areas.length,
+      persons: 0,
+      households: 0,
+      things: 0,
+      cases: 0,
+      adminPassword,
+    };
   }
   const batchSize = opts.batchSize ?? 400;
   let persons = 0;
@@ -75,7 +86,7 @@ export async function seedDistrict(s: Services, opts: SeedOptions): Promise<Seed
   await flush();
   const things = await writeThings(s, opts.things ?? 120, seed, at);
   const cases = await writeCases(s, opts.cases ?? 200, seed, at);
-  return { skipped: false, areas: areas.length, persons, households, things, cases };
+  return { skipped: false, areas: areas.length, persons, households, things, cases, adminPassword };
 }
 
 async function writeHouseholds(s: Services, batch: SeedHousehold[], at: Date): Promise<void> {

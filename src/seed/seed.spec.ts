@@ -12,6 +12,8 @@ describe('loading the fixture district', () => {
     const s = db.services;
     const first = await seedDistrict(s, { persons: 300, things: 20, cases: 30, batchSize: 50 });
     expect(first).toMatchObject({ skipped: false, persons: 300, things: 20, cases: 30 });
+    // the fixture district comes with an `admin` account (password shown once)
+    await expect(s.auth.login('admin', first.adminPassword!)).resolves.toHaveProperty('accessToken');
 
     const street = await s.areas.get('610902002');
     expect(street).toMatchObject({ name: '新城街道', level: 'STREET', parentCode: FIXTURE_DISTRICT });
@@ -50,6 +52,7 @@ describe('loading the fixture district', () => {
 
     const again = await seedDistrict(s, { persons: 300 });
     expect(again.skipped).toBe(true);
+    expect(again.adminPassword).toBeNull();
     expect(await q(`SELECT count(*)::int AS n FROM person`)).toEqual({ n: 300 });
   });
 });

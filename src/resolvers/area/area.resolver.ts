@@ -1,9 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context';
+import { areaVisible } from '../../auth/scope';
 import { toGlobalId } from '../../graphql/global-id';
 import { GeoJSONScalar } from '../../graphql/scalars';
 import type { AreaNode } from '../../geo/area.service';
 import { AreaLevel } from '../common/enums';
+import { AppError } from '../../errors/app-error';
 import { Area } from './area.type';
 
 /** The territory tree. */
@@ -11,7 +13,7 @@ import { Area } from './area.type';
 export class AreaResolver {
   @Query(() => Area, { nullable: true, description: 'One area by its code.' })
   area(@Ctx() ctx: Context, @Arg('code', { description: 'Area code.' }) code: string) {
-    return ctx.services.areas.find(code);
+    return ctx.loaders.areaByCode.load(code);
   }
 
   @Query(() => [Area], {
@@ -26,9 +28,13 @@ export class AreaResolver {
     })
     under?: string,
   ): Promise<AreaNode[]> {
-    if (!level && !under) return ctx.services.areas.childrenOf(null);
-    if (under) await ctx.services.areas.get(under, 'under');
-    return ctx.services.areas.list(level ?? null, under ?? null);
+    const visible = (a: AreaNode) => areaVisible(ctx.services.areas, ctx.viewer.scope, a.code);
+    if (!level && !under) return (await ctx.services.areas.childrenOf(null)).filter(visible);
+    if (under) {
+      const root = await ctx.services.areas.get(under, 'under');
+      if (!visible(root)) throw new AppError('AREA_UNKNOWN', `no area has code ${under}`, 'under');
+    }
+    return (await ctx.services.areas.list(level ?? null, under ?? null)).filter(visible);
   }
 
   @FieldResolver(() => ID, { description: 'Global id (Relay), opaque.' })
@@ -42,8 +48,9 @@ export class AreaResolver {
   }
 
   @FieldResolver(() => [Area], { description: 'The areas directly below (the next level of the tree).' })
-  children(@Root() a: AreaNode, @Ctx() ctx: Context) {
-    return ctx.services.areas.childrenOf(a.code);
+  async children(@Root() a: AreaNode, @Ctx() ctx: Context) {
+    const all = await ctx.services.areas.childrenOf(a.code);
+    return all.filter((c) => areaVisible(ctx.services.areas, ctx.viewer.scope, c.code));
   }
 
   @FieldResolver(() => [Area], { description: 'The chain from the top of the tree down to this area.' })

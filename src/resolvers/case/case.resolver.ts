@@ -12,6 +12,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
+import { PURPOSE_DESCRIPTION, reveal } from '../../auth/reveal';
 import { toGlobalId } from '../../graphql/global-id';
 import { GeoJSONScalar } from '../../graphql/scalars';
 import { point } from '../../geo/geojson';
@@ -73,7 +74,7 @@ export class CaseResolver {
     first?: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' }) after?: string,
   ) {
-    return toConnection(await ctx.services.cases.list(filter ?? {}, { first, after }));
+    return toConnection(await ctx.services.cases.list(filter ?? {}, { first, after }, ctx.viewer.readScope));
   }
 
   @FieldResolver(() => ID, { description: 'Global id (Relay), opaque.' })
@@ -82,8 +83,12 @@ export class CaseResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Reporter phone, masked.' })
-  reporterPhone(@Root() c: CaseRow): string | null {
-    return c.reporterPhone ? maskPhone(c.reporterPhone) : null;
+  reporterPhone(
+    @Root() c: CaseRow,
+    @Ctx() ctx: Context,
+    @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
+  ): Promise<string | null> {
+    return reveal(ctx, c.reporterPhone, maskPhone, toGlobalId('Case', c.id), 'Case.reporterPhone', purpose);
   }
 
   @FieldResolver(() => GeoJSONScalar, { nullable: true, description: 'Location as a GeoJSON Point.' })

@@ -3,11 +3,18 @@ import type { ChangeRow } from '../../ledger/history.service';
 import { maskIdNumber } from '../../normalize/id-number';
 import { maskPhone } from '../../normalize/phone';
 import type { Loaders } from '../../graphql/loaders';
+import { maskAddress } from '../../auth/reveal';
+import type { ConflictView } from '../../ledger/history.service';
 
 const SENSITIVE: Partial<Record<string, (v: string) => string>> = {
   id_number: maskIdNumber,
   phone: maskPhone,
   reporter_phone: maskPhone,
+  address: maskAddress,
+  street_number: maskAddress,
+  building: maskAddress,
+  unit: maskAddress,
+  room: maskAddress,
 };
 
 /** snake_case column → camelCase GraphQL field. */
@@ -50,4 +57,16 @@ export function toChanges(rows: ChangeRow[]): LedgerChange[] {
         newValue: maskValue(column, newValue),
       })),
   }));
+}
+
+/** Conflicting values with personal data masked (a conflict over a phone must not leak both phones). */
+export function maskConflicts(rows: ConflictView[]): ConflictView[] {
+  return rows.map((r) => {
+    const column = r.field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    return {
+      ...r,
+      chosenValue: maskValue(column, r.chosenValue),
+      otherValue: maskValue(column, r.otherValue),
+    };
+  });
 }

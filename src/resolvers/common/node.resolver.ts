@@ -31,10 +31,10 @@ export class NodeResolver {
         found = await ctx.loaders.thingById.load(n);
         break;
       case 'Case':
-        found = (await ctx.services.cases.byIds([n]))[0];
+        found = (await ctx.services.cases.byIds([n], ctx.viewer.readScope))[0];
         break;
       case 'Fact':
-        found = (await ctx.services.facts.byIds([n]))[0];
+        found = (await ctx.services.facts.byIds([n], ctx.viewer.readScope))[0];
         break;
       case 'Area':
         found = await ctx.loaders.areaByCode.load(key);

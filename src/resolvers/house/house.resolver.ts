@@ -1,4 +1,5 @@
 import {
+  Authorized,
   Arg,
   Ctx,
   Field,
@@ -13,10 +14,12 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
+import { PERMISSIONS } from '../../auth/roles';
 import { idOf, toGlobalId } from '../../graphql/global-id';
 import { GeoJSONScalar } from '../../graphql/scalars';
 import { parseArea, point } from '../../geo/geojson';
 import type { HouseRow } from '../../registry/registry.types';
+import { maskAddress, PURPOSE_DESCRIPTION, reveal } from '../../auth/reveal';
 import { Area } from '../area/area.type';
 import { toConnection } from '../common/connection.type';
 import { HouseUse } from '../common/enums';
@@ -98,10 +101,15 @@ export class HouseResolver {
   ) {
     const within = filter?.within ? parseArea(filter.within, 'filter.within') : null;
     return toConnection(
-      await ctx.services.houses.list({ areaCode: filter?.areaCode, within }, { first, after }),
+      await ctx.services.houses.list(
+        { areaCode: filter?.areaCode, within },
+        { first, after },
+        ctx.viewer.readScope,
+      ),
     );
   }
 
+  @Authorized(PERMISSIONS.RECORD_WRITE)
   @Mutation(() => HousePayload, { description: 'Enter a house; its grid is found from its location.' })
   async createHouse(
     @Ctx() ctx: Context,
@@ -111,6 +119,7 @@ export class HouseResolver {
     return { house: await ctx.services.houses.create(fields, ctx.actor) };
   }
 
+  @Authorized(PERMISSIONS.RECORD_WRITE)
   @Mutation(() => HousePayload, { description: 'Correct a house.' })
   async updateHouse(
     @Ctx() ctx: Context,
@@ -124,6 +133,65 @@ export class HouseResolver {
   @FieldResolver(() => ID, { description: 'Global id (Relay), opaque.' })
   id(@Root() h: HouseRow): string {
     return toGlobalId('House', h.id);
+  }
+
+  @FieldResolver(() => String, {
+    description: 'Full address (地址); door, building and room digits masked unless a purpose is given.',
+  })
+  address(
+    @Root() h: HouseRow,
+    @Ctx() ctx: Context,
+    @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
+  ) {
+    return reveal(ctx, h.address, maskAddress, toGlobalId('House', h.id), 'House.address', purpose);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Street number (门牌号), masked unless a purpose is given.',
+  })
+  streetNumber(
+    @Root() h: HouseRow,
+    @Ctx() ctx: Context,
+    @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
+  ) {
+    return reveal(ctx, h.streetNumber, maskAddress, toGlobalId('House', h.id), 'House.streetNumber', purpose);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Building (栋), masked unless a purpose is given.',
+  })
+  building(
+    @Root() h: HouseRow,
+    @Ctx() ctx: Context,
+    @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
+  ) {
+    return reveal(ctx, h.building, maskAddress, toGlobalId('House', h.id), 'House.building', purpose);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Unit (单元), masked unless a purpose is given.',
+  })
+  unit(
+    @Root() h: HouseRow,
+    @Ctx() ctx: Context,
+    @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
+  ) {
+    return reveal(ctx, h.unit, maskAddress, toGlobalId('House', h.id), 'House.unit', purpose);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Room (室), masked unless a purpose is given.',
+  })
+  room(
+    @Root() h: HouseRow,
+    @Ctx() ctx: Context,
+    @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
+  ) {
+    return reveal(ctx, h.room, maskAddress, toGlobalId('House', h.id), 'House.room', purpose);
   }
 
   @FieldResolver(() => GeoJSONScalar, { nullable: true, description: 'Location as a GeoJSON Point.' })

@@ -15,21 +15,6 @@ export class House extends Node {
   @Field(() => String, { nullable: true, description: 'Road or street name (路/街).' })
   streetName: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Street number (门牌号).' })
-  streetNumber: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Building (栋).' })
-  building: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Unit (单元).' })
-  unit: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Room (室).' })
-  room: string | null;
-
-  @Field({ description: 'Full address (地址).' })
-  address: string;
-
   @Field(() => HouseUse, { description: 'Use: 住宅, 商铺, 出租屋 or other.' })
   use: HouseUse;
 

@@ -1,4 +1,5 @@
 import {
+  Authorized,
   Arg,
   Ctx,
   Field,
@@ -11,6 +12,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
+import { PERMISSIONS } from '../../auth/roles';
 import { idOf, toGlobalId } from '../../graphql/global-id';
 import type { HouseholdRow, PersonRow } from '../../registry/registry.types';
 import { Area } from '../area/area.type';
@@ -74,6 +76,7 @@ class RemoveHouseholdMemberPayload {
 /** Households and memberships. */
 @Resolver(() => Household)
 export class HouseholdResolver {
+  @Authorized(PERMISSIONS.RECORD_WRITE)
   @Mutation(() => CreateHouseholdPayload, { description: 'Create a household (户).' })
   async createHousehold(
     @Ctx() ctx: Context,
@@ -86,6 +89,7 @@ export class HouseholdResolver {
     return { household };
   }
 
+  @Authorized(PERMISSIONS.RECORD_WRITE)
   @Mutation(() => SetHouseholdMemberPayload, {
     description: 'Put a person into a household with a relation to its head.',
   })
@@ -101,10 +105,11 @@ export class HouseholdResolver {
         relationToHead: input.relationToHead,
       },
       ctx.actor,
-      (id) => ctx.services.persons.byIds([id]).then((r) => r[0]),
+      (id) => ctx.services.persons.byIds([id], ctx.actor.scope).then((r) => r[0]),
     );
   }
 
+  @Authorized(PERMISSIONS.RECORD_WRITE)
   @Mutation(() => RemoveHouseholdMemberPayload, { description: 'Take a person out of their household.' })
   async removeHouseholdMember(
     @Ctx() ctx: Context,
@@ -113,7 +118,7 @@ export class HouseholdResolver {
     const person = await ctx.services.households.removeMember(
       idOf(personId, 'Person', 'personId'),
       ctx.actor,
-      (id) => ctx.services.persons.byIds([id]).then((r) => r[0]),
+      (id) => ctx.services.persons.byIds([id], ctx.actor.scope).then((r) => r[0]),
     );
     return { person };
   }

@@ -1,5 +1,6 @@
 import { Arg, Ctx, Field, ID, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../../graphql/context';
+import { areaInScope } from '../../auth/scope';
 import { NodeType, toGlobalId } from '../../graphql/global-id';
 import { RecordChangedEvent, TOPIC } from '../../graphql/pubsub';
 import { fieldName } from '../common/fields';
@@ -49,6 +50,8 @@ export class RecordChangeResolver {
       args: { areaCode?: string | null; types?: string[] | null };
       context: Context;
     }) =>
+      // an event about a record outside the subscriber's scope is never sent
+      areaInScope(context.services.areas, context.viewer.readScope, payload.areaCode) &&
       (!args.areaCode ||
         (payload.areaCode !== null && context.services.areas.isWithin(payload.areaCode, args.areaCode))) &&
       (!args.types || args.types.includes(NODE_TYPE[payload.entityType] ?? payload.entityType)),

@@ -1,4 +1,5 @@
 import {
+  Authorized,
   Arg,
   Ctx,
   Field,
@@ -12,6 +13,7 @@ import {
 } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import type { Context } from '../../graphql/context';
+import { PERMISSIONS } from '../../auth/roles';
 import { idOf, toGlobalId } from '../../graphql/global-id';
 import { DateScalar } from '../../graphql/scalars';
 import type { FactRow } from '../../registry/registry.types';
@@ -49,6 +51,7 @@ class FactPayload {
 /** Department facts about persons. */
 @Resolver(() => Fact)
 export class FactResolver {
+  @Authorized(PERMISSIONS.RECORD_WRITE)
   @Mutation(() => FactPayload, { description: 'Record a department fact about a person for a period.' })
   async recordFact(
     @Ctx() ctx: Context,
@@ -59,6 +62,7 @@ export class FactResolver {
     return { fact: await ctx.services.facts.record({ ...input, personId }, ctx.actor, person) };
   }
 
+  @Authorized(PERMISSIONS.RECORD_WRITE)
   @Mutation(() => FactPayload, {
     description: 'End a fact on a day (e.g. the allowance stopped); its history is kept.',
   })

@@ -1,5 +1,6 @@
 import {
   Arg,
+  Authorized,
   Ctx,
   Field,
   FieldResolver,
@@ -12,6 +13,8 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
+import { PURPOSE_DESCRIPTION, reveal } from '../../auth/reveal';
+import { PERMISSIONS } from '../../auth/roles';
 import { AppError } from '../../errors/app-error';
 import { idOf, toGlobalId } from '../../graphql/global-id';
 import { maskIdNumber } from '../../normalize/id-number';
@@ -19,7 +22,7 @@ import { maskPhone } from '../../normalize/phone';
 import { isoDay } from '../../registry/person.service';
 import type { PersonRow } from '../../registry/registry.types';
 import { toConnection } from '../common/connection.type';
-import { fieldSources, toChanges } from '../common/fields';
+import { fieldSources, maskConflicts, toChanges } from '../common/fields';
 import { Conflict, FieldSource, LedgerChange } from '../common/provenance.type';
 import { Area } from '../area/area.type';
 import { Fact } from './fact.type';
@@ -57,7 +60,7 @@ export class PersonResolver {
   ): Promise<PersonRow | null> {
     if (id) return ctx.loaders.personById.load({ id: idOf(id, 'Person'), asOf: asOf ?? null });
     if (idNumber) {
-      const p = await ctx.services.persons.byIdNumber(idNumber);
+      const p = await ctx.services.persons.byIdNumber(idNumber, ctx.viewer.readScope);
       return p && asOf ? ctx.loaders.personById.load({ id: p.id, asOf }) : p;
     }
     return null;
@@ -75,11 +78,17 @@ export class PersonResolver {
     @Arg('asOf', () => Date, { nullable: true, description: 'Read the ledger as recorded at this instant.' })
     asOf?: Date,
   ) {
-    const page = await ctx.services.persons.list(filter ?? {}, { first, after }, asOf ?? null);
+    const page = await ctx.services.persons.list(
+      filter ?? {},
+      { first, after },
+      ctx.viewer.readScope,
+      asOf ?? null,
+    );
     for (const p of page.nodes) ctx.loaders.personById.prime({ id: p.id, asOf: asOf ?? null }, p);
     return toConnection(page);
   }
 
+  @Authorized(PERMISSIONS.RECORD_WRITE)
   @Mutation(() => CreatePersonPayload, {
     description: 'Enter a new person once; every department then sees the same record.',
   })
@@ -90,6 +99,7 @@ export class PersonResolver {
     return { person: await ctx.services.persons.create(input, ctx.actor) };
   }
 
+  @Authorized(PERMISSIONS.RECORD_WRITE)
   @Mutation(() => UpdatePersonPayload, {
     description: 'Correct fields of a person; the old values stay in the history.',
   })
@@ -122,13 +132,21 @@ export class PersonResolver {
   }
 
   @FieldResolver(() => String, { nullable: true })
-  idNumber(@Root() p: PersonRow): string | null {
-    return p.idNumber ? maskIdNumber(p.idNumber) : null;
+  idNumber(
+    @Root() p: PersonRow,
+    @Ctx() ctx: Context,
+    @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
+  ): Promise<string | null> {
+    return reveal(ctx, p.idNumber, maskIdNumber, toGlobalId('Person', p.id), 'Person.idNumber', purpose);
   }
 
   @FieldResolver(() => String, { nullable: true })
-  phone(@Root() p: PersonRow): string | null {
-    return p.phone ? maskPhone(p.phone) : null;
+  phone(
+    @Root() p: PersonRow,
+    @Ctx() ctx: Context,
+    @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
+  ): Promise<string | null> {
+    return reveal(ctx, p.phone, maskPhone, toGlobalId('Person', p.id), 'Person.phone', purpose);
   }
 
   @FieldResolver(() => Int, { nullable: true })
@@ -175,8 +193,8 @@ export class PersonResolver {
   @FieldResolver(() => [Conflict], {
     description: 'Values other sources gave that disagree with the current ones.',
   })
-  conflicts(@Root() p: PersonRow, @Ctx() ctx: Context) {
-    return ctx.services.history.conflictsOf('PERSON', p.id);
+  async conflicts(@Root() p: PersonRow, @Ctx() ctx: Context) {
+    return maskConflicts(await ctx.services.history.conflictsOf('PERSON', p.id));
   }
 
   @FieldResolver(() => [LedgerChange], {

@@ -1,4 +1,5 @@
 import {
+  Authorized,
   Arg,
   Ctx,
   Field,
@@ -13,6 +14,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
+import { PERMISSIONS } from '../../auth/roles';
 import { AppError } from '../../errors/app-error';
 import { idOf, toGlobalId } from '../../graphql/global-id';
 import { GeoJSONScalar } from '../../graphql/scalars';
@@ -107,9 +109,10 @@ export class ThingResolver {
     first?: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' }) after?: string,
   ) {
-    return toConnection(await ctx.services.things.list(filter ?? {}, { first, after }));
+    return toConnection(await ctx.services.things.list(filter ?? {}, { first, after }, ctx.viewer.readScope));
   }
 
+  @Authorized(PERMISSIONS.RECORD_WRITE)
   @Mutation(() => ThingPayload, { description: 'Register a thing at a location.' })
   async createThing(
     @Ctx() ctx: Context,
@@ -132,6 +135,7 @@ export class ThingResolver {
     };
   }
 
+  @Authorized(PERMISSIONS.RECORD_WRITE)
   @Mutation(() => ThingPayload, {
     description: 'Update a thing (condition after inspection, corrected location...).',
   })
