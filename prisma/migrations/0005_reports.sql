@@ -89,7 +89,49 @@ CREATE TABLE outreach_opt_out (
   PRIMARY KEY (district_code, person_id, channel)
 );
 
+-- As of T for large aggregates. Same answer as <table>_as_of(T) from 0001, but rows without any
+-- change recorded after T are returned as they are instead of going through jsonb_populate_record,
+-- and the function is a single inlinable statement, so the planner pushes filters and column
+-- choice into it. Over a million persons this is ~10x faster; report_as_of.spec checks that both
+-- give the same rows.
+CREATE FUNCTION report_person_as_of(t timestamptz) RETURNS SETOF person LANGUAGE sql STABLE AS $$
+  SELECT x.* FROM person x
+  WHERE x.created_at <= t AND NOT EXISTS (
+    SELECT 1 FROM ledger_change c
+    WHERE c.entity_type = 'PERSON' AND c.recorded_at > t AND c.district_code = x.district_code AND c.entity_id = x.id)
+  UNION ALL
+  SELECT r.* FROM person x
+  JOIN ledger_overrides('PERSON', t) o ON o.district_code = x.district_code AND o.entity_id = x.id
+  CROSS JOIN LATERAL jsonb_populate_record(x, o.overrides) r
+  WHERE x.created_at <= t
+$$;
+CREATE FUNCTION report_fact_as_of(t timestamptz) RETURNS SETOF fact LANGUAGE sql STABLE AS $$
+  SELECT x.* FROM fact x
+  WHERE x.created_at <= t AND NOT EXISTS (
+    SELECT 1 FROM ledger_change c
+    WHERE c.entity_type = 'FACT' AND c.recorded_at > t AND c.district_code = x.district_code AND c.entity_id = x.id)
+  UNION ALL
+  SELECT r.* FROM fact x
+  JOIN ledger_overrides('FACT', t) o ON o.district_code = x.district_code AND o.entity_id = x.id
+  CROSS JOIN LATERAL jsonb_populate_record(x, o.overrides) r
+  WHERE x.created_at <= t
+$$;
+CREATE FUNCTION report_civic_case_as_of(t timestamptz) RETURNS SETOF civic_case LANGUAGE sql STABLE AS $$
+  SELECT x.* FROM civic_case x
+  WHERE x.created_at <= t AND NOT EXISTS (
+    SELECT 1 FROM ledger_change c
+    WHERE c.entity_type = 'CASE' AND c.recorded_at > t AND c.district_code = x.district_code AND c.entity_id = x.id)
+  UNION ALL
+  SELECT r.* FROM civic_case x
+  JOIN ledger_overrides('CASE', t) o ON o.district_code = x.district_code AND o.entity_id = x.id
+  CROSS JOIN LATERAL jsonb_populate_record(x, o.overrides) r
+  WHERE x.created_at <= t
+$$;
+
 -- Down Migration
+DROP FUNCTION report_civic_case_as_of(timestamptz);
+DROP FUNCTION report_fact_as_of(timestamptz);
+DROP FUNCTION report_person_as_of(timestamptz);
 DROP TABLE outreach_opt_out;
 DROP TABLE outreach_message;
 DROP TABLE outreach_campaign;

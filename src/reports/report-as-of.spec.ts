@@ -86,6 +86,22 @@ describe('figures as of the period end', () => {
     const after = await Promise.all(forms.map((f) => engine.evaluate(f, '2026Q3', T.street)));
     expect(after).toEqual(before);
 
+    // the inlinable as-of functions of 0005 give exactly the rows of the 0001 ones, before and after
+    for (const t of ['2026-06-01T10:00:00+08:00', '2026-09-30T23:59:59.999+08:00', new Date().toISOString()]) {
+      for (const table of ['person', 'fact', 'civic_case']) {
+        const { rows } = await db.services.pool.query(
+          `SELECT (SELECT count(*) FROM ${table}_as_of($1))::int AS n,
+                  (SELECT count(*) FROM (SELECT to_jsonb(r) FROM ${table}_as_of($1) r
+                     EXCEPT SELECT to_jsonb(r) FROM report_${table}_as_of($1) r) d)::int AS missing,
+                  (SELECT count(*) FROM (SELECT to_jsonb(r) FROM report_${table}_as_of($1) r
+                     EXCEPT SELECT to_jsonb(r) FROM ${table}_as_of($1) r) d)::int AS extra`,
+          [t],
+        );
+        expect({ t, table, missing: rows[0].missing, extra: rows[0].extra }).toEqual({ t, table, missing: 0, extra: 0 });
+        if (table === 'person') expect(rows[0].n).toBeGreaterThan(0);
+      }
+    }
+
     // the changes are real: a period that ends after them sees them
     const q4 = await engine.evaluate('elderly', '2026Q4', T.street);
     expect(cell(q4, T.communityA, 'age60')).toBe(3); // 李建国 (corrected), 刘洋, 陈静; 王秀英 died

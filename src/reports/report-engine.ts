@@ -5,7 +5,7 @@ import { engineSql } from './engine.queries';
 import type { FormColumn, FormDefinition, IndicatorColumn } from './forms/form.schema';
 import type { FormRegistry } from './forms/form.registry';
 import { INDICATORS } from './indicators/indicator.registry';
-import type { CellEntity, CompiledIndicator, IndicatorFamily, SourceNeeds } from './indicators/indicator.types';
+import { CellEntity, CompiledIndicator, IndicatorFamily, SourceNeeds } from './indicators/indicator.types';
 import { SqlParams } from './indicators/sql-params';
 import { parsePeriod, Period, previousPeriod } from './period';
 
@@ -114,15 +114,13 @@ export class ReportEngine {
   }
 
   private compile(form: FormDefinition, cols: IndicatorColumn[], p: SqlParams) {
-    const needs: SourceNeeds = { factKinds: new Set() };
+    const needs = new SourceNeeds();
     const defs = cols.map((c) => {
       const def = INDICATORS.get(c.indicator);
       if (!def) throw new AppError('FORM_DEFINITION_INVALID', `form ${form.id}: no indicator ${c.indicator}`);
-      const args = def.args.parse(c.args);
-      def.needs?.(args, needs);
-      return { def, args };
+      return { def, args: def.args.parse(c.args) };
     });
-    const compiled = defs.map(({ def, args }) => def.compile(args, p));
+    const compiled = defs.map(({ def, args }) => def.compile(args, p, needs));
     return { needs, compiled, entity: defs[0].def.entity };
   }
 

@@ -12,7 +12,7 @@ export const caseFamily: IndicatorFamily = {
   id: 'case',
   source() {
     return `SELECT x.id, x.status::text AS status, x.reported_at, cl.closed_at, m.row_code
-            FROM civic_case_as_of($1) x
+            FROM report_civic_case_as_of($1) x
             JOIN unnest($4::text[], $5::text[]) AS m(leaf, row_code) ON m.leaf = x.area_code
             LEFT JOIN (
               SELECT c.district_code, c.entity_id, max(c.recorded_at) AS closed_at

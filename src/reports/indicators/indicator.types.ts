@@ -30,9 +30,34 @@ export interface IndicatorFamily {
   source(p: SqlParams, needs: SourceNeeds): string;
 }
 
-/** What indicators of one statement need from the family's source. */
-export interface SourceNeeds {
-  factKinds: Set<string>;
+/**
+ * What the indicators of one statement need from the family's source: per-person fact flags and
+ * sums, each computed once in the source and referred to by its alias (`b.<alias>`).
+ */
+export class SourceNeeds {
+  readonly flags = new Map<string, { alias: string; kind: string; attributes: Record<string, unknown> | null }>();
+  readonly sums = new Map<string, { alias: string; kind: string; attribute: string }>();
+
+  /** The alias of "has an active fact of this kind (with these attributes)". */
+  factFlag(kind: string, attributes: Record<string, unknown> | null = null): string {
+    const key = JSON.stringify([kind, attributes]);
+    let f = this.flags.get(key);
+    if (!f) this.flags.set(key, (f = { alias: `ff${this.flags.size}`, kind, attributes }));
+    return `b.${f.alias}`;
+  }
+
+  /** The alias of "the sum of this numeric attribute over the person's active facts of a kind". */
+  factSum(kind: string, attribute: string): string {
+    const key = JSON.stringify([kind, attribute]);
+    let f = this.sums.get(key);
+    if (!f) this.sums.set(key, (f = { alias: `fs${this.sums.size}`, kind, attribute }));
+    return `b.${f.alias}`;
+  }
+
+  /** The fact kinds any flag or sum refers to. */
+  kinds(): string[] {
+    return [...new Set([...this.flags.values(), ...this.sums.values()].map((f) => f.kind))].sort();
+  }
 }
 
 /** A named query over the ledger that a form column refers to by name. */
@@ -43,7 +68,6 @@ export interface IndicatorDef<A = unknown> {
   /** What the indicator counts, for the forms list and documentation. */
   description: string;
   args: z.ZodType<A>;
-  /** Records the source needs for these arguments. */
-  needs?(args: A, needs: SourceNeeds): void;
-  compile(args: A, p: SqlParams): CompiledIndicator;
+  /** Compiles the indicator; what it needs from the source is registered in `needs`. */
+  compile(args: A, p: SqlParams, needs: SourceNeeds): CompiledIndicator;
 }

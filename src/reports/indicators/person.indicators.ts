@@ -29,38 +29,47 @@ export type PersonFilter = z.infer<typeof personFilter>;
 
 /**
  * Persons as of the period end (status ACTIVE as recorded at the as-of instant), mapped to their
- * row through the leaf → row parameter arrays, with the facts valid on the period's last day.
+ * row through the leaf → row parameter arrays. Facts valid on the period's last day are reduced
+ * to one row per person with the flags and sums the columns asked for, so a form reads the
+ * persons and the facts once whatever its number of columns.
  */
 export const personFamily: IndicatorFamily = {
   id: 'person',
   source(p: SqlParams, needs: SourceNeeds) {
-    const kinds = [...needs.factKinds].sort();
+    const kinds = needs.kinds();
+    const flags = [...needs.flags.values()];
+    const sums = [...needs.sums.values()];
+    const aggs = [
+      ...flags.map(
+        (f) =>
+          `bool_or(f.kind = ${p.add(f.kind)}${f.attributes ? ` AND f.attributes @> ${p.add(JSON.stringify(f.attributes), 'jsonb')}` : ''}) AS ${f.alias}`,
+      ),
+      ...sums.map(
+        (f) =>
+          `sum((f.attributes ->> ${p.add(f.attribute)})::numeric) FILTER (WHERE f.kind = ${p.add(f.kind)}) AS ${f.alias}`,
+      ),
+    ];
     const facts = kinds.length
       ? `LEFT JOIN (
-           SELECT f.district_code, f.person_id, array_agg(f.kind) AS kinds,
-                  jsonb_agg(jsonb_build_object('kind', f.kind, 'attributes', f.attributes)) AS facts
-           FROM fact_as_of($1) f
+           SELECT f.district_code, f.person_id, ${aggs.join(', ')}
+           FROM report_fact_as_of($1) f
            WHERE f.status = 'ACTIVE' AND f.kind = ANY(${p.add(kinds, 'text[]')})
              AND f.valid_from <= $2::date AND (f.valid_to IS NULL OR f.valid_to >= $2::date)
            GROUP BY f.district_code, f.person_id
          ) fa ON fa.district_code = x.district_code AND fa.person_id = x.id`
       : '';
+    const cols = [...flags, ...sums].map((f) => `, fa.${f.alias}`).join('');
     return `SELECT x.id, x.household_id, x.gender::text AS gender, x.residence_type::text AS residence_type,
-                   x.birth_date, m.row_code, ${kinds.length ? 'fa.kinds, fa.facts' : 'NULL::text[] AS kinds, NULL::jsonb AS facts'}
-            FROM person_as_of($1) x
+                   x.birth_date, m.row_code${cols}
+            FROM report_person_as_of($1) x
             JOIN unnest($4::text[], $5::text[]) AS m(leaf, row_code) ON m.leaf = x.area_code
             ${facts}
             WHERE x.status = 'ACTIVE'`;
   },
 };
 
-function needsOf(a: PersonFilter, needs: SourceNeeds): void {
-  if (a.fact) needs.factKinds.add(a.fact);
-  if (a.withoutFact) needs.factKinds.add(a.withoutFact);
-}
-
 /** The SQL condition of a person filter over the person family's rows. */
-export function personCondition(a: PersonFilter, p: SqlParams): string {
+export function personCondition(a: PersonFilter, p: SqlParams, needs: SourceNeeds): string {
   const c: string[] = ['TRUE'];
   if (a.gender) c.push(`b.gender = ${p.add(a.gender)}`);
   if (a.residenceType) c.push(`b.residence_type = ${p.add(a.residenceType)}`);
@@ -69,10 +78,8 @@ export function personCondition(a: PersonFilter, p: SqlParams): string {
     c.push(`b.birth_date <= ($2::date - make_interval(years => ${p.add(a.minAge, 'int')}))::date`);
   if (a.maxAge !== undefined)
     c.push(`b.birth_date > ($2::date - make_interval(years => ${p.add(a.maxAge + 1, 'int')}))::date`);
-  if (a.fact && a.factAttributes)
-    c.push(`b.facts @> ${p.add(JSON.stringify([{ kind: a.fact, attributes: a.factAttributes }]), 'jsonb')}`);
-  else if (a.fact) c.push(`${p.add(a.fact)} = ANY(b.kinds)`);
-  if (a.withoutFact) c.push(`NOT coalesce(${p.add(a.withoutFact)} = ANY(b.kinds), false)`);
+  if (a.fact) c.push(`coalesce(${needs.factFlag(a.fact, a.factAttributes ?? null)}, false)`);
+  if (a.withoutFact) c.push(`NOT coalesce(${needs.factFlag(a.withoutFact)}, false)`);
   return c.join(' AND ');
 }
 
@@ -83,8 +90,7 @@ export const personsIndicator: IndicatorDef<PersonFilter> = {
   entity: 'PERSON',
   description: 'persons (ACTIVE as of the period end) meeting the filter',
   args: personFilter,
-  needs: needsOf,
-  compile: (a, p) => ({ condition: personCondition(a, p), entity: 'b.id', measure: 'count' }),
+  compile: (a, p, needs) => ({ condition: personCondition(a, p, needs), entity: 'b.id', measure: 'count' }),
 };
 
 /** Households with at least one member meeting a filter (户). */
@@ -94,9 +100,8 @@ export const householdsIndicator: IndicatorDef<PersonFilter> = {
   entity: 'HOUSEHOLD',
   description: 'households with at least one member meeting the filter',
   args: personFilter,
-  needs: needsOf,
-  compile: (a, p) => ({
-    condition: `b.household_id IS NOT NULL AND ${personCondition(a, p)}`,
+  compile: (a, p, needs) => ({
+    condition: `b.household_id IS NOT NULL AND ${personCondition(a, p, needs)}`,
     entity: 'b.household_id',
     measure: 'countDistinct',
   }),
@@ -113,15 +118,13 @@ export const factAmountIndicator: IndicatorDef<z.infer<typeof factAmountArgs>> =
   entity: 'PERSON',
   description: "the sum of a numeric attribute of the persons' facts of a kind active on the last day",
   args: factAmountArgs,
-  needs: needsOf,
-  compile: (a, p) => {
+  compile: (a, p, needs) => {
     const { attribute, ...filter } = a;
     return {
-      condition: personCondition(filter, p),
+      condition: personCondition(filter, p, needs),
       entity: 'b.id',
       measure: 'sum',
-      value: `(SELECT sum((e -> 'attributes' ->> ${p.add(attribute)})::numeric) FROM jsonb_array_elements(b.facts) e
-               WHERE e ->> 'kind' = ${p.add(a.fact)})`,
+      value: needs.factSum(a.fact, attribute),
     };
   },
 };
