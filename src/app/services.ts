@@ -12,6 +12,7 @@ import { HouseService } from '../registry/house.service';
 import { HouseholdService } from '../registry/household.service';
 import { PersonService } from '../registry/person.service';
 import { ThingService } from '../registry/thing.service';
+import { createReportService } from '../reports/report.wiring';
 
 /** Every service of one process, wired once. */
 export interface Services {
@@ -28,6 +29,7 @@ export interface Services {
   facts: FactService;
   cases: CaseService;
   events: AppPubSub;
+  reports: ReturnType<typeof createReportService>;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export function createServices(config: Services['config']): Services {
   ledger.onCommit((result) => {
     for (const e of recordChangedEvents(result)) events.publish(TOPIC.RECORD_CHANGED, e);
   });
+  const reports = createReportService(pool, areas, config);
   return {
     config,
     pool,
@@ -55,7 +58,9 @@ export function createServices(config: Services['config']): Services {
     facts: new FactService(pool, ledger),
     cases: new CaseService(pool, areas),
     events,
+    reports,
     async close() {
+      await reports.close();
       await events.close();
       await prisma.$disconnect();
       await pool.end();

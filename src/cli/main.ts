@@ -7,6 +7,7 @@ import { config, ConfigError } from '../config/config';
 import { repoRoot } from '../config/paths';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { printSortedSchema } from '../graphql/schema';
+import { registerReportCommand } from '../reports/report.command';
 import { seedDistrict } from '../seed/seed.service';
 import { startServer } from '../server';
 
@@ -101,6 +102,8 @@ export function buildCli(): Command {
         out(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)}`);
       } else process.stdout.write(sdl);
     });
+
+  registerReportCommand(program, { openServices: () => createServices(config()), out, err });
 
   return program;
 }

@@ -10,6 +10,8 @@ const schema = z.object({
   /** Prefix for BullMQ queues and pub/sub channels; wrap in {braces} for Redis Cluster hash tags. */
   QUEUE_PREFIX: z.string().min(1).default('yibiao'),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /** Where generated report files (XLSX) are written; default storage/reports in the checkout. */
+  REPORTS_DIR: z.string().min(1).optional(),
 });
 
 /** The validated environment; the only place that reads process.env. */

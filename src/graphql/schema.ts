@@ -10,6 +10,7 @@ import { FactResolver } from '../resolvers/person/fact.resolver';
 import { PersonResolver } from '../resolvers/person/person.resolver';
 import { ThingResolver } from '../resolvers/thing/thing.resolver';
 import { RecordChangeResolver } from '../resolvers/ledger/record-change.resolver';
+import { ReportCellResolver, ReportResolver } from '../resolvers/report/report.resolver';
 import { DateTimeScalar } from './scalars';
 
 /** Every resolver of the API; a new capability adds its resolvers here. */
@@ -23,6 +24,8 @@ export const RESOLVERS = [
   ThingResolver,
   CaseResolver,
   RecordChangeResolver,
+  ReportResolver,
+  ReportCellResolver,
 ] as const;
 
 const noPubSub: PubSub = {

@@ -121,6 +121,9 @@ export class ReportEngine {
       return { def, args: def.args.parse(c.args) };
     });
     const compiled = defs.map(({ def, args }) => def.compile(args, p, needs));
+    needs.required = compiled
+      .map((c) => c.requires ?? [])
+      .reduce((common, r) => common.filter((x) => r.includes(x)));
     return { needs, compiled, entity: defs[0].def.entity };
   }
 
@@ -256,6 +259,13 @@ export class ReportEngine {
       return { params, needs, compiled: compiled[0] as CompiledIndicator, entity };
     };
     return { family, at };
+  }
+
+  /** The kind of record a cell counts; checks form, period, area and column. */
+  async cellEntity(formId: string, periodKey: string, areaCode: string, columnKey: string): Promise<CellEntity> {
+    const period = parsePeriod(periodKey);
+    const { at } = await this.cellQuery(formId, period, areaCode, columnKey);
+    return at(period).entity;
   }
 
   /** One page of the ledger records behind a cell (ids ascending), as of the period end. */

@@ -14,6 +14,8 @@ export interface CompiledIndicator {
   measure: 'count' | 'countDistinct' | 'sum';
   /** SQL expression summed when measure is `sum`. */
   value?: string;
+  /** Fact flags (`b.ff0`…) the condition requires to be true: lets the source inner-join facts. */
+  requires?: string[];
 }
 
 /**
@@ -37,6 +39,8 @@ export interface IndicatorFamily {
 export class SourceNeeds {
   readonly flags = new Map<string, { alias: string; kind: string; attributes: Record<string, unknown> | null }>();
   readonly sums = new Map<string, { alias: string; kind: string; attribute: string }>();
+  /** Flags every row of the statement must have (set by the engine when all columns require them). */
+  required: string[] = [];
 
   /** The alias of "has an active fact of this kind (with these attributes)". */
   factFlag(kind: string, attributes: Record<string, unknown> | null = null): string {

@@ -49,8 +49,10 @@ export const personFamily: IndicatorFamily = {
           `sum((f.attributes ->> ${p.add(f.attribute)})::numeric) FILTER (WHERE f.kind = ${p.add(f.kind)}) AS ${f.alias}`,
       ),
     ];
+    // when every column requires some fact, only persons having it can count: join, don't scan all
+    const required = needs.required.map((r) => r.replace(/^b\./, 'fa.'));
     const facts = kinds.length
-      ? `LEFT JOIN (
+      ? `${required.length ? 'JOIN' : 'LEFT JOIN'} (
            SELECT f.district_code, f.person_id, ${aggs.join(', ')}
            FROM report_fact_as_of($1) f
            WHERE f.status = 'ACTIVE' AND f.kind = ANY(${p.add(kinds, 'text[]')})
@@ -64,9 +66,14 @@ export const personFamily: IndicatorFamily = {
             FROM report_person_as_of($1) x
             JOIN unnest($4::text[], $5::text[]) AS m(leaf, row_code) ON m.leaf = x.area_code
             ${facts}
-            WHERE x.status = 'ACTIVE'`;
+            WHERE x.status = 'ACTIVE'${required.map((r) => ` AND ${r}`).join('')}`;
   },
 };
+
+/** The fact flags a person filter requires to be true. */
+export function requiredFlags(a: PersonFilter, needs: SourceNeeds): string[] {
+  return a.fact ? [needs.factFlag(a.fact, a.factAttributes ?? null)] : [];
+}
 
 /** The SQL condition of a person filter over the person family's rows. */
 export function personCondition(a: PersonFilter, p: SqlParams, needs: SourceNeeds): string {
@@ -90,7 +97,12 @@ export const personsIndicator: IndicatorDef<PersonFilter> = {
   entity: 'PERSON',
   description: 'persons (ACTIVE as of the period end) meeting the filter',
   args: personFilter,
-  compile: (a, p, needs) => ({ condition: personCondition(a, p, needs), entity: 'b.id', measure: 'count' }),
+  compile: (a, p, needs) => ({
+    condition: personCondition(a, p, needs),
+    entity: 'b.id',
+    measure: 'count',
+    requires: requiredFlags(a, needs),
+  }),
 };
 
 /** Households with at least one member meeting a filter (户). */
@@ -104,6 +116,7 @@ export const householdsIndicator: IndicatorDef<PersonFilter> = {
     condition: `b.household_id IS NOT NULL AND ${personCondition(a, p, needs)}`,
     entity: 'b.household_id',
     measure: 'countDistinct',
+    requires: requiredFlags(a, needs),
   }),
 };
 
@@ -125,6 +138,7 @@ export const factAmountIndicator: IndicatorDef<z.infer<typeof factAmountArgs>> =
       entity: 'b.id',
       measure: 'sum',
       value: needs.factSum(a.fact, attribute),
+      requires: requiredFlags(filter, needs),
     };
   },
 };
