@@ -24,6 +24,12 @@ CREATE TABLE report (
 );
 CREATE INDEX report_lookup_idx ON report (form_id, period, area_code);
 
+-- The yearly health check of residents 65 and over (国家基本公共卫生服务 老年人健康管理), recorded
+-- by the health department as a fact valid from the day of the check: the "due a health check"
+-- cohort reads it.
+INSERT INTO fact_kind (code, name, department_code) VALUES ('HEALTH_CHECK', '老年人健康体检', 'HEALTH')
+ON CONFLICT (code) DO NOTHING;
+
 -- Cohorts: who qualified at the last evaluation, and every entry and exit ever detected.
 CREATE TYPE cohort_event_kind AS ENUM ('ENTERED', 'EXITED');
 
@@ -129,6 +135,7 @@ CREATE FUNCTION report_civic_case_as_of(t timestamptz) RETURNS SETOF civic_case 
 $$;
 
 -- Down Migration
+DELETE FROM fact_kind WHERE code = 'HEALTH_CHECK';
 DROP FUNCTION report_civic_case_as_of(timestamptz);
 DROP FUNCTION report_fact_as_of(timestamptz);
 DROP FUNCTION report_person_as_of(timestamptz);

@@ -10,6 +10,7 @@ import { FactResolver } from '../resolvers/person/fact.resolver';
 import { PersonResolver } from '../resolvers/person/person.resolver';
 import { ThingResolver } from '../resolvers/thing/thing.resolver';
 import { RecordChangeResolver } from '../resolvers/ledger/record-change.resolver';
+import { CohortResolver } from '../resolvers/report/cohort.resolver';
 import { ReportCellResolver, ReportResolver } from '../resolvers/report/report.resolver';
 import { DateTimeScalar } from './scalars';
 
@@ -26,6 +27,7 @@ export const RESOLVERS = [
   RecordChangeResolver,
   ReportResolver,
   ReportCellResolver,
+  CohortResolver,
 ] as const;
 
 const noPubSub: PubSub = {

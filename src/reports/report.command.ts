@@ -36,7 +36,8 @@ export function registerReportCommand(program: Command, host: ReportCommandHost)
         const c = s.config;
         const w = startReportWorker(s.reports, { redisUrl: c.REDIS_URL, prefix: c.QUEUE_PREFIX ?? 'yibiao' });
         await s.reports.queue.scheduleQuarterReports();
-        host.out('report worker running; every quarterly form is requested for every community after each quarter end');
+        await s.reports.queue.scheduleCohortRefresh();
+        host.out('report worker running; quarterly forms are requested for every community after each quarter end, cohorts refreshed daily');
         const stop = async () => {
           await w.close();
           await s.close();

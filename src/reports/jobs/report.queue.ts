@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { ReportJobQueue } from '../report.service';
-import { QUARTER_SCHEDULE, REPORT_QUEUE, ReportJobs } from './report.jobs';
+import { COHORT_SCHEDULE, QUARTER_SCHEDULE, REPORT_QUEUE, ReportJobs } from './report.jobs';
 
 /** The BullMQ queue of report jobs, created on first use so idle processes hold no connection. */
 export class LazyReportQueue implements ReportJobQueue {
@@ -36,6 +36,11 @@ export class LazyReportQueue implements ReportJobQueue {
   /** Installs (or updates) the repeatable job that requests every form after each quarter end. */
   async scheduleQuarterReports(): Promise<void> {
     await this.get().upsertJobScheduler('quarter-reports', QUARTER_SCHEDULE, { name: 'quarter-reports', data: {} });
+  }
+
+  /** Installs (or updates) the daily cohort refresh. */
+  async scheduleCohortRefresh(): Promise<void> {
+    await this.get().upsertJobScheduler('refresh-cohorts', COHORT_SCHEDULE, { name: 'refresh-cohorts', data: {} });
   }
 
   /** Closes the connection if one was opened. */

@@ -1,7 +1,9 @@
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AppError } from '../../errors/app-error';
-import type { ReportService } from '../report.service';
+import type { ReportCapability } from '../report.wiring';
+import { handleRefreshCohorts } from './refresh-cohorts.job';
+import { handleSendOutreach } from './send-outreach.job';
 import { handleGenerateReport } from './generate-report.job';
 import { handleQuarterReports } from './quarter-reports.job';
 import { REPORT_QUEUE, ReportJobName, ReportJobs } from './report.jobs';
@@ -17,7 +19,7 @@ export interface ReportWorker {
  * for good instead of being retried.
  */
 export function startReportWorker(
-  reports: ReportService,
+  reports: ReportCapability,
   opts: { redisUrl: string; prefix: string; concurrency?: number },
 ): ReportWorker {
   const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
@@ -31,6 +33,10 @@ export function startReportWorker(
             return await handleGenerateReport(reports, job.data as ReportJobs['generate-report']);
           case 'quarter-reports':
             return await handleQuarterReports(reports, job.data as ReportJobs['quarter-reports']);
+          case 'refresh-cohorts':
+            return await handleRefreshCohorts(reports.cohorts, job.data as ReportJobs['refresh-cohorts']);
+          case 'send-outreach':
+            return await handleSendOutreach(reports.outreach, job.data as ReportJobs['send-outreach']);
           default: {
             const unknown: never = name;
             throw new UnrecoverableError(`unknown report job ${String(unknown)}`);
