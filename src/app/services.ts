@@ -44,6 +44,9 @@ export function createServices(config: Services['config']): Services {
     for (const e of recordChangedEvents(result)) events.publish(TOPIC.RECORD_CHANGED, e);
   });
   const reports = createReportService(pool, areas, config);
+  reports.onFinished((r) =>
+    events.publish(TOPIC.REPORT_FINISHED, { id: r.id, status: r.status as 'DONE' | 'FAILED' }),
+  );
   return {
     config,
     pool,

@@ -31,8 +31,20 @@ beforeAll(async () => {
       houses: [],
       households: [],
       persons: [
-        { name: '甲', gender: 'MALE', birthDate: '1940-01-01', residenceType: 'REGISTERED', areaCode: T.gridA1 },
-        { name: '乙', gender: 'FEMALE', birthDate: '1990-01-01', residenceType: 'FLOATING', areaCode: T.gridB1 },
+        {
+          name: '甲',
+          gender: 'MALE',
+          birthDate: '1940-01-01',
+          residenceType: 'REGISTERED',
+          areaCode: T.gridA1,
+        },
+        {
+          name: '乙',
+          gender: 'FEMALE',
+          birthDate: '1990-01-01',
+          residenceType: 'FLOATING',
+          areaCode: T.gridB1,
+        },
       ],
     },
     { at: new Date('2026-01-01T00:00:00+08:00') },
@@ -43,14 +55,22 @@ afterAll(() => db.close());
 describe('yibiao report', () => {
   it('--list prints one form per line, id first', async () => {
     const out = await run('--list');
-    expect(out.map((l) => l.split('\t')[0])).toEqual(['case-handling', 'elderly', 'insurance', 'minimum-living', 'population']);
+    expect(out.map((l) => l.split('\t')[0])).toEqual([
+      'case-handling',
+      'elderly',
+      'insurance',
+      'minimum-living',
+      'population',
+    ]);
     expect(out[1]).toBe('elderly\tQUARTER\t老年人口情况统计表');
   });
 
   it('writes a form for the whole district by default', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cli-')), 'elderly.xlsx');
     const out = await run('elderly', '--period', '2026Q3', '--out', file);
-    expect(out[0]).toMatch(/^wrote .*elderly\.xlsx: 老年人口情况统计表, 2026年第3季度, 汉滨区, 2 rows; 合计 常住人口（人）=2 60周岁及以上人数=1/);
+    expect(out[0]).toMatch(
+      /^wrote .*elderly\.xlsx: 老年人口情况统计表, 2026年第3季度, 汉滨区, 2 rows; 合计 常住人口（人）=2 60周岁及以上人数=1/,
+    );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
     const ws = wb.worksheets[0];

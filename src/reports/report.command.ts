@@ -30,41 +30,51 @@ export function registerReportCommand(program: Command, host: ReportCommandHost)
     .option('--area <code>', 'area the report covers (default: the whole district)')
     .option('--out <file>', 'XLSX file to write')
     .option('--worker', 'run the report worker and schedule every form after each quarter end')
-    .action(async (form: string | undefined, o: { list?: boolean; period?: string; area?: string; out?: string; worker?: boolean }) => {
-      const s = host.openServices();
-      if (o.worker) {
-        const c = s.config;
-        const w = startReportWorker(s.reports, { redisUrl: c.REDIS_URL, prefix: c.QUEUE_PREFIX ?? 'yibiao' });
-        await s.reports.queue.scheduleQuarterReports();
-        await s.reports.queue.scheduleCohortRefresh();
-        host.out('report worker running; quarterly forms are requested for every community after each quarter end, cohorts refreshed daily');
-        const stop = async () => {
-          await w.close();
-          await s.close();
-          process.exit(0);
-        };
-        process.once('SIGINT', () => void stop());
-        process.once('SIGTERM', () => void stop());
-        return;
-      }
-      try {
-        if (o.list) {
-          for (const f of s.reports.forms()) host.out(`${f.id}\t${f.periodType}\t${f.title}`);
+    .action(
+      async (
+        form: string | undefined,
+        o: { list?: boolean; period?: string; area?: string; out?: string; worker?: boolean },
+      ) => {
+        const s = host.openServices();
+        if (o.worker) {
+          const c = s.config;
+          const w = startReportWorker(s.reports, {
+            redisUrl: c.REDIS_URL,
+            prefix: c.QUEUE_PREFIX ?? 'yibiao',
+          });
+          await s.reports.queue.scheduleQuarterReports();
+          await s.reports.queue.scheduleCohortRefresh();
+          host.out(
+            'report worker running; quarterly forms are requested for every community after each quarter end, cohorts refreshed daily',
+          );
+          const stop = async () => {
+            await w.close();
+            await s.close();
+            process.exit(0);
+          };
+          process.once('SIGINT', () => void stop());
+          process.once('SIGTERM', () => void stop());
           return;
         }
-        if (!form || !o.period || !o.out)
-          throw new Error('usage: yibiao report FORM --period 2026Q3 [--area CODE] --out FILE (or --list)');
-        const area = o.area ?? (await defaultArea(s));
-        const fig = await s.reports.generateToFile(form, o.period, area, o.out);
-        const total = fig.rows.at(-1)!;
-        host.out(
-          `wrote ${o.out}: ${fig.title}, ${fig.periodLabel}, ${fig.areaName}, ${fig.rows.filter((r) => r.kind === 'AREA').length} rows; 合计 ${fig.columns
-            .filter((c) => total.values[c.key] !== null)
-            .map((c) => `${c.header.join('')}=${total.values[c.key]}`)
-            .join(' ')}`,
-        );
-      } finally {
-        await s.close();
-      }
-    });
+        try {
+          if (o.list) {
+            for (const f of s.reports.forms()) host.out(`${f.id}\t${f.periodType}\t${f.title}`);
+            return;
+          }
+          if (!form || !o.period || !o.out)
+            throw new Error('usage: yibiao report FORM --period 2026Q3 [--area CODE] --out FILE (or --list)');
+          const area = o.area ?? (await defaultArea(s));
+          const fig = await s.reports.generateToFile(form, o.period, area, o.out);
+          const total = fig.rows.at(-1)!;
+          host.out(
+            `wrote ${o.out}: ${fig.title}, ${fig.periodLabel}, ${fig.areaName}, ${fig.rows.filter((r) => r.kind === 'AREA').length} rows; 合计 ${fig.columns
+              .filter((c) => total.values[c.key] !== null)
+              .map((c) => `${c.header.join('')}=${total.values[c.key]}`)
+              .join(' ')}`,
+          );
+        } finally {
+          await s.close();
+        }
+      },
+    );
 }

@@ -7,8 +7,8 @@ import { AppError } from '../errors/app-error';
 import type { AreaService } from '../geo/area.service';
 import type { FormDefinition } from './forms/form.schema';
 import type { ReportJobs } from './jobs/report.jobs';
-import { lastEndedPeriod, parsePeriod } from './period';
-import type { FormFigures, ReportEngine } from './report-engine';
+import { lastEndedPeriod, parsePeriod } from './engine/period';
+import type { FormFigures, ReportEngine } from './engine/report-engine';
 import { reportSql } from './report.queries';
 import { formWorkbook } from './xlsx/form-xlsx';
 
@@ -101,12 +101,25 @@ export class ReportService {
   }
 
   /** Stores a report request and queues its generation. */
-  async request(formId: string, periodKey: string, areaCode: string, actor: string | null): Promise<ReportRow> {
+  async request(
+    formId: string,
+    periodKey: string,
+    areaCode: string,
+    actor: string | null,
+  ): Promise<ReportRow> {
     const { form, period } = await this.check(formId, periodKey, areaCode);
     const token = randomBytes(18).toString('base64url');
-    const { rows } = await this.pool.query(reportSql.insert, [form.id, period.key, areaCode, period.end, token, actor]);
+    const { rows } = await this.pool.query(reportSql.insert, [
+      form.id,
+      period.key,
+      areaCode,
+      period.end,
+      token,
+      actor,
+    ]);
     const report = toRow(rows[0]);
-    if (this.jobQueue) await this.jobQueue.add('generate-report', { reportId: report.id }, { jobId: `report-${report.id}` });
+    if (this.jobQueue)
+      await this.jobQueue.add('generate-report', { reportId: report.id }, { jobId: `report-${report.id}` });
     return report;
   }
 
@@ -124,8 +137,13 @@ export class ReportService {
     const claimed = toRow(rows[0]);
     try {
       const figures = await this.engine.evaluate(claimed.formId, claimed.period, claimed.areaCode);
-      const file = await this.writeFile(figures, `${claimed.formId}-${claimed.period}-${claimed.areaCode}-${claimed.id}.xlsx`);
-      const done = toRow((await this.pool.query(reportSql.done, [id, JSON.stringify(figures), file])).rows[0]);
+      const file = await this.writeFile(
+        figures,
+        `${claimed.formId}-${claimed.period}-${claimed.areaCode}-${claimed.id}.xlsx`,
+      );
+      const done = toRow(
+        (await this.pool.query(reportSql.done, [id, JSON.stringify(figures), file])).rows[0],
+      );
       this.emit(done);
       return done;
     } catch (e) {
@@ -139,7 +157,12 @@ export class ReportService {
   }
 
   /** Evaluates and writes a form straight to a file (the CLI), without storing a report. */
-  async generateToFile(formId: string, periodKey: string, areaCode: string, out: string): Promise<FormFigures> {
+  async generateToFile(
+    formId: string,
+    periodKey: string,
+    areaCode: string,
+    out: string,
+  ): Promise<FormFigures> {
     await this.check(formId, periodKey, areaCode);
     const figures = await this.engine.evaluate(formId, periodKey, areaCode);
     fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });

@@ -7,7 +7,7 @@ import { FormRegistry } from './forms/form.registry';
 import { LazyReportQueue } from './jobs/report.queue';
 import { OutreachService } from './outreach/outreach.service';
 import { FileRecordingSender } from './outreach/outreach.sender';
-import { ReportEngine } from './report-engine';
+import { ReportEngine } from './engine/report-engine';
 import { ReportService } from './report.service';
 
 /** The report capability of one process: reports, cohorts, outreach and the job queue. */

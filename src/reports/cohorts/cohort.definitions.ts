@@ -35,7 +35,8 @@ export const COHORTS: readonly CohortDefinition[] = [
     id: 'elderly-without-pension',
     name: '60岁以上未参加养老保险人员',
     description: 'residents aged 60 or over with no pension insurance (养老保险) fact valid on the day',
-    defaultTemplate: '{name}您好：您尚未参加基本养老保险，可到社区便民服务站咨询城乡居民养老保险参保及待遇领取。',
+    defaultTemplate:
+      '{name}您好：您尚未参加基本养老保险，可到社区便民服务站咨询城乡居民养老保险参保及待遇领取。',
     sql: `SELECT p.district_code, p.person_id, p.area_code FROM (${persons}) p
           WHERE p.birth_date <= ($2::date - interval '60 years')::date
             AND NOT EXISTS (
@@ -46,7 +47,8 @@ export const COHORTS: readonly CohortDefinition[] = [
   {
     id: 'elderly-health-check-due',
     name: '应体检老年人',
-    description: 'residents aged 65 or over with no health check (HEALTH_CHECK fact) in the 12 months up to the day',
+    description:
+      'residents aged 65 or over with no health check (HEALTH_CHECK fact) in the 12 months up to the day',
     defaultTemplate: '{name}您好：您本年度的免费老年人健康体检尚未进行，请携带身份证到社区卫生服务中心体检。',
     sql: `SELECT p.district_code, p.person_id, p.area_code FROM (${persons}) p
           WHERE p.birth_date <= ($2::date - interval '65 years')::date

@@ -16,11 +16,41 @@ beforeAll(async () => {
       houses: [],
       households: [],
       persons: [
-        { name: '小明', gender: 'MALE', birthDate: '2020-08-31', residenceType: 'REGISTERED', areaCode: T.gridA1 }, // 0: turns 6 before 2026-09-01
-        { name: '小红', gender: 'FEMALE', birthDate: '2020-09-01', residenceType: 'REGISTERED', areaCode: T.gridA1 }, // 1: a year later
-        { name: '周大爷', gender: 'MALE', birthDate: '1966-07-15', residenceType: 'REGISTERED', areaCode: T.gridA2 }, // 2: 60 on 2026-07-15
-        { name: '吴奶奶', gender: 'FEMALE', birthDate: '1950-03-03', residenceType: 'REGISTERED', areaCode: T.gridB1 }, // 3: checked 2025-08-01
-        { name: '郑大爷', gender: 'MALE', birthDate: '1945-01-01', residenceType: 'REGISTERED', areaCode: T.gridB1 }, // 4: insured
+        {
+          name: '小明',
+          gender: 'MALE',
+          birthDate: '2020-08-31',
+          residenceType: 'REGISTERED',
+          areaCode: T.gridA1,
+        }, // 0: turns 6 before 2026-09-01
+        {
+          name: '小红',
+          gender: 'FEMALE',
+          birthDate: '2020-09-01',
+          residenceType: 'REGISTERED',
+          areaCode: T.gridA1,
+        }, // 1: a year later
+        {
+          name: '周大爷',
+          gender: 'MALE',
+          birthDate: '1966-07-15',
+          residenceType: 'REGISTERED',
+          areaCode: T.gridA2,
+        }, // 2: 60 on 2026-07-15
+        {
+          name: '吴奶奶',
+          gender: 'FEMALE',
+          birthDate: '1950-03-03',
+          residenceType: 'REGISTERED',
+          areaCode: T.gridB1,
+        }, // 3: checked 2025-08-01
+        {
+          name: '郑大爷',
+          gender: 'MALE',
+          birthDate: '1945-01-01',
+          residenceType: 'REGISTERED',
+          areaCode: T.gridB1,
+        }, // 4: insured
       ],
     },
     { at: d('2026-03-01') },
@@ -29,9 +59,27 @@ beforeAll(async () => {
   await recordFacts(
     db.services,
     [
-      { personId: ids[3], kind: 'HEALTH_CHECK', departmentCode: 'HEALTH', validFrom: '2025-08-01', attributes: {} },
-      { personId: ids[3], kind: 'PENSION_INSURANCE', departmentCode: 'HRSS', validFrom: '2010-01-01', attributes: { type: '城乡居民' } },
-      { personId: ids[4], kind: 'PENSION_INSURANCE', departmentCode: 'HRSS', validFrom: '2010-01-01', attributes: { type: '城乡居民' } },
+      {
+        personId: ids[3],
+        kind: 'HEALTH_CHECK',
+        departmentCode: 'HEALTH',
+        validFrom: '2025-08-01',
+        attributes: {},
+      },
+      {
+        personId: ids[3],
+        kind: 'PENSION_INSURANCE',
+        departmentCode: 'HRSS',
+        validFrom: '2010-01-01',
+        attributes: { type: '城乡居民' },
+      },
+      {
+        personId: ids[4],
+        kind: 'PENSION_INSURANCE',
+        departmentCode: 'HRSS',
+        validFrom: '2010-01-01',
+        attributes: { type: '城乡居民' },
+      },
     ],
     { at: d('2026-03-01') },
   );
@@ -68,7 +116,15 @@ describe('standing cohorts', () => {
     // he joins the pension scheme: he leaves the cohort
     await recordFacts(
       db.services,
-      [{ personId: ids[2], kind: 'PENSION_INSURANCE', departmentCode: 'HRSS', validFrom: '2026-08-01', attributes: { type: '城乡居民' } }],
+      [
+        {
+          personId: ids[2],
+          kind: 'PENSION_INSURANCE',
+          departmentCode: 'HRSS',
+          validFrom: '2026-08-01',
+          attributes: { type: '城乡居民' },
+        },
+      ],
       { at: d('2026-08-01') },
     );
     expect(await cohorts.refresh(c, d('2026-08-02'))).toEqual({ entered: 0, exited: 1 });

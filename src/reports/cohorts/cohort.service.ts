@@ -62,12 +62,10 @@ export class CohortService {
         leaves.push(a.code);
         rowOfLeaf.push(r.code);
       }
-    const { rows: out } = await this.pool.query<{ row_code: string; n: number }>(cohortSql.counts(cohort.sql), [
-      at,
-      chinaDay(at),
-      leaves,
-      rowOfLeaf,
-    ]);
+    const { rows: out } = await this.pool.query<{ row_code: string; n: number }>(
+      cohortSql.counts(cohort.sql),
+      [at, chinaDay(at), leaves, rowOfLeaf],
+    );
     const byRow = new Map(out.map((r) => [r.row_code, r.n]));
     return rows
       .sort((a, b) => a.code.localeCompare(b.code))
@@ -77,7 +75,9 @@ export class CohortService {
   /** One page of member person ids within an area (and below), as of `at`. */
   async members(cohortId: string, at: Date, areaCode: string, window: { afterId: number; limit: number }) {
     const cohort = this.get(cohortId);
-    const leaves = (await this.areas.list(null, (await this.areas.get(areaCode, 'areaCode')).code)).map((a) => a.code);
+    const leaves = (await this.areas.list(null, (await this.areas.get(areaCode, 'areaCode')).code)).map(
+      (a) => a.code,
+    );
     const { rows } = await this.pool.query<{ person_id: string }>(cohortSql.members(cohort.sql), [
       at,
       chinaDay(at),
@@ -94,11 +94,10 @@ export class CohortService {
     const cohort = this.get(cohortId);
     return withTransaction(this.pool, async (client) => {
       await client.query(cohortSql.lock, [cohort.id]);
-      const { rows } = await client.query<{ entered: number; exited: number }>(cohortSql.refresh(cohort.sql), [
-        at,
-        chinaDay(at),
-        cohort.id,
-      ]);
+      const { rows } = await client.query<{ entered: number; exited: number }>(
+        cohortSql.refresh(cohort.sql),
+        [at, chinaDay(at), cohort.id],
+      );
       return rows[0];
     });
   }

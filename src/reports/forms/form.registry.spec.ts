@@ -23,7 +23,9 @@ describe('declarative form definitions', () => {
         unit: '人',
         periodType: 'YEAR',
         rows: { level: 'COMMUNITY' },
-        columns: [{ key: 'persons', header: ['残疾人数'], indicator: 'persons', args: { fact: 'DISABILITY' } }],
+        columns: [
+          { key: 'persons', header: ['残疾人数'], indicator: 'persons', args: { fact: 'DISABILITY' } },
+        ],
       }),
     );
     const reg = new FormRegistry(loadForms(dir));

@@ -19,7 +19,9 @@ const ratioColumn = z
   .object({
     key: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/),
     header,
-    ratio: z.object({ numerator: z.string(), denominator: z.string(), scale: z.number().default(100) }).strict(),
+    ratio: z
+      .object({ numerator: z.string(), denominator: z.string(), scale: z.number().default(100) })
+      .strict(),
     format: format.default('PERCENT'),
   })
   .strict();

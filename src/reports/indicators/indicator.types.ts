@@ -37,7 +37,10 @@ export interface IndicatorFamily {
  * sums, each computed once in the source and referred to by its alias (`b.<alias>`).
  */
 export class SourceNeeds {
-  readonly flags = new Map<string, { alias: string; kind: string; attributes: Record<string, unknown> | null }>();
+  readonly flags = new Map<
+    string,
+    { alias: string; kind: string; attributes: Record<string, unknown> | null }
+  >();
   readonly sums = new Map<string, { alias: string; kind: string; attribute: string }>();
   /** Flags every row of the statement must have (set by the engine when all columns require them). */
   required: string[] = [];

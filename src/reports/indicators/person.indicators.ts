@@ -5,17 +5,17 @@ import type { SqlParams } from './sql-params';
 const factKind = z.string().regex(/^[A-Z_]+$/, 'a fact kind code such as MINIMUM_LIVING');
 
 const personFilterShape = {
-    gender: z.enum(['MALE', 'FEMALE']).optional(),
-    residenceType: z.enum(['REGISTERED', 'FLOATING']).optional(),
-    /** Age on the period's last day, inclusive. */
-    minAge: z.number().int().min(0).max(150).optional(),
-    maxAge: z.number().int().min(0).max(150).optional(),
-    /** A fact of this kind is active on the period's last day... */
-    fact: factKind.optional(),
-    /** ...and its attributes contain these values (e.g. {"type": "城镇职工"}). */
-    factAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-    /** No fact of this kind is active on the period's last day. */
-    withoutFact: factKind.optional(),
+  gender: z.enum(['MALE', 'FEMALE']).optional(),
+  residenceType: z.enum(['REGISTERED', 'FLOATING']).optional(),
+  /** Age on the period's last day, inclusive. */
+  minAge: z.number().int().min(0).max(150).optional(),
+  maxAge: z.number().int().min(0).max(150).optional(),
+  /** A fact of this kind is active on the period's last day... */
+  fact: factKind.optional(),
+  /** ...and its attributes contain these values (e.g. {"type": "城镇职工"}). */
+  factAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** No fact of this kind is active on the period's last day. */
+  withoutFact: factKind.optional(),
 };
 
 /** Filters on persons as of the period end that form columns combine freely. */
@@ -61,7 +61,7 @@ export const personFamily: IndicatorFamily = {
          ) fa ON fa.district_code = x.district_code AND fa.person_id = x.id`
       : '';
     const cols = [...flags, ...sums].map((f) => `, fa.${f.alias}`).join('');
-    return `SELECT x.id, x.household_id, x.gender::text AS gender, x.residence_type::text AS residence_type,
+    return `SELECT x.id, x.household_id, x.gender, x.residence_type,
                    x.birth_date, m.row_code${cols}
             FROM report_person_as_of($1) x
             JOIN unnest($4::text[], $5::text[]) AS m(leaf, row_code) ON m.leaf = x.area_code
@@ -77,9 +77,9 @@ export function requiredFlags(a: PersonFilter, needs: SourceNeeds): string[] {
 
 /** The SQL condition of a person filter over the person family's rows. */
 export function personCondition(a: PersonFilter, p: SqlParams, needs: SourceNeeds): string {
-  const c: string[] = ['TRUE'];
-  if (a.gender) c.push(`b.gender = ${p.add(a.gender)}`);
-  if (a.residenceType) c.push(`b.residence_type = ${p.add(a.residenceType)}`);
+  const c: string[] = [];
+  if (a.gender) c.push(`b.gender = ${p.add(a.gender, 'gender')}`);
+  if (a.residenceType) c.push(`b.residence_type = ${p.add(a.residenceType, 'residence_type')}`);
   // age on the last day ≥ n  ⇔  born on or before the last day minus n years
   if (a.minAge !== undefined)
     c.push(`b.birth_date <= ($2::date - make_interval(years => ${p.add(a.minAge, 'int')}))::date`);
@@ -87,7 +87,7 @@ export function personCondition(a: PersonFilter, p: SqlParams, needs: SourceNeed
     c.push(`b.birth_date > ($2::date - make_interval(years => ${p.add(a.maxAge + 1, 'int')}))::date`);
   if (a.fact) c.push(`coalesce(${needs.factFlag(a.fact, a.factAttributes ?? null)}, false)`);
   if (a.withoutFact) c.push(`NOT coalesce(${needs.factFlag(a.withoutFact)}, false)`);
-  return c.join(' AND ');
+  return c.length ? c.join(' AND ') : 'TRUE';
 }
 
 /** Persons meeting a filter (人). */

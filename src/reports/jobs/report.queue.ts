@@ -35,12 +35,18 @@ export class LazyReportQueue implements ReportJobQueue {
 
   /** Installs (or updates) the repeatable job that requests every form after each quarter end. */
   async scheduleQuarterReports(): Promise<void> {
-    await this.get().upsertJobScheduler('quarter-reports', QUARTER_SCHEDULE, { name: 'quarter-reports', data: {} });
+    await this.get().upsertJobScheduler('quarter-reports', QUARTER_SCHEDULE, {
+      name: 'quarter-reports',
+      data: {},
+    });
   }
 
   /** Installs (or updates) the daily cohort refresh. */
   async scheduleCohortRefresh(): Promise<void> {
-    await this.get().upsertJobScheduler('refresh-cohorts', COHORT_SCHEDULE, { name: 'refresh-cohorts', data: {} });
+    await this.get().upsertJobScheduler('refresh-cohorts', COHORT_SCHEDULE, {
+      name: 'refresh-cohorts',
+      data: {},
+    });
   }
 
   /** Closes the connection if one was opened. */

@@ -56,6 +56,10 @@ export class FileRecordingSender implements OutreachSender {
       }),
     );
     await fs.promises.appendFile(this.file, lines.map((l) => l + '\n').join(''));
-    return messages.map((m) => ({ messageId: m.messageId, status: 'SENT', providerRef: `${this.name}:${m.messageId}` }));
+    return messages.map((m) => ({
+      messageId: m.messageId,
+      status: 'SENT',
+      providerRef: `${this.name}:${m.messageId}`,
+    }));
   }
 }

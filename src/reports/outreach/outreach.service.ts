@@ -44,7 +44,11 @@ export class OutreachService {
   async createCampaign(c: Campaign, actor: string | null): Promise<Campaign> {
     const cohort = this.cohorts.get(c.cohortId, 'cohort');
     if (!/^[a-z0-9][a-z0-9-]{2,63}$/.test(c.id))
-      throw new AppError('VALUE_INVALID', 'campaign id must be 3-64 lowercase letters, digits or dashes', 'id');
+      throw new AppError(
+        'VALUE_INVALID',
+        'campaign id must be 3-64 lowercase letters, digits or dashes',
+        'id',
+      );
     if (c.channel !== 'SMS' && c.channel !== 'CALL')
       throw new AppError('VALUE_INVALID', 'channel must be SMS or CALL', 'channel');
     const template = c.template.trim() || cohort.defaultTemplate;
@@ -56,14 +60,21 @@ export class OutreachService {
   async campaign(id: string): Promise<Campaign> {
     const { rows } = await this.pool.query(outreachSql.campaign, [id]);
     if (!rows[0]) throw new AppError('VALUE_INVALID', `no campaign has id ${id.slice(0, 64)}`, 'campaign');
-    return { id: rows[0].id, cohortId: rows[0].cohort_id, channel: rows[0].channel, template: rows[0].template };
+    return {
+      id: rows[0].id,
+      cohortId: rows[0].cohort_id,
+      channel: rows[0].channel,
+      template: rows[0].template,
+    };
   }
 
   /** Queues a message for every member of the campaign's cohort at `at` within an area. */
   async createBatch(campaignId: string, at: Date, areaCode: string): Promise<BatchResult> {
     const campaign = await this.campaign(campaignId);
     const cohort = this.cohorts.get(campaign.cohortId);
-    const leaves = (await this.areas.list(null, (await this.areas.get(areaCode, 'areaCode')).code)).map((a) => a.code);
+    const leaves = (await this.areas.list(null, (await this.areas.get(areaCode, 'areaCode')).code)).map(
+      (a) => a.code,
+    );
     const { rows } = await this.pool.query<{ members: number; queued: number; opted_out: number }>(
       outreachSql.enqueue(cohort.sql),
       [at, chinaDay(at), campaign.id, leaves],
@@ -122,20 +133,31 @@ export class OutreachService {
   }
 
   /** Records a delivery receipt from the gateway; returns whether a message matched. */
-  async recordDelivery(providerRef: string, status: 'DELIVERED' | 'FAILED', error?: string): Promise<boolean> {
+  async recordDelivery(
+    providerRef: string,
+    status: 'DELIVERED' | 'FAILED',
+    error?: string,
+  ): Promise<boolean> {
     const { rowCount } = await this.pool.query(outreachSql.delivery, [providerRef, status, error ?? null]);
     return (rowCount ?? 0) > 0;
   }
 
   /** A person opts out of a channel: future batches skip them and their pending messages are dropped. */
-  async optOut(districtCode: string, personId: number, channel: 'SMS' | 'CALL', reason: string | null): Promise<void> {
+  async optOut(
+    districtCode: string,
+    personId: number,
+    channel: 'SMS' | 'CALL',
+    reason: string | null,
+  ): Promise<void> {
     await this.pool.query(outreachSql.optOut, [districtCode, personId, channel, reason]);
     await this.pool.query(outreachSql.cancelPending, [districtCode, personId, channel]);
   }
 
   /** Messages of a campaign by status. */
   async statusCounts(campaignId: string): Promise<Record<string, number>> {
-    const { rows } = await this.pool.query<{ status: string; n: number }>(outreachSql.statusCounts, [campaignId]);
+    const { rows } = await this.pool.query<{ status: string; n: number }>(outreachSql.statusCounts, [
+      campaignId,
+    ]);
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 

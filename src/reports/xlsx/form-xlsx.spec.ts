@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { buildTerritory, recordPopulation, T } from '../../../test/factories';
 import { openTestDb, TestDb } from '../../../test/harness';
 import { FormRegistry } from '../forms/form.registry';
-import { FormFigures, ReportEngine } from '../report-engine';
+import { FormFigures, ReportEngine } from '../engine/report-engine';
 import { formWorkbook } from './form-xlsx';
 
 let db: TestDb;
@@ -25,8 +25,20 @@ beforeAll(async () => {
       houses: [],
       households: [],
       persons: born.flatMap((b, i) => [
-        { name: `居民${i}`, gender: 'MALE' as const, birthDate: b, residenceType: 'REGISTERED' as const, areaCode: T.gridA1 },
-        { name: `居民${i}乙`, gender: 'FEMALE' as const, birthDate: b, residenceType: 'FLOATING' as const, areaCode: i % 2 ? T.gridA2 : T.gridB1 },
+        {
+          name: `居民${i}`,
+          gender: 'MALE' as const,
+          birthDate: b,
+          residenceType: 'REGISTERED' as const,
+          areaCode: T.gridA1,
+        },
+        {
+          name: `居民${i}乙`,
+          gender: 'FEMALE' as const,
+          birthDate: b,
+          residenceType: 'FLOATING' as const,
+          areaCode: i % 2 ? T.gridA2 : T.gridB1,
+        },
       ]),
     },
     { at: new Date('2026-05-01T00:00:00+08:00') },
@@ -64,7 +76,11 @@ describe('forms as XLSX in the government layout', () => {
     expect(ws.getCell('D4').master.address).toBe('C4');
     expect([ws.getCell('C5').value, ws.getCell('D5').value]).toEqual(['人数', '占比（%）']);
     // rows: one per community then 合计, values as evaluated, with number formats
-    expect([ws.getCell('A6').value, ws.getCell('A7').value, ws.getCell('A8').value]).toEqual(['北门社区', '文昌社区', '合计']);
+    expect([ws.getCell('A6').value, ws.getCell('A7').value, ws.getCell('A8').value]).toEqual([
+      '北门社区',
+      '文昌社区',
+      '合计',
+    ]);
     const total = elderly.rows.at(-1)!;
     expect(ws.getCell('B8').value).toBe(total.values.population);
     expect(ws.getCell('C8').value).toBe(total.values.age60);
@@ -77,7 +93,13 @@ describe('forms as XLSX in the government layout', () => {
     ws.eachRow((row) => row.eachCell((c) => texts.push(String(c.value))));
     expect(texts).toEqual(expect.arrayContaining(['填表人：', '审核人：', '报出日期：2026年10月8日']));
     expect(texts.some((t) => t.startsWith('注：年龄按报告期末日'))).toBe(true);
-    expect(ws.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
+    expect(ws.pageSetup).toMatchObject({
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+    });
     expect(ws.views[0]).toMatchObject({ state: 'frozen', xSplit: 1, ySplit: 5 });
   });
 
@@ -103,9 +125,24 @@ describe('forms as XLSX in the government layout', () => {
     );
     const pdf = path.join(dir, 'population.pdf');
     expect(fs.readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
-    execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdf, path.join(dir, 'page1')]);
+    execFileSync('pdftoppm', [
+      '-png',
+      '-r',
+      '80',
+      '-f',
+      '1',
+      '-l',
+      '1',
+      '-singlefile',
+      pdf,
+      path.join(dir, 'page1'),
+    ]);
     const png = fs.readFileSync(path.join(dir, 'page1.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
-    if (process.env.FORM_RENDER_DIR) fs.copyFileSync(path.join(dir, 'page1.png'), path.join(process.env.FORM_RENDER_DIR, 'population-page1.png'));
+    if (process.env.FORM_RENDER_DIR)
+      fs.copyFileSync(
+        path.join(dir, 'page1.png'),
+        path.join(process.env.FORM_RENDER_DIR, 'population-page1.png'),
+      );
   }, 180_000);
 });

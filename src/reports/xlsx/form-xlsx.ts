@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { FigureColumn, FormFigures } from '../report-engine';
+import type { FigureColumn, FormFigures } from '../engine/report-engine';
 
 const NUM_FMT: Record<FigureColumn['format'], string> = {
   INTEGER: '#,##0',
@@ -32,7 +32,11 @@ export function reportDate(at: Date): string {
  * when the form has them) and a 合计 row, number formats per column, notes, the 填表人 / 审核人 /
  * 报出日期 footer, A4 landscape fitted to one page wide, headers frozen and repeated on every page.
  */
-export function addFormSheet(wb: ExcelJS.Workbook, fig: FormFigures, opts: { reportedAt: Date }): FormSheetLayout {
+export function addFormSheet(
+  wb: ExcelJS.Workbook,
+  fig: FormFigures,
+  opts: { reportedAt: Date },
+): FormSheetLayout {
   const ws = wb.addWorksheet(fig.title.slice(0, 31), {
     pageSetup: {
       paperSize: 9, // A4
@@ -140,7 +144,8 @@ export function addFormSheet(wb: ExcelJS.Workbook, fig: FormFigures, opts: { rep
       const c = row.getCell(x);
       c.border = BOX;
       c.font = font(11, r.kind !== 'AREA');
-      if (x <= labelColumns) c.alignment = { horizontal: r.kind === 'AREA' ? 'left' : 'center', vertical: 'middle' };
+      if (x <= labelColumns)
+        c.alignment = { horizontal: r.kind === 'AREA' ? 'left' : 'center', vertical: 'middle' };
     }
     row.height = 20;
     y++;
@@ -175,7 +180,9 @@ export function addFormSheet(wb: ExcelJS.Workbook, fig: FormFigures, opts: { rep
   ws.getColumn(1).width = grid ? 16 : 22;
   if (grid) ws.getColumn(2).width = 22;
   for (let x = labelColumns + 1; x <= lastColumn; x++) ws.getColumn(x).width = 12;
-  ws.views = [{ state: 'frozen', xSplit: labelColumns, ySplit: headerBottom, activeCell: `A${headerBottom + 1}` }];
+  ws.views = [
+    { state: 'frozen', xSplit: labelColumns, ySplit: headerBottom, activeCell: `A${headerBottom + 1}` },
+  ];
   ws.pageSetup.printTitlesRow = `${headerTop}:${headerBottom}`;
   ws.pageSetup.printArea = `A1:${ws.getColumn(lastColumn).letter}${y}`;
   return { headerTop, headerBottom, firstDataRow, lastDataRow, labelColumns, lastColumn };

@@ -28,7 +28,17 @@ beforeAll(async () => {
   worker = startReportWorker(s.reports, { redisUrl: process.env.REDIS_URL!, prefix });
   await buildTerritory(s);
   ids.push((await buildPerson(s, { name: '钱大爷', birthDate: '1950-01-01', phone: '13800001111' })).id);
-  ids.push((await buildPerson(s, { name: '孙奶奶', birthDate: '1952-02-02', gender: 'FEMALE', phone: '13900002222', areaCode: T.gridB1 })).id);
+  ids.push(
+    (
+      await buildPerson(s, {
+        name: '孙奶奶',
+        birthDate: '1952-02-02',
+        gender: 'FEMALE',
+        phone: '13900002222',
+        areaCode: T.gridB1,
+      })
+    ).id,
+  );
 });
 afterAll(async () => {
   await worker.close();
@@ -45,18 +55,29 @@ describe('cohorts and outreach through GraphQL', () => {
       cohortMembers(cohort: "elderly-without-pension", areaCode: "${T.communityB}") { totalCount edges { node { name phone } } }
     }`);
     expect(r.errors).toBeUndefined();
-    expect(r.data!.cohorts.map((c: { id: string }) => c.id)).toEqual(['school-entry', 'elderly-without-pension', 'elderly-health-check-due']);
+    expect(r.data!.cohorts.map((c: { id: string }) => c.id)).toEqual([
+      'school-entry',
+      'elderly-without-pension',
+      'elderly-health-check-due',
+    ]);
     expect(r.data!.cohortCounts).toEqual([
       { areaCode: T.communityA, count: 1 },
       { areaCode: T.communityB, count: 1 },
     ]);
-    expect(r.data!.cohortMembers).toEqual({ totalCount: 1, edges: [{ node: { name: '孙奶奶', phone: '139****2222' } }] });
+    expect(r.data!.cohortMembers).toEqual({
+      totalCount: 1,
+      edges: [{ node: { name: '孙奶奶', phone: '139****2222' } }],
+    });
   });
 
   it('refresh job records entries, visible as cohort events', async () => {
-    const out = await handleRefreshCohorts(api.services.reports.cohorts, { at: new Date(Date.now() + 1000).toISOString() });
+    const out = await handleRefreshCohorts(api.services.reports.cohorts, {
+      at: new Date(Date.now() + 1000).toISOString(),
+    });
     expect(out['elderly-without-pension']).toEqual({ entered: 2, exited: 0 });
-    const r = await api.exec(`{ cohortEvents(cohort: "elderly-without-pension") { kind areaCode person { name } } }`);
+    const r = await api.exec(
+      `{ cohortEvents(cohort: "elderly-without-pension") { kind areaCode person { name } } }`,
+    );
     expect(r.data!.cohortEvents).toEqual([
       { kind: 'ENTERED', areaCode: T.gridA1, person: { name: '钱大爷' } },
       { kind: 'ENTERED', areaCode: T.gridB1, person: { name: '孙奶奶' } },
@@ -64,9 +85,12 @@ describe('cohorts and outreach through GraphQL', () => {
   });
 
   it('creates a campaign and a batch, honours opt-out, and sends in the worker', async () => {
-    const opt = await api.exec(`mutation($p: String!) { optOutOfOutreach(personId: $p, channel: SMS, reason: "不需要") }`, {
-      p: toGlobalId('Person', ids[0]),
-    });
+    const opt = await api.exec(
+      `mutation($p: String!) { optOutOfOutreach(personId: $p, channel: SMS, reason: "不需要") }`,
+      {
+        p: toGlobalId('Person', ids[0]),
+      },
+    );
     expect(opt.errors).toBeUndefined();
     const c = await api.exec(`mutation {
       createOutreachCampaign(id: "pension-q4", cohort: "elderly-without-pension", channel: SMS) { id template pending }
@@ -74,16 +98,25 @@ describe('cohorts and outreach through GraphQL', () => {
     }`);
     expect(c.errors).toBeUndefined();
     expect(c.data!.createOutreachBatch).toEqual({ members: 2, queued: 1, optedOut: 1, alreadyQueued: 0 });
-    expect((await api.exec(`mutation { sendOutreach(campaign: "pension-q4") }`)).data!.sendOutreach).toBe(true);
+    expect((await api.exec(`mutation { sendOutreach(campaign: "pension-q4") }`)).data!.sendOutreach).toBe(
+      true,
+    );
     let status: Record<string, number> = {};
     for (let i = 0; i < 100; i++) {
-      status = (await api.exec(`{ outreachCampaign(id: "pension-q4") { pending sent delivered failed } }`)).data!.outreachCampaign;
+      status = (await api.exec(`{ outreachCampaign(id: "pension-q4") { pending sent delivered failed } }`))
+        .data!.outreachCampaign;
       if (status.sent === 1) break;
       await new Promise((res) => setTimeout(res, 50));
     }
     expect(status).toEqual({ pending: 0, sent: 1, delivered: 0, failed: 0 });
     expect(fs.readFileSync(outbox, 'utf8')).toMatch(/孙奶奶您好/);
-    const bad = await api.exec(`mutation { createOutreachCampaign(id: "x", cohort: "nope", channel: SMS) { id } }`);
-    expect(bad.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'COHORT_UNKNOWN', field: 'cohort' });
+    const bad = await api.exec(
+      `mutation { createOutreachCampaign(id: "x", cohort: "nope", channel: SMS) { id } }`,
+    );
+    expect(bad.errors![0].extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'COHORT_UNKNOWN',
+      field: 'cohort',
+    });
   });
 });

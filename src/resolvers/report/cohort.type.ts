@@ -9,7 +9,10 @@ export enum OutreachChannel {
 registerEnumType(OutreachChannel, {
   name: 'OutreachChannel',
   description: 'How a notice reaches a person.',
-  valuesConfig: { SMS: { description: 'Text message (短信).' }, CALL: { description: 'Outbound call (外呼).' } },
+  valuesConfig: {
+    SMS: { description: 'Text message (短信).' },
+    CALL: { description: 'Outbound call (外呼).' },
+  },
 });
 
 /** A standing cohort. */
@@ -24,7 +27,9 @@ export class Cohort {
   @Field({ description: 'Who qualifies.' })
   description: string;
 
-  @Field({ description: 'The notice outreach sends when a campaign gives no template ({name} = the person).' })
+  @Field({
+    description: 'The notice outreach sends when a campaign gives no template ({name} = the person).',
+  })
   defaultTemplate: string;
 }
 

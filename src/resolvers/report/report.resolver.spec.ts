@@ -9,6 +9,9 @@ import { LazyReportQueue } from '../../reports/jobs/report.queue';
 import { QUARTER_SCHEDULE } from '../../reports/jobs/report.jobs';
 import { ReportWorker, startReportWorker } from '../../reports/jobs/report.worker';
 import { RunningServer, startServer } from '../../server';
+import { parse, subscribe } from 'graphql';
+import { createContext } from '../../graphql/context';
+import { createSchema } from '../../graphql/schema';
 
 let api: TestApi;
 let queue: LazyReportQueue;
@@ -38,9 +41,29 @@ beforeAll(async () => {
         { householdNumber: 'H2', house: 1 },
       ],
       persons: [
-        { name: '王秀英', gender: 'FEMALE', birthDate: '1950-01-01', residenceType: 'REGISTERED', household: 0, head: true },
-        { name: '李建国', gender: 'MALE', birthDate: '1952-01-01', residenceType: 'REGISTERED', household: 0 },
-        { name: '赵敏', gender: 'FEMALE', birthDate: '1980-01-01', residenceType: 'REGISTERED', household: 1, head: true },
+        {
+          name: '王秀英',
+          gender: 'FEMALE',
+          birthDate: '1950-01-01',
+          residenceType: 'REGISTERED',
+          household: 0,
+          head: true,
+        },
+        {
+          name: '李建国',
+          gender: 'MALE',
+          birthDate: '1952-01-01',
+          residenceType: 'REGISTERED',
+          household: 0,
+        },
+        {
+          name: '赵敏',
+          gender: 'FEMALE',
+          birthDate: '1980-01-01',
+          residenceType: 'REGISTERED',
+          household: 1,
+          head: true,
+        },
       ],
     },
     { at },
@@ -49,10 +72,28 @@ beforeAll(async () => {
   await recordFacts(
     s,
     [
-      { personId: ids[0], kind: 'MINIMUM_LIVING', departmentCode: 'CIVIL_AFFAIRS', validFrom: '2025-01-01', attributes: { monthlyAmount: 560 } },
-      { personId: ids[1], kind: 'MINIMUM_LIVING', departmentCode: 'CIVIL_AFFAIRS', validFrom: '2025-01-01', attributes: { monthlyAmount: 560 } },
+      {
+        personId: ids[0],
+        kind: 'MINIMUM_LIVING',
+        departmentCode: 'CIVIL_AFFAIRS',
+        validFrom: '2025-01-01',
+        attributes: { monthlyAmount: 560 },
+      },
+      {
+        personId: ids[1],
+        kind: 'MINIMUM_LIVING',
+        departmentCode: 'CIVIL_AFFAIRS',
+        validFrom: '2025-01-01',
+        attributes: { monthlyAmount: 560 },
+      },
       // enters in Q3: the change against Q2 shows her
-      { personId: ids[2], kind: 'MINIMUM_LIVING', departmentCode: 'CIVIL_AFFAIRS', validFrom: '2026-08-01', attributes: { monthlyAmount: 420 } },
+      {
+        personId: ids[2],
+        kind: 'MINIMUM_LIVING',
+        departmentCode: 'CIVIL_AFFAIRS',
+        validFrom: '2026-08-01',
+        attributes: { monthlyAmount: 420 },
+      },
     ],
     { at },
   );
@@ -68,7 +109,10 @@ afterAll(async () => {
 
 async function waitDone(id: string) {
   for (let i = 0; i < 200; i++) {
-    const r = await api.exec(`query($id: ID!) { report(id: $id) { id status error figures downloadUrl asOf } }`, { id });
+    const r = await api.exec(
+      `query($id: ID!) { report(id: $id) { id status error figures downloadUrl asOf } }`,
+      { id },
+    );
     if (r.data?.report.status === 'DONE' || r.data?.report.status === 'FAILED') return r.data.report;
     await new Promise((res) => setTimeout(res, 50));
   }
@@ -77,10 +121,21 @@ async function waitDone(id: string) {
 
 describe('reports through GraphQL, a BullMQ worker and the download URL', () => {
   it('lists the forms with their columns', async () => {
-    const r = await api.exec(`{ forms { id title unit periodType rowLevel columns { key header drillable note } } }`);
+    const r = await api.exec(
+      `{ forms { id title unit periodType rowLevel columns { key header drillable note } } }`,
+    );
     expect(r.errors).toBeUndefined();
-    const forms = r.data!.forms as { id: string; columns: { key: string; drillable: boolean; note: string | null }[] }[];
-    expect(forms.map((f) => f.id)).toEqual(['case-handling', 'elderly', 'insurance', 'minimum-living', 'population']);
+    const forms = r.data!.forms as {
+      id: string;
+      columns: { key: string; drillable: boolean; note: string | null }[];
+    }[];
+    expect(forms.map((f) => f.id)).toEqual([
+      'case-handling',
+      'elderly',
+      'insurance',
+      'minimum-living',
+      'population',
+    ]);
     const onTime = forms[0].columns.find((c) => c.key === 'onTimeRate')!;
     expect(onTime).toMatchObject({ drillable: false, note: expect.stringMatching(/办理时限/) });
   });
@@ -104,7 +159,9 @@ describe('reports through GraphQL, a BullMQ worker and the download URL', () => 
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
     expect(wb.worksheets[0].getCell('A1').value).toBe('城乡最低生活保障对象情况统计表');
     // a wrong token is a plain 404
-    const bad = await fetch(`http://127.0.0.1:${server.port}${done.downloadUrl.replace(/token=.*/, 'token=nope')}`);
+    const bad = await fetch(
+      `http://127.0.0.1:${server.port}${done.downloadUrl.replace(/token=.*/, 'token=nope')}`,
+    );
     expect(bad.status).toBe(404);
     // the same request again gives identical figures
     const again = await api.exec(
@@ -113,13 +170,52 @@ describe('reports through GraphQL, a BullMQ worker and the download URL', () => 
     expect((await waitDone(again.data!.generateReport.id)).figures).toEqual(done.figures);
   });
 
+  it('tells a subscriber when the report is finished', async () => {
+    const schema = await createSchema(api.services.events.pubSub);
+    // hold the worker so the report cannot finish before the subscription is listening
+    await worker.worker.pause();
+    const req = await api.exec(
+      `mutation { generateReport(form: "elderly", period: "2026Q3", areaCode: "${T.street}") { id } }`,
+    );
+    const id = req.data!.generateReport.id as string;
+    const it = (await subscribe({
+      schema,
+      document: parse(`subscription($id: ID!) { reportFinished(id: $id) { id status figures } }`),
+      variableValues: { id },
+      contextValue: createContext(api.services),
+    })) as AsyncIterableIterator<{
+      data?: { reportFinished: { id: string; status: string; figures: { formId: string } } };
+    }>;
+    const next = it.next();
+    await new Promise((res) => setTimeout(res, 200)); // let Redis confirm the SUBSCRIBE
+    expect((await api.exec(`{ report(id: "${id}") { status } }`)).data!.report.status).toBe('QUEUED');
+    worker.worker.resume();
+    const event = (await next).value.data!.reportFinished;
+    await it.return?.();
+    expect(event).toMatchObject({ id, status: 'DONE', figures: { formId: 'elderly' } });
+  });
+
   it('rejects bad requests naming what was wrong', async () => {
-    const r = await api.exec(`mutation { generateReport(form: "nope", period: "2026Q3", areaCode: "${T.street}") { id } }`);
-    expect(r.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'FORM_UNKNOWN', field: 'form' });
-    const p = await api.exec(`mutation { generateReport(form: "elderly", period: "2026-13", areaCode: "${T.street}") { id } }`);
+    const r = await api.exec(
+      `mutation { generateReport(form: "nope", period: "2026Q3", areaCode: "${T.street}") { id } }`,
+    );
+    expect(r.errors![0].extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'FORM_UNKNOWN',
+      field: 'form',
+    });
+    const p = await api.exec(
+      `mutation { generateReport(form: "elderly", period: "2026-13", areaCode: "${T.street}") { id } }`,
+    );
     expect(p.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'period' });
-    const a = await api.exec(`mutation { generateReport(form: "elderly", period: "2026Q3", areaCode: "999") { id } }`);
-    expect(a.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'AREA_UNKNOWN', field: 'areaCode' });
+    const a = await api.exec(
+      `mutation { generateReport(form: "elderly", period: "2026Q3", areaCode: "999") { id } }`,
+    );
+    expect(a.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'AREA_UNKNOWN',
+      field: 'areaCode',
+    });
   });
 
   it('drills into a cell: the persons behind it, paginated and masked, and the change against the previous quarter', async () => {
@@ -136,10 +232,15 @@ describe('reports through GraphQL, a BullMQ worker and the download URL', () => 
     expect(cell.entity).toBe('PERSON');
     expect(cell.records.totalCount).toBe(3);
     expect(cell.records.pageInfo.hasNextPage).toBe(true);
-    expect(cell.records.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['王秀英', '李建国']);
+    expect(cell.records.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual([
+      '王秀英',
+      '李建国',
+    ]);
     expect(cell.records.edges[0].node.idNumber).toMatch(/\*{8}/);
     const next = await api.exec(q, { after: cell.records.pageInfo.endCursor });
-    expect(next.data!.reportCell.records.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual(['赵敏']);
+    expect(next.data!.reportCell.records.edges.map((e: { node: { name: string } }) => e.node.name)).toEqual([
+      '赵敏',
+    ]);
     expect(cell.change).toEqual({
       previousPeriod: '2026Q2',
       value: 3,
@@ -150,12 +251,15 @@ describe('reports through GraphQL, a BullMQ worker and the download URL', () => 
       entered: [{ name: '赵敏' }],
     });
     // households behind the 户数 cell
-    const h = await api.exec(`{ reportCell(form: "minimum-living", period: "2026Q3", areaCode: "${T.street}", column: "households") {
+    const h =
+      await api.exec(`{ reportCell(form: "minimum-living", period: "2026Q3", areaCode: "${T.street}", column: "households") {
       entity records { totalCount edges { node { __typename } } } } }`);
     expect(h.data!.reportCell.entity).toBe('HOUSEHOLD');
     expect(h.data!.reportCell.records.totalCount).toBe(2);
     // a ratio column is not drillable
-    const ratio = await api.exec(`{ reportCell(form: "elderly", period: "2026Q3", areaCode: "${T.street}", column: "age60Share") { entity } }`);
+    const ratio = await api.exec(
+      `{ reportCell(form: "elderly", period: "2026Q3", areaCode: "${T.street}", column: "age60Share") { entity } }`,
+    );
     expect(ratio.errors![0].extensions).toMatchObject({ reason: 'COLUMN_NOT_DRILLABLE', field: 'column' });
   });
 
@@ -168,7 +272,13 @@ describe('reports through GraphQL, a BullMQ worker and the download URL', () => 
     expect(await s.requestQuarter(new Date('2026-10-02T01:00:00+08:00'), T.street)).toHaveLength(0);
     await queue.scheduleQuarterReports();
     const schedulers = await queue.get().getJobSchedulers();
-    expect(schedulers).toEqual([expect.objectContaining({ key: 'quarter-reports', pattern: QUARTER_SCHEDULE.pattern, tz: QUARTER_SCHEDULE.tz })]);
+    expect(schedulers).toEqual([
+      expect.objectContaining({
+        key: 'quarter-reports',
+        pattern: QUARTER_SCHEDULE.pattern,
+        tz: QUARTER_SCHEDULE.tz,
+      }),
+    ]);
     const done = await Promise.all(first.map((r) => waitDone(String(r.id))));
     expect(done.every((r) => r.status === 'DONE')).toBe(true);
   }, 60_000);

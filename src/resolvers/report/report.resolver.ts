@@ -1,9 +1,21 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
+import { ReportFinishedEvent, TOPIC } from '../../graphql/pubsub';
 import type { Context } from '../../graphql/context';
 import { AppError } from '../../errors/app-error';
 import { encodeCursor, pageWindow } from '../../registry/pagination';
 import type { CellEntity as EngineEntity } from '../../reports/indicators/indicator.types';
-import { parsePeriod } from '../../reports/period';
+import { parsePeriod } from '../../reports/engine/period';
 import type { ReportRow } from '../../reports/report.service';
 import { toConnection } from '../common/connection.type';
 import {
@@ -39,7 +51,8 @@ async function loadRecords(ctx: Context, entity: EngineEntity, ids: number[], as
 
 function parseReportId(id: string): number {
   const n = Number(id);
-  if (!Number.isInteger(n) || n <= 0) throw new AppError('REPORT_NOT_FOUND', `no report has id ${id.slice(0, 20)}`, 'id');
+  if (!Number.isInteger(n) || n <= 0)
+    throw new AppError('REPORT_NOT_FOUND', `no report has id ${id.slice(0, 20)}`, 'id');
   return n;
 }
 
@@ -68,34 +81,59 @@ export class ReportResolver {
   }
 
   @Mutation(() => Report, {
-    description: 'Requests a form for a period and area; a worker generates it. Poll report(id) for completion.',
+    description:
+      'Requests a form for a period and area; a worker generates it. Poll report(id) for completion.',
   })
   async generateReport(
     @Ctx() ctx: Context,
     @Arg('form', () => String, { description: 'Form id (see forms).' }) form: string,
-    @Arg('period', () => String, { description: 'Period: 2026Q3, 2026-09 or 2026, matching the form.' }) period: string,
-    @Arg('areaCode', () => String, { description: 'Area the report covers (its rows are the areas below it).' })
+    @Arg('period', () => String, { description: 'Period: 2026Q3, 2026-09 or 2026, matching the form.' })
+    period: string,
+    @Arg('areaCode', () => String, {
+      description: 'Area the report covers (its rows are the areas below it).',
+    })
     areaCode: string,
   ): Promise<ReportRow> {
     return ctx.services.reports.request(form, period, areaCode, ctx.actor.name);
   }
 
   @Query(() => Report, { description: 'A report by id, with its status, figures and download URL.' })
-  async report(@Ctx() ctx: Context, @Arg('id', () => ID, { description: 'Report id.' }) id: string): Promise<ReportRow> {
+  async report(
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID, { description: 'Report id.' }) id: string,
+  ): Promise<ReportRow> {
     return ctx.services.reports.byId(parseReportId(id));
   }
 
-  @Query(() => ReportCell, { description: 'One cell of a form, to list the ledger records behind it (drill-down).' })
+  @Query(() => ReportCell, {
+    description: 'One cell of a form, to list the ledger records behind it (drill-down).',
+  })
   async reportCell(
     @Ctx() ctx: Context,
     @Arg('form', () => String, { description: 'Form id.' }) form: string,
     @Arg('period', () => String, { description: 'Period.' }) period: string,
-    @Arg('areaCode', () => String, { description: "The row's area code (the report's area for the total row)." })
+    @Arg('areaCode', () => String, {
+      description: "The row's area code (the report's area for the total row).",
+    })
     areaCode: string,
     @Arg('column', () => String, { description: 'Column key (an indicator column).' }) column: string,
   ): Promise<CellRoot> {
     const entity = await ctx.services.reports.engine.cellEntity(form, period, areaCode, column);
     return { formId: form, period: parsePeriod(period).key, areaCode, column, entity: entity as CellEntity };
+  }
+
+  @Subscription(() => Report, {
+    topics: TOPIC.REPORT_FINISHED,
+    filter: ({ payload, args }: { payload: ReportFinishedEvent; args: { id: string } }) =>
+      String(payload.id) === args.id,
+    description: 'Fires once when the report with this id is DONE or FAILED (instead of polling report(id)).',
+  })
+  async reportFinished(
+    @Root() e: ReportFinishedEvent,
+    @Ctx() ctx: Context,
+    @Arg('id', () => ID, { description: 'Report id, as generateReport returned it.' }) _id: string,
+  ): Promise<ReportRow> {
+    return ctx.services.reports.byId(e.id);
   }
 
   @FieldResolver(() => ID, { description: 'Report id.' })
@@ -113,17 +151,22 @@ export class ReportResolver {
 @Resolver(() => ReportCell)
 export class ReportCellResolver {
   @FieldResolver(() => ReportCellRecordConnection, {
-    description: 'The ledger records behind the cell as of the period end, by id (persons, households or cases).',
+    description:
+      'The ledger records behind the cell as of the period end, by id (persons, households or cases).',
   })
   async records(
     @Root() cell: CellRoot,
     @Ctx() ctx: Context,
-    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 50, at most 200).' }) first?: number,
+    @Arg('first', () => Int, { nullable: true, description: 'Page size (default 50, at most 200).' })
+    first?: number,
     @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' }) after?: string,
   ) {
     const { limit, afterId } = pageWindow({ first, after });
     const engine = ctx.services.reports.engine;
-    const page = await engine.members(cell.formId, cell.period, cell.areaCode, cell.column, { afterId, limit });
+    const page = await engine.members(cell.formId, cell.period, cell.areaCode, cell.column, {
+      afterId,
+      limit,
+    });
     const asOf = parsePeriod(cell.period).end;
     const nodes = (await loadRecords(ctx, page.entity, page.ids, asOf)) as { id: number }[];
     return toConnection({
@@ -152,4 +195,3 @@ export class ReportCellResolver {
     };
   }
 }
-

@@ -65,7 +65,10 @@ export class FormColumn {
   @Field({ description: 'Number format: INTEGER, MONEY or PERCENT.' })
   format: string;
 
-  @Field(() => String, { nullable: true, description: 'Named ledger query computing it; null for ratios and blanks.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Named ledger query computing it; null for ratios and blanks.',
+  })
   indicator: string | null;
 
   @Field({ description: 'Whether its cells can be drilled into (indicator columns).' })
@@ -130,7 +133,10 @@ export class Report {
   })
   figures: object | null;
 
-  @Field(() => String, { nullable: true, description: 'Download path of the XLSX file when DONE (relative to the API origin).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Download path of the XLSX file when DONE (relative to the API origin).',
+  })
   downloadUrl: string | null;
 
   @Field(() => String, { nullable: true, description: 'Why generation failed.' })
@@ -152,7 +158,9 @@ export class ReportCellRecordConnection extends Connection(
 ) {}
 
 /** A cell against the same cell one period earlier. */
-@ObjectType({ description: 'A cell compared with the previous period: figures and the records that entered or left.' })
+@ObjectType({
+  description: 'A cell compared with the previous period: figures and the records that entered or left.',
+})
 export class ReportCellChange {
   @Field({ description: 'The previous period, e.g. 2026Q2.' })
   previousPeriod: string;
@@ -166,10 +174,14 @@ export class ReportCellChange {
   @Field({ description: 'value - previousValue.' })
   delta: number;
 
-  @Field(() => Int, { description: 'How many records are behind the cell now but were not at the previous period end.' })
+  @Field(() => Int, {
+    description: 'How many records are behind the cell now but were not at the previous period end.',
+  })
   enteredCount: number;
 
-  @Field(() => Int, { description: 'How many records were behind the cell at the previous period end but are not now.' })
+  @Field(() => Int, {
+    description: 'How many records were behind the cell at the previous period end but are not now.',
+  })
   leftCount: number;
 
   @Field(() => [Node], { description: 'The records that entered (first 200, as of this period end).' })
@@ -180,7 +192,9 @@ export class ReportCellChange {
 }
 
 /** One cell of a form for a period and area. */
-@ObjectType({ description: 'One cell of a form: a column for an area (a row, a subtotal or the total) in a period.' })
+@ObjectType({
+  description: 'One cell of a form: a column for an area (a row, a subtotal or the total) in a period.',
+})
 export class ReportCell {
   @Field({ description: 'Form id.' })
   formId: string;

@@ -1,6 +1,6 @@
-import { buildTerritory, idNumberFor, recordFacts, recordPopulation, T } from '../../test/factories';
-import { openTestDb, TestDb } from '../../test/harness';
-import { FormRegistry } from './forms/form.registry';
+import { buildTerritory, idNumberFor, recordFacts, recordPopulation, T } from '../../../test/factories';
+import { openTestDb, TestDb } from '../../../test/harness';
+import { FormRegistry } from '../forms/form.registry';
 import { ReportEngine } from './report-engine';
 
 /**
@@ -19,15 +19,42 @@ beforeAll(async () => {
   const pop = await recordPopulation(
     db.services,
     {
-      houses: [{ lon: T.inA1.coordinates[0], lat: T.inA1.coordinates[1], streetName: '兴安路', streetNumber: '1' }],
+      houses: [
+        { lon: T.inA1.coordinates[0], lat: T.inA1.coordinates[1], streetName: '兴安路', streetNumber: '1' },
+      ],
       households: [{ householdNumber: 'H001', house: 0 }],
       persons: [
         // 60 exactly on the quarter's last day: counted as 60+
-        { name: '王秀英', gender: 'FEMALE', birthDate: '1966-09-30', residenceType: 'REGISTERED', household: 0, head: true },
+        {
+          name: '王秀英',
+          gender: 'FEMALE',
+          birthDate: '1966-09-30',
+          residenceType: 'REGISTERED',
+          household: 0,
+          head: true,
+        },
         // 60 one day after the quarter: not counted
-        { name: '李建国', gender: 'MALE', birthDate: '1966-10-01', residenceType: 'REGISTERED', household: 0 },
-        { name: '张伟', gender: 'MALE', birthDate: '1990-01-01', residenceType: 'FLOATING', areaCode: T.gridB1 },
-        { name: '刘洋', gender: 'MALE', birthDate: '1940-03-03', residenceType: 'REGISTERED', areaCode: T.gridA2 },
+        {
+          name: '李建国',
+          gender: 'MALE',
+          birthDate: '1966-10-01',
+          residenceType: 'REGISTERED',
+          household: 0,
+        },
+        {
+          name: '张伟',
+          gender: 'MALE',
+          birthDate: '1990-01-01',
+          residenceType: 'FLOATING',
+          areaCode: T.gridB1,
+        },
+        {
+          name: '刘洋',
+          gender: 'MALE',
+          birthDate: '1940-03-03',
+          residenceType: 'REGISTERED',
+          areaCode: T.gridA2,
+        },
       ],
     },
     { at },
@@ -37,11 +64,31 @@ beforeAll(async () => {
     db.services,
     [
       // valid through the last day: counted
-      { personId: ids[0], kind: 'MINIMUM_LIVING', departmentCode: 'CIVIL_AFFAIRS', validFrom: '2025-01-01', validTo: '2026-09-30', attributes: { monthlyAmount: 560 } },
+      {
+        personId: ids[0],
+        kind: 'MINIMUM_LIVING',
+        departmentCode: 'CIVIL_AFFAIRS',
+        validFrom: '2025-01-01',
+        validTo: '2026-09-30',
+        attributes: { monthlyAmount: 560 },
+      },
       // ended the day before the last day: not counted
-      { personId: ids[1], kind: 'MINIMUM_LIVING', departmentCode: 'CIVIL_AFFAIRS', validFrom: '2025-01-01', validTo: '2026-09-29', attributes: { monthlyAmount: 560 } },
+      {
+        personId: ids[1],
+        kind: 'MINIMUM_LIVING',
+        departmentCode: 'CIVIL_AFFAIRS',
+        validFrom: '2025-01-01',
+        validTo: '2026-09-29',
+        attributes: { monthlyAmount: 560 },
+      },
       // starts after the quarter: not counted
-      { personId: ids[3], kind: 'MINIMUM_LIVING', departmentCode: 'CIVIL_AFFAIRS', validFrom: '2026-10-01', attributes: { monthlyAmount: 690 } },
+      {
+        personId: ids[3],
+        kind: 'MINIMUM_LIVING',
+        departmentCode: 'CIVIL_AFFAIRS',
+        validFrom: '2026-10-01',
+        attributes: { monthlyAmount: 690 },
+      },
     ],
     { at },
   );
@@ -72,22 +119,43 @@ describe('figures as of the period end', () => {
     expect(await Promise.all(forms.map((f) => engine.evaluate(f, '2026Q3', T.street)))).toEqual(before);
 
     // after the quarter (now, 2026-11 or later): corrections, a death, a new resident, a new benefit
-    await db.services.persons.update(ids[1], { idNumber: idNumberFor('1950-01-01', 'MALE'), birthDate: '1950-01-01' }, actor);
+    await db.services.persons.update(
+      ids[1],
+      { idNumber: idNumberFor('1950-01-01', 'MALE'), birthDate: '1950-01-01' },
+      actor,
+    );
     await db.services.persons.update(ids[0], { status: 'DECEASED' }, actor);
     await db.services.persons.update(ids[2], { residenceType: 'REGISTERED', areaCode: T.gridA1 }, actor);
     await db.services.persons.create(
-      { name: '陈静', idNumber: null, birthDate: '1950-02-02', gender: 'FEMALE', areaCode: T.gridA2, residenceType: 'REGISTERED' },
+      {
+        name: '陈静',
+        idNumber: null,
+        birthDate: '1950-02-02',
+        gender: 'FEMALE',
+        areaCode: T.gridA2,
+        residenceType: 'REGISTERED',
+      },
       actor,
     );
     await recordFacts(db.services, [
-      { personId: ids[1], kind: 'MINIMUM_LIVING', departmentCode: 'CIVIL_AFFAIRS', validFrom: '2026-01-01', attributes: { monthlyAmount: 690 } },
+      {
+        personId: ids[1],
+        kind: 'MINIMUM_LIVING',
+        departmentCode: 'CIVIL_AFFAIRS',
+        validFrom: '2026-01-01',
+        attributes: { monthlyAmount: 690 },
+      },
     ]);
 
     const after = await Promise.all(forms.map((f) => engine.evaluate(f, '2026Q3', T.street)));
     expect(after).toEqual(before);
 
     // the inlinable as-of functions of 0005 give exactly the rows of the 0001 ones, before and after
-    for (const t of ['2026-06-01T10:00:00+08:00', '2026-09-30T23:59:59.999+08:00', new Date().toISOString()]) {
+    for (const t of [
+      '2026-06-01T10:00:00+08:00',
+      '2026-09-30T23:59:59.999+08:00',
+      new Date().toISOString(),
+    ]) {
       for (const table of ['person', 'fact', 'civic_case']) {
         const { rows } = await db.services.pool.query(
           `SELECT (SELECT count(*) FROM ${table}_as_of($1))::int AS n,
@@ -97,7 +165,12 @@ describe('figures as of the period end', () => {
                      EXCEPT SELECT to_jsonb(r) FROM ${table}_as_of($1) r) d)::int AS extra`,
           [t],
         );
-        expect({ t, table, missing: rows[0].missing, extra: rows[0].extra }).toEqual({ t, table, missing: 0, extra: 0 });
+        expect({ t, table, missing: rows[0].missing, extra: rows[0].extra }).toEqual({
+          t,
+          table,
+          missing: 0,
+          extra: 0,
+        });
         if (table === 'person') expect(rows[0].n).toBeGreaterThan(0);
       }
     }
@@ -112,7 +185,11 @@ describe('figures as of the period end', () => {
 
   it('rejects a period of the wrong type, an unknown form and an area below the row level', async () => {
     await expect(engine.evaluate('elderly', '2026-09', T.street)).rejects.toMatchObject({ field: 'period' });
-    await expect(engine.evaluate('nope', '2026Q3', T.street)).rejects.toMatchObject({ reason: 'FORM_UNKNOWN' });
-    await expect(engine.evaluate('elderly', '2026Q3', T.gridA1)).rejects.toMatchObject({ reason: 'AREA_LEVEL_INVALID' });
+    await expect(engine.evaluate('nope', '2026Q3', T.street)).rejects.toMatchObject({
+      reason: 'FORM_UNKNOWN',
+    });
+    await expect(engine.evaluate('elderly', '2026Q3', T.gridA1)).rejects.toMatchObject({
+      reason: 'AREA_LEVEL_INVALID',
+    });
   });
 });

@@ -1,6 +1,6 @@
-import { openTestDb, TestDb } from '../../test/harness';
-import { seedDistrict } from '../seed/seed.service';
-import { FormRegistry } from './forms/form.registry';
+import { openTestDb, TestDb } from '../../../test/harness';
+import { seedDistrict } from '../../seed/seed.service';
+import { FormRegistry } from '../forms/form.registry';
 import { FormFigures, ReportEngine } from './report-engine';
 
 /**
@@ -11,7 +11,11 @@ import { FormFigures, ReportEngine } from './report-engine';
 let db: TestDb;
 let engine: ReportEngine;
 const STREET = '610902002';
-const Q3 = { start: '2026-07-01T00:00:00+08:00', end: '2026-09-30T23:59:59.999+08:00', lastDay: '2026-09-30' };
+const Q3 = {
+  start: '2026-07-01T00:00:00+08:00',
+  end: '2026-09-30T23:59:59.999+08:00',
+  lastDay: '2026-09-30',
+};
 
 beforeAll(async () => {
   db = await openTestDb();
@@ -29,8 +33,21 @@ beforeAll(async () => {
   const close = (ids: typeof rows, at: Date) =>
     db.services.ledger.record(
       ids.map((c) => ({
-        source: { districtCode: c.district_code, kind: 'STAFF_EDIT' as const, actor: 'test', raw: { close: c.id } },
-        writes: [{ type: 'CASE' as const, districtCode: c.district_code, id: Number(c.id), create: false, values: { status: 'CLOSED' } }],
+        source: {
+          districtCode: c.district_code,
+          kind: 'STAFF_EDIT' as const,
+          actor: 'test',
+          raw: { close: c.id },
+        },
+        writes: [
+          {
+            type: 'CASE' as const,
+            districtCode: c.district_code,
+            id: Number(c.id),
+            create: false,
+            values: { status: 'CLOSED' },
+          },
+        ],
       })),
       { at },
     );
@@ -62,10 +79,21 @@ const activeFact = (kind: string, attrs = '') => `EXISTS (
 function expectColumn(fig: FormFigures, key: string, expected: Map<string, number>) {
   const areaRows = fig.rows.filter((r) => r.kind === 'AREA');
   expect(areaRows.length).toBeGreaterThan(0);
-  for (const r of areaRows) expect({ area: r.areaCode, key, v: r.values[key] }).toEqual({ area: r.areaCode, key, v: expected.get(r.areaCode) ?? 0 });
+  for (const r of areaRows)
+    expect({ area: r.areaCode, key, v: r.values[key] }).toEqual({
+      area: r.areaCode,
+      key,
+      v: expected.get(r.areaCode) ?? 0,
+    });
   const total = fig.rows.find((r) => r.kind === 'TOTAL')!;
-  expect(total.values[key]).toBeCloseTo(areaRows.reduce((n, r) => n + (r.values[key] ?? 0), 0), 2);
-  expect(total.values[key]).toBeCloseTo([...expected.values()].reduce((n, v) => n + v, 0), 2);
+  expect(total.values[key]).toBeCloseTo(
+    areaRows.reduce((n, r) => n + (r.values[key] ?? 0), 0),
+    2,
+  );
+  expect(total.values[key]).toBeCloseTo(
+    [...expected.values()].reduce((n, v) => n + v, 0),
+    2,
+  );
 }
 
 describe('forms evaluated as of the period end, compared with direct SQL on the fixture district', () => {
@@ -76,9 +104,27 @@ describe('forms evaluated as of the period end, compared with direct SQL on the 
     expect(fig.rows.filter((r) => r.kind === 'AREA')).toHaveLength(27);
     expect(fig.asOf).toBe('2026-09-30T15:59:59.999Z');
     expectColumn(fig, 'persons', await direct(personsByCommunity(activeFact('MINIMUM_LIVING')), at));
-    expectColumn(fig, 'female', await direct(personsByCommunity(`p.gender = 'FEMALE' AND ${activeFact('MINIMUM_LIVING')}`), at));
-    expectColumn(fig, 'elderly', await direct(personsByCommunity(`p.birth_date <= date '1966-09-30' AND ${activeFact('MINIMUM_LIVING')}`), at));
-    expectColumn(fig, 'minors', await direct(personsByCommunity(`p.birth_date > date '2008-09-30' AND ${activeFact('MINIMUM_LIVING')}`), at));
+    expectColumn(
+      fig,
+      'female',
+      await direct(personsByCommunity(`p.gender = 'FEMALE' AND ${activeFact('MINIMUM_LIVING')}`), at),
+    );
+    expectColumn(
+      fig,
+      'elderly',
+      await direct(
+        personsByCommunity(`p.birth_date <= date '1966-09-30' AND ${activeFact('MINIMUM_LIVING')}`),
+        at,
+      ),
+    );
+    expectColumn(
+      fig,
+      'minors',
+      await direct(
+        personsByCommunity(`p.birth_date > date '2008-09-30' AND ${activeFact('MINIMUM_LIVING')}`),
+        at,
+      ),
+    );
     expectColumn(
       fig,
       'households',
@@ -139,7 +185,9 @@ describe('forms evaluated as of the period end, compared with direct SQL on the 
     const sub = fig.rows.find((r) => r.kind === 'SUBTOTAL')!;
     const itsGrids = grids.filter((g) => g.areaCode.startsWith(sub.areaCode));
     expect(sub.values.total).toBe(itsGrids.reduce((n, g) => n + g.values.total!, 0));
-    expect(fig.rows.at(-1)!.values.floatingFemale).toBe(grids.reduce((n, g) => n + g.values.floatingFemale!, 0));
+    expect(fig.rows.at(-1)!.values.floatingFemale).toBe(
+      grids.reduce((n, g) => n + g.values.floatingFemale!, 0),
+    );
   });
 
   it('insurance coverage by type', async () => {
@@ -148,13 +196,25 @@ describe('forms evaluated as of the period end, compared with direct SQL on the 
     expectColumn(
       fig,
       'pensionEmployee',
-      await direct(personsByCommunity(`p.birth_date <= date '2008-09-30' AND ${activeFact('PENSION_INSURANCE', `AND f.attributes ->> 'type' = '城镇职工'`)}`), at),
+      await direct(
+        personsByCommunity(
+          `p.birth_date <= date '2008-09-30' AND ${activeFact('PENSION_INSURANCE', `AND f.attributes ->> 'type' = '城镇职工'`)}`,
+        ),
+        at,
+      ),
     );
-    expectColumn(fig, 'medicalInsured', await direct(personsByCommunity(activeFact('MEDICAL_INSURANCE')), at));
+    expectColumn(
+      fig,
+      'medicalInsured',
+      await direct(personsByCommunity(activeFact('MEDICAL_INSURANCE')), at),
+    );
     expectColumn(
       fig,
       'medicalResident',
-      await direct(personsByCommunity(activeFact('MEDICAL_INSURANCE', `AND f.attributes ->> 'type' = '城乡居民'`)), at),
+      await direct(
+        personsByCommunity(activeFact('MEDICAL_INSURANCE', `AND f.attributes ->> 'type' = '城乡居民'`)),
+        at,
+      ),
     );
   });
 

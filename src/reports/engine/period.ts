@@ -1,4 +1,4 @@
-import { AppError } from '../errors/app-error';
+import { AppError } from '../../errors/app-error';
 
 /** How long a form's reporting period is. */
 export type PeriodType = 'MONTH' | 'QUARTER' | 'YEAR';

@@ -1,5 +1,5 @@
-import type { CompiledIndicator, IndicatorFamily, SourceNeeds } from './indicators/indicator.types';
-import type { SqlParams } from './indicators/sql-params';
+import type { CompiledIndicator, IndicatorFamily, SourceNeeds } from '../indicators/indicator.types';
+import type { SqlParams } from '../indicators/sql-params';
 
 function aggregate(c: CompiledIndicator): string {
   switch (c.measure) {

@@ -1,4 +1,4 @@
-import { AppError } from '../errors/app-error';
+import { AppError } from '../../errors/app-error';
 import { lastEndedPeriod, parsePeriod, previousPeriod } from './period';
 
 describe('reporting periods in China time', () => {

@@ -1,12 +1,12 @@
 import type pg from 'pg';
-import { AppError } from '../errors/app-error';
-import type { AreaNode, AreaService } from '../geo/area.service';
+import { AppError } from '../../errors/app-error';
+import type { AreaNode, AreaService } from '../../geo/area.service';
 import { engineSql } from './engine.queries';
-import type { FormColumn, FormDefinition, IndicatorColumn } from './forms/form.schema';
-import type { FormRegistry } from './forms/form.registry';
-import { INDICATORS } from './indicators/indicator.registry';
-import { CellEntity, CompiledIndicator, IndicatorFamily, SourceNeeds } from './indicators/indicator.types';
-import { SqlParams } from './indicators/sql-params';
+import type { FormColumn, FormDefinition, IndicatorColumn } from '../forms/form.schema';
+import type { FormRegistry } from '../forms/form.registry';
+import { INDICATORS } from '../indicators/indicator.registry';
+import { CellEntity, CompiledIndicator, IndicatorFamily, SourceNeeds } from '../indicators/indicator.types';
+import { SqlParams } from '../indicators/sql-params';
 import { parsePeriod, Period, previousPeriod } from './period';
 
 /** A row of a generated form. */
@@ -70,6 +70,33 @@ export interface CellChange {
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /**
+ * Runs one report statement with settings fit for a single large aggregate: no JIT (its compile
+ * time, ~2 s here, exceeds what it saves on a one-off pass) and enough work_mem for the per-person
+ * fact aggregate to stay in memory. SET LOCAL keeps them to this transaction.
+ */
+export async function analyticQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  pool: pg.Pool,
+  sql: string,
+  params: unknown[],
+): Promise<pg.QueryResult<R>> {
+  const client = await pool.connect();
+  try {
+    await client.query(`BEGIN READ ONLY; SET LOCAL jit = off; SET LOCAL work_mem = '${ANALYTIC_WORK_MEM}'`);
+    const result = await client.query<R>(sql, params);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+/** Memory for one report statement's hashes and sorts (per statement, not per connection). */
+export const ANALYTIC_WORK_MEM = '256MB';
+
+/**
  * Evaluates declarative forms over the ledger as of a period's last instant. Every indicator
  * column of one family (persons, cases) is computed by ONE aggregate statement grouped by row, so
  * the cost does not grow with the number of areas; totals and subtotals are sums of the rows, and
@@ -104,7 +131,8 @@ export class ReportEngine {
     for (const a of under) {
       // walk up to the row this area belongs to (areas above the row level belong to none)
       let cur: AreaNode | undefined = a;
-      while (cur && !rowCodes.has(cur.code)) cur = cur.parentCode ? await this.areas.find(cur.parentCode) : undefined;
+      while (cur && !rowCodes.has(cur.code))
+        cur = cur.parentCode ? await this.areas.find(cur.parentCode) : undefined;
       if (cur) {
         leaves.push(a.code);
         rowOfLeaf.push(cur.code);
@@ -151,7 +179,11 @@ export class ReportEngine {
       [...families].map(async ([family, cols]) => {
         const p = new SqlParams(period.end, period.lastDay, period.start, leaves, rowOfLeaf);
         const { needs, compiled } = this.compile(form, cols, p);
-        const { rows: out } = await this.pool.query(engineSql.figures(family, compiled, p, needs), p.values);
+        const { rows: out } = await analyticQuery(
+          this.pool,
+          engineSql.figures(family, compiled, p, needs),
+          p.values,
+        );
         const byRow = new Map(out.map((r) => [r.row_code as string, r]));
         for (const row of rows) {
           const r = byRow.get(row.code);
@@ -166,7 +198,11 @@ export class ReportEngine {
     const sumOf = (list: Record<string, number | null>[]) => {
       const s: Record<string, number | null> = {};
       for (const c of form.columns) {
-        if ('indicator' in c) s[c.key] = round(list.reduce((n, v) => n + (v[c.key] ?? 0), 0), 2);
+        if ('indicator' in c)
+          s[c.key] = round(
+            list.reduce((n, v) => n + (v[c.key] ?? 0), 0),
+            2,
+          );
       }
       return s;
     };
@@ -212,7 +248,8 @@ export class ReportEngine {
         if ('blank' in c) r.values[c.key] = null;
         else if ('ratio' in c) {
           const den = r.values[c.ratio.denominator] ?? 0;
-          r.values[c.key] = den === 0 ? null : round(((r.values[c.ratio.numerator] ?? 0) / den) * c.ratio.scale, 2);
+          r.values[c.key] =
+            den === 0 ? null : round(((r.values[c.ratio.numerator] ?? 0) / den) * c.ratio.scale, 2);
         }
       }
     }
@@ -242,7 +279,11 @@ export class ReportEngine {
     const form = this.forms.get(formId);
     const column = form.columns.find((c) => c.key === columnKey);
     if (!column)
-      throw new AppError('COLUMN_NOT_DRILLABLE', `form ${form.id} has no column ${columnKey.slice(0, 40)}`, 'column');
+      throw new AppError(
+        'COLUMN_NOT_DRILLABLE',
+        `form ${form.id} has no column ${columnKey.slice(0, 40)}`,
+        'column',
+      );
     if (!('indicator' in column))
       throw new AppError(
         'COLUMN_NOT_DRILLABLE',
@@ -254,7 +295,13 @@ export class ReportEngine {
     const leaves = (await this.areas.list(null, area.code)).map((a) => a.code);
     const family = INDICATORS.get(column.indicator)!.family;
     const at = (p: Period) => {
-      const params = new SqlParams(p.end, p.lastDay, p.start, leaves, leaves.map(() => area.code));
+      const params = new SqlParams(
+        p.end,
+        p.lastDay,
+        p.start,
+        leaves,
+        leaves.map(() => area.code),
+      );
       const { needs, compiled, entity } = this.compile(form, [column], params);
       return { params, needs, compiled: compiled[0] as CompiledIndicator, entity };
     };
@@ -262,7 +309,12 @@ export class ReportEngine {
   }
 
   /** The kind of record a cell counts; checks form, period, area and column. */
-  async cellEntity(formId: string, periodKey: string, areaCode: string, columnKey: string): Promise<CellEntity> {
+  async cellEntity(
+    formId: string,
+    periodKey: string,
+    areaCode: string,
+    columnKey: string,
+  ): Promise<CellEntity> {
     const period = parsePeriod(periodKey);
     const { at } = await this.cellQuery(formId, period, areaCode, columnKey);
     return at(period).entity;
@@ -283,7 +335,7 @@ export class ReportEngine {
       afterId: window.afterId,
       limit: window.limit + 1,
     });
-    const { rows } = await this.pool.query<{ id: string }>(sql, q.params.values);
+    const { rows } = await analyticQuery<{ id: string }>(this.pool, sql, q.params.values);
     const ids = rows.map((r) => Number(r.id));
     return { entity: q.entity, ids: ids.slice(0, window.limit), hasNextPage: ids.length > window.limit };
   }
@@ -293,7 +345,8 @@ export class ReportEngine {
     const period = parsePeriod(periodKey);
     const { family, at } = await this.cellQuery(formId, period, areaCode, columnKey);
     const q = at(period);
-    const { rows } = await this.pool.query<{ n: number }>(
+    const { rows } = await analyticQuery<{ n: number }>(
+      this.pool,
       engineSql.memberCount(family, q.compiled, q.params, q.needs),
       q.params.values,
     );
@@ -308,7 +361,7 @@ export class ReportEngine {
     const idsAt = async (p: Period) => {
       const q = at(p);
       const sql = engineSql.members(family, q.compiled, q.params, q.needs, { afterId: 0, limit: null });
-      const { rows } = await this.pool.query<{ id: string }>(sql, q.params.values);
+      const { rows } = await analyticQuery<{ id: string }>(this.pool, sql, q.params.values);
       return { entity: q.entity, ids: rows.map((r) => Number(r.id)) };
     };
     const [now, before] = await Promise.all([idsAt(period), idsAt(prev)]);
@@ -350,14 +403,25 @@ export class ReportEngine {
     };
   }
 
-  private async cellValue(form: FormDefinition, period: Period, areaCode: string, key: string): Promise<number> {
+  private async cellValue(
+    form: FormDefinition,
+    period: Period,
+    areaCode: string,
+    key: string,
+  ): Promise<number> {
     const col = form.columns.find((c) => c.key === key) as IndicatorColumn;
     const area = await this.areas.get(areaCode, 'areaCode');
     const leaves = (await this.areas.list(null, area.code)).map((a) => a.code);
-    const p = new SqlParams(period.end, period.lastDay, period.start, leaves, leaves.map(() => area.code));
+    const p = new SqlParams(
+      period.end,
+      period.lastDay,
+      period.start,
+      leaves,
+      leaves.map(() => area.code),
+    );
     const { needs, compiled } = this.compile(form, [col], p);
     const family = INDICATORS.get(col.indicator)!.family;
-    const { rows } = await this.pool.query(engineSql.figures(family, compiled, p, needs), p.values);
+    const { rows } = await analyticQuery(this.pool, engineSql.figures(family, compiled, p, needs), p.values);
     return rows.length ? round(Number(rows[0].v0), 2) : 0;
   }
 }
