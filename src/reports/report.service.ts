@@ -88,15 +88,7 @@ export class ReportService {
 
   /** Checks form, period and area before anything is queued, naming the argument at fault. */
   private async check(formId: string, periodKey: string, areaCode: string) {
-    const form = this.engine.forms.get(formId, 'form');
-    const period = parsePeriod(periodKey, 'period');
-    if (period.type !== form.periodType)
-      throw new AppError(
-        'VALUE_INVALID',
-        `form ${form.id} is reported per ${form.periodType.toLowerCase()}; ${period.key} is a ${period.type.toLowerCase()}`,
-        'period',
-      );
-    await this.areas.get(areaCode, 'areaCode');
+    const { form, period } = await this.engine.check(formId, periodKey, areaCode);
     return { form, period };
   }
 

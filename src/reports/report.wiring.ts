@@ -28,7 +28,7 @@ export function createReportService(
   areas: AreaService,
   config: { REDIS_URL: string; QUEUE_PREFIX?: string; REPORTS_DIR?: string },
 ): ReportCapability {
-  const dir = config.REPORTS_DIR ?? path.join(repoRoot(), 'storage', 'reports');
+  const dir = path.resolve(config.REPORTS_DIR ?? path.join(repoRoot(), 'storage', 'reports'));
   const service = new ReportService(pool, areas, new ReportEngine(pool, areas, new FormRegistry()), dir);
   const queue = new LazyReportQueue(config.REDIS_URL, config.QUEUE_PREFIX ?? 'yibiao');
   service.useQueue(queue);

@@ -155,17 +155,25 @@ export class ReportEngine {
     return { needs, compiled, entity: defs[0].def.entity };
   }
 
-  /** Evaluates a form for a period and area, as of the period's last instant. */
-  async evaluate(formId: string, periodKey: string, areaCode: string): Promise<FormFigures> {
-    const form = this.forms.get(formId);
-    const period = parsePeriod(periodKey);
+  /**
+   * Checks a request without running it: the form exists, the period has the form's type, the
+   * area exists and is not below the form's row level. Errors name the argument at fault.
+   */
+  async check(formId: string, periodKey: string, areaCode: string) {
+    const form = this.forms.get(formId, 'form');
+    const period = parsePeriod(periodKey, 'period');
     if (period.type !== form.periodType)
       throw new AppError(
         'VALUE_INVALID',
         `form ${form.id} is reported per ${form.periodType.toLowerCase()}; ${period.key} is a ${period.type.toLowerCase()}`,
         'period',
       );
-    const { root, rows, leaves, rowOfLeaf } = await this.layout(form, areaCode, 'areaCode');
+    return { form, period, ...(await this.layout(form, areaCode, 'areaCode')) };
+  }
+
+  /** Evaluates a form for a period and area, as of the period's last instant. */
+  async evaluate(formId: string, periodKey: string, areaCode: string): Promise<FormFigures> {
+    const { form, period, root, rows, leaves, rowOfLeaf } = await this.check(formId, periodKey, areaCode);
     const values = new Map<string, Record<string, number | null>>(rows.map((r) => [r.code, {}]));
 
     // one statement per indicator family, run side by side
