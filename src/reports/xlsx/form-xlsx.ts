@@ -179,7 +179,13 @@ export function addFormSheet(
   // widths, frozen header, header rows repeated on every printed page
   ws.getColumn(1).width = grid ? 16 : 22;
   if (grid) ws.getColumn(2).width = 22;
-  for (let x = labelColumns + 1; x <= lastColumn; x++) ws.getColumn(x).width = 12;
+  // wide enough for the column's own (bottom) header and its largest figure; CJK counts double
+  const textWidth = (t: string) => [...t].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
+  fig.columns.forEach((col, i) => {
+    const label = textWidth(col.header[col.header.length - 1]);
+    const figure = Math.max(...fig.rows.map((r) => String(r.values[col.key] ?? '').length + 4));
+    ws.getColumn(labelColumns + 1 + i).width = Math.min(24, Math.max(10, label + 2, figure));
+  });
   ws.views = [
     { state: 'frozen', xSplit: labelColumns, ySplit: headerBottom, activeCell: `A${headerBottom + 1}` },
   ];
