@@ -241,6 +241,15 @@ describe('forms evaluated as of the period end, compared with direct SQL on the 
     expect(total.values.onTimeRate).toBeNull();
     expect(total.values.satisfactionRate).toBeNull();
     expect(fig.notes.join()).toMatch(/按时办结率暂无法统计/);
+    // drill-down: the cases behind the 办结数 total are the ones closed on 08-15, by id
+    const { rows: closedIds } = await db.services.pool.query<{ id: string }>(
+      `SELECT id FROM (SELECT id, area_code FROM civic_case ORDER BY id LIMIT 25) c WHERE area_code LIKE '610902002%' ORDER BY id`,
+    );
+    const members = await engine.members('case-handling', '2026Q3', STREET, 'closed', {
+      afterId: 0,
+      limit: 200,
+    });
+    expect(members).toEqual({ entity: 'CASE', ids: closedIds.map((r) => Number(r.id)), hasNextPage: false });
     // Q4 sees the later closings
     const q4 = await engine.evaluate('case-handling', '2026Q4', STREET);
     expect(q4.rows.at(-1)!.values.closed).toBeGreaterThan(0);
