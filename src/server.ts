@@ -21,6 +21,7 @@ import { takeToken } from './graphql/rate-limit';
 import { createSchema } from './graphql/schema';
 import { limitsOf, securityPlugin } from './graphql/security.plugin';
 import { statementCounter } from './db/pool';
+import { reportFileHandler } from './reports/report.download';
 
 /** A running API server. */
 export interface RunningServer {
@@ -156,6 +157,7 @@ export async function startServer(
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  app.get('/reports/:id/file', reportFileHandler(services));
   const gql = expressMiddleware(apollo, {
     context: async ({ req }) => {
       const r = req as unknown as { viewer?: Viewer | null; requestId?: string };

@@ -15,6 +15,7 @@ import { HouseService } from '../registry/house.service';
 import { HouseholdService } from '../registry/household.service';
 import { PersonService } from '../registry/person.service';
 import { ThingService } from '../registry/thing.service';
+import { createReportService } from '../reports/report.wiring';
 
 /** Every service of one process, wired once. */
 export interface Services {
@@ -33,6 +34,7 @@ export interface Services {
   events: AppPubSub;
   auth: AuthService;
   audit: AuditService;
+  reports: ReturnType<typeof createReportService>;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,10 @@ export function createServices(config: Services['config']): Services {
   ledger.onCommit((result) => {
     for (const e of recordChangedEvents(result)) events.publish(TOPIC.RECORD_CHANGED, e);
   });
+  const reports = createReportService(pool, areas, config);
+  reports.onFinished((r) =>
+    events.publish(TOPIC.REPORT_FINISHED, { id: r.id, status: r.status as 'DONE' | 'FAILED' }),
+  );
   return {
     config,
     pool,
@@ -62,7 +68,9 @@ export function createServices(config: Services['config']): Services {
     events,
     auth: authServiceOf(pool, areas, withDefaults(config)),
     audit: new AuditService(pool),
+    reports,
     async close() {
+      await reports.close();
       await events.close();
       await prisma.$disconnect();
       await pool.end();

@@ -7,6 +7,7 @@ import { config, ConfigError, sqlCountHeader } from '../config/config';
 import { repoRoot } from '../config/paths';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { printSortedSchema } from '../graphql/schema';
+import { registerReportCommand } from '../reports/report.command';
 import { seedDistrict } from '../seed/seed.service';
 import { registerAuthCommands } from '../auth/auth.command';
 import { startServer } from '../server';
@@ -111,6 +112,8 @@ export function buildCli(): Command {
     });
 
   registerAuthCommands(program, out);
+  registerReportCommand(program, { openServices: () => createServices(config()), out, err });
+
   return program;
 }
 

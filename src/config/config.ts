@@ -33,6 +33,8 @@ const schema = z
     EXECUTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
     /** graphql-ws: close with 4408 when connection_init does not arrive within this time. */
     WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
+    /** Where generated report files (XLSX) are written; default storage/reports in the checkout. */
+    REPORTS_DIR: z.string().min(1).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.AUTH_JWT_SECRET)

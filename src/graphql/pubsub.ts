@@ -15,16 +15,23 @@ export interface RecordChangedEvent {
   recordedAt: string;
 }
 
+/** A report finished generating (DONE or FAILED), published by the worker that generated it. */
+export interface ReportFinishedEvent {
+  id: number;
+  status: 'DONE' | 'FAILED';
+}
+
 /** Every subscription topic and its payload, in one place. */
 export interface Topics {
   RECORD_CHANGED: RecordChangedEvent;
+  REPORT_FINISHED: ReportFinishedEvent;
 }
 
 /** Topic names for resolvers' `topics` option. */
-export const TOPIC = { RECORD_CHANGED: 'RECORD_CHANGED' } as const satisfies Record<
-  keyof Topics,
-  keyof Topics
->;
+export const TOPIC = {
+  RECORD_CHANGED: 'RECORD_CHANGED',
+  REPORT_FINISHED: 'REPORT_FINISHED',
+} as const satisfies Record<keyof Topics, keyof Topics>;
 
 /** Publishing and subscribing across every server process, through Redis. */
 export interface AppPubSub {

@@ -10,6 +10,8 @@ import { FactResolver } from '../resolvers/person/fact.resolver';
 import { PersonResolver } from '../resolvers/person/person.resolver';
 import { ThingResolver } from '../resolvers/thing/thing.resolver';
 import { RecordChangeResolver } from '../resolvers/ledger/record-change.resolver';
+import { CohortResolver } from '../resolvers/report/cohort.resolver';
+import { ReportCellResolver, ReportResolver } from '../resolvers/report/report.resolver';
 import { DateTimeScalar } from './scalars';
 import { AuthResolver } from '../resolvers/auth/auth.resolver';
 import { authChecker } from '../auth/auth-checker';
@@ -27,6 +29,9 @@ export const RESOLVERS = [
   CaseResolver,
   RecordChangeResolver,
   AuthResolver,
+  ReportResolver,
+  ReportCellResolver,
+  CohortResolver,
 ] as const;
 
 const noPubSub: PubSub = {
