@@ -11,6 +11,7 @@ import { createContext, Context } from './graphql/context';
 import { formatError } from './graphql/errors';
 import { createSchema } from './graphql/schema';
 import { statementCounter } from './db/pool';
+import { consoleMiddleware } from './web/console.middleware';
 
 /** A running API server. */
 export interface RunningServer {
@@ -68,6 +69,8 @@ export async function startServer(
     };
     statementCounter.run(store, () => gql(req, res, next));
   });
+  const web = consoleMiddleware(); // the web console at /, after every API route
+  if (web) app.use(web);
   await new Promise<void>((resolve) => httpServer.listen(opts.port, opts.host ?? '0.0.0.0', resolve));
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
