@@ -28,6 +28,25 @@ const CAPTION: Record<string, string> = {
   periodType: '周期',
   downloadUrl: '下载地址',
   rejectsUrl: '拒收清单',
+  mapping: '字段映射',
+  figures: '统计数据',
+  form: '报表',
+};
+
+/** Run and report states as staff read them. */
+const STATUS: Record<string, string> = {
+  QUEUED: '排队中',
+  PENDING: '排队中',
+  WAITING: '排队中',
+  RUNNING: '进行中',
+  ACTIVE: '进行中',
+  DRY_RUN: '试运行',
+  COMPLETED: '已完成',
+  DONE: '已完成',
+  SUCCEEDED: '已完成',
+  READY: '已生成',
+  FAILED: '失败',
+  CANCELLED: '已取消',
 };
 
 /** The caption of a field: the Chinese one when known, else the API's name. */
@@ -37,6 +56,7 @@ export function caption(name: string): string {
 
 function render(k: string, v: unknown) {
   if (v == null) return '—';
+  if (k === 'status' && typeof v === 'string') return STATUS[v] ? `${STATUS[v]}（${v}）` : v;
   if (typeof v === 'string' && /At$/.test(k)) return formatTime(v);
   if (typeof v === 'string' && /^(\/|https?:)/.test(v) && /url|href|download/i.test(k))
     return (
@@ -68,18 +88,20 @@ export function ObjectView(props: { value: Record<string, unknown>; testId?: str
   );
 }
 
-/** The completion of a run in percent, from a progress field or from processed / total counts. */
+/**
+ * The completion of a run in percent: a `percent` field, or a `progress` field (a fraction when it
+ * is below 1 and not whole), or processed / total row counts.
+ */
 export function progressOf(o: Record<string, unknown>): number | null {
   for (const [k, v] of Object.entries(o)) {
-    if (/progress|percent/i.test(k) && typeof v === 'number')
-      return v <= 1 && !/percent/i.test(k) && v !== 0 ? v * 100 : v;
+    if (typeof v !== 'number') continue;
+    if (/percent/i.test(k)) return v;
+    if (/progress/i.test(k)) return v < 1 && !Number.isInteger(v) ? v * 100 : v;
   }
-  const total = Object.entries(o).find(
-    ([k, v]) => /^(rows|rowsTotal|total|totalRows)$/i.test(k) && typeof v === 'number',
-  )?.[1] as number | undefined;
-  const done = Object.entries(o).find(
-    ([k, v]) => /processed|done|rowsRead|read/i.test(k) && typeof v === 'number',
-  )?.[1] as number | undefined;
+  const num = (re: RegExp) =>
+    Object.entries(o).find(([k, v]) => re.test(k) && typeof v === 'number')?.[1] as number | undefined;
+  const total = num(/^(rows|rowsTotal|total|totalRows)$/i);
+  const done = num(/processed|done|rowsRead/i);
   if (total && done != null) return (100 * done) / total;
   return null;
 }
@@ -87,6 +109,11 @@ export function progressOf(o: Record<string, unknown>): number | null {
 /** Whether a status string means the work is over (succeeded, failed or cancelled). */
 export function isFinished(status: unknown): boolean {
   return typeof status === 'string' && /DONE|COMPLETE|SUCCE|FAIL|FINISH|CANCEL|ERROR|READY/i.test(status);
+}
+
+/** Whether a finished status means it went wrong. */
+export function isFailed(status: unknown): boolean {
+  return typeof status === 'string' && /FAIL|CANCEL|ERROR/i.test(status);
 }
 
 /** The first value of an object (or the object one level down) whose key matches. */

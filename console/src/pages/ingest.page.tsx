@@ -12,7 +12,14 @@ import {
 } from '../api/features';
 import { check, useAsync } from '../api/use-async';
 import { FeatureGate } from '../components/feature-gate.component';
-import { ObjectView, caption, findValue, isFinished, progressOf } from '../components/object-view.component';
+import {
+  ObjectView,
+  caption,
+  findValue,
+  isFailed,
+  isFinished,
+  progressOf,
+} from '../components/object-view.component';
 
 /** The mutation that takes a spreadsheet (an argument of the multipart `Upload` scalar). */
 function uploadMutation(f: Features): FieldInfo | null {
@@ -119,7 +126,13 @@ function Progress(props: { value: number | null; status: unknown }) {
   const v =
     props.value == null ? (isFinished(props.status) ? 100 : 0) : Math.min(100, Math.max(0, props.value));
   return (
-    <div className="progress" data-testid="ingest-progress" data-value={Math.round(v)}>
+    <div
+      className={`progress ${isFailed(props.status) ? 'failed' : ''}`}
+      data-testid="ingest-progress"
+      data-value={Math.round(v)}
+      role="progressbar"
+      aria-valuenow={Math.round(v)}
+    >
       <div className="progress-bar" style={{ width: `${v}%` }} />
       <span>{Math.round(v)}%</span>
     </div>

@@ -54,7 +54,8 @@ export function LoginPage() {
       return;
     }
     setToken(token);
-    window.location.assign('/');
+    // Reload the page that asked for sign-in, so every connection starts again with the token.
+    window.location.assign(window.location.pathname.startsWith('/login') ? '/' : window.location.href);
   };
 
   return (
