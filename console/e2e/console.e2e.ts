@@ -91,6 +91,21 @@ describe('the web console in headless Chromium against the real server', () => {
     await page.getByTestId('chart-status').locator('canvas').waitFor();
     await page.waitForTimeout(800);
     await shot('02-dashboard-street');
+
+    // The status chart drills into the map of the street with only the cases in that status.
+    // Every seeded case is 上报 (REPORTED), so the ring is one slice: click on the ring, right of centre.
+    const ring = (await page.getByTestId('chart-status').boundingBox())!;
+    const r = (Math.min(ring.width, ring.height) / 2) * 0.54;
+    const mapRequest = page.waitForRequest(
+      (req) => req.url().endsWith('/graphql') && (req.postData() ?? '').includes('"status":"REPORTED"'),
+    );
+    await page.mouse.click(ring.x + ring.width / 2 + r, ring.y + ring.height * 0.45);
+    await page.waitForURL(`**/map?area=${STREET}&status=REPORTED`);
+    // The map asks the API for the street's cases in that status only.
+    const sent = JSON.parse((await mapRequest).postData()!) as { variables: Record<string, unknown> };
+    expect(sent.variables).toEqual({ code: STREET, status: 'REPORTED' });
+    await page.getByTestId('map-status-filter').filter({ hasText: '上报' }).waitFor();
+    await page.getByTestId('marker-case').first().waitFor();
   });
 
   it('draws the map from the API GeoJSON and zooms into an area when it is clicked', async () => {

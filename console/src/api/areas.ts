@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { gql } from './client';
+import { AREAS_UNDER, ROOT_AREAS } from './queries';
 
 /** One area of the territory tree, as the console keeps it in memory. */
 export interface AreaNode {
@@ -21,14 +22,14 @@ export interface AreaIndex {
 let cached: Promise<AreaIndex> | null = null;
 
 async function load(): Promise<AreaIndex> {
-  const roots = await gql<{ areas: { code: string }[] }>('{ areas { code } }');
+  const roots = await gql<{ areas: { code: string }[] }>(ROOT_AREAS);
   const root = roots.data?.areas[0]?.code ?? null;
   const byCode = new Map<string, AreaNode>();
   const children = new Map<string, AreaNode[]>();
   if (root) {
     const all = await gql<{
       areas: { code: string; name: string; level: string; parent: { code: string } | null }[];
-    }>('query ($u: String!) { areas(under: $u) { code name level parent { code } } }', { u: root });
+    }>(AREAS_UNDER, { u: root });
     for (const a of all.data?.areas ?? []) {
       const node = { code: a.code, name: a.name, level: a.level, parentCode: a.parent?.code ?? null };
       byCode.set(a.code, node);

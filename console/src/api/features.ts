@@ -1,5 +1,4 @@
 import { createContext, useContext } from 'react';
-import { gql } from './client';
 
 /** A field of an object type as the server describes it. */
 export interface FieldInfo {
@@ -45,7 +44,8 @@ export const KNOWN_ROOTS = [
 
 const TYPE_REF =
   'kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } }';
-const INTROSPECTION = `query ConsoleFeatures {
+/** The one introspection query the console sends at start-up. */
+export const INTROSPECTION = `query ConsoleFeatures {
   __schema {
     queryType { name } mutationType { name } subscriptionType { name }
     types { name kind fields { name type { ${TYPE_REF} } args { name type { ${TYPE_REF} } } }
@@ -120,35 +120,6 @@ export function featuresFromSchema(schema: {
     if (name !== label) types.set(label, types.get(name) ?? new Map());
   }
   return { types, inputs, roots, introspected: true };
-}
-
-/**
- * Without introspection (production mode), a root field exists exactly when the server does not
- * answer "Cannot query field": a missing argument or a permission error still proves it is there.
- */
-async function probe(root: string): Promise<boolean> {
-  const [op, field] = root.split('.');
-  const keyword = op === 'Query' ? 'query' : op === 'Mutation' ? 'mutation' : 'subscription';
-  try {
-    const r = await gql(`${keyword} { ${field} { __typename } }`);
-    return !(r.errors ?? []).some((e) => e.message.includes(`Cannot query field "${field}"`));
-  } catch {
-    return false;
-  }
-}
-
-/** Reads what the server offers: introspection first, probing the known roots when it is off. */
-export async function loadFeatures(): Promise<Features> {
-  try {
-    const r = await gql<{ __schema: Parameters<typeof featuresFromSchema>[0] }>(INTROSPECTION);
-    if (r.data?.__schema) return featuresFromSchema(r.data.__schema);
-  } catch {
-    /* fall through to probing */
-  }
-  const roots = new Set<string>();
-  const present = await Promise.all(KNOWN_ROOTS.map(probe));
-  KNOWN_ROOTS.forEach((r, i) => present[i] && roots.add(r));
-  return { types: new Map(), inputs: new Map(), roots, introspected: false };
 }
 
 /** The feature map of the connected server, provided once at the top of the app. */

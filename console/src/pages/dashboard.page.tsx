@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useAreaIndex, type AreaIndex } from '../api/areas';
 import { gql, wsClient } from '../api/client';
 import { has, rootField, scalarSelection, useFeatures, type Features } from '../api/features';
+import { AREA_CHANGED, CASE_STATUSES, dashboardQuery } from '../api/queries';
 import { check, useAsync } from '../api/use-async';
 import { AreaCrumbs } from '../components/area-crumbs.component';
 import { Chart, type ChartOption } from '../components/chart.component';
@@ -26,40 +27,24 @@ interface Figures {
   kpis: Record<string, unknown> | null;
 }
 
-const count = (alias: string, root: 'persons' | 'cases', filter: string) =>
-  `${alias}: ${root}(first: 0, filter: { ${filter} }) { totalCount }`;
-
-/** All dashboard figures for an area in one request, one alias per counted cell. */
+/** All dashboard figures for an area in one request. */
 async function loadFigures(index: AreaIndex, code: string, f: Features): Promise<Figures> {
-  const a = JSON.stringify(code);
   const kids = index.children.get(code) ?? [];
-  const parts = [
-    count('total', 'persons', `areaCode: ${a}`),
-    count('registered', 'persons', `areaCode: ${a}, residenceType: REGISTERED`),
-    count('floating', 'persons', `areaCode: ${a}, residenceType: FLOATING`),
-    count('elderly', 'persons', `areaCode: ${a}, ageMin: 60`),
-    count('minimumLiving', 'persons', `areaCode: ${a}, factKind: "MINIMUM_LIVING"`),
-    ...Object.keys(CASE_STATUS).map((s) => count(`s_${s}`, 'cases', `areaCode: ${a}, status: ${s}`)),
-  ];
-  kids.forEach((k, i) => {
-    const c = JSON.stringify(k.code);
-    parts.push(count(`c${i}_reg`, 'persons', `areaCode: ${c}, residenceType: REGISTERED`));
-    parts.push(count(`c${i}_flo`, 'persons', `areaCode: ${c}, residenceType: FLOATING`));
-    parts.push(count(`c${i}_cases`, 'cases', `areaCode: ${c}`));
-    parts.push(
-      ...CLOSED_STATUSES.map((s) => count(`c${i}_closed_${s}`, 'cases', `areaCode: ${c}, status: ${s}`)),
-    );
-  });
   // Case KPIs (on-time rate, satisfaction) come from the cases module when the server has it.
+  let extra = '';
   const kpiField = rootField(f, 'Query.caseKpis');
   const kpiUsable = kpiField && kpiField.args.every((x) => x.name === 'areaCode' || !x.required);
   if (kpiField && kpiUsable) {
-    const arg = kpiField.args.some((x) => x.name === 'areaCode') ? `(areaCode: ${a})` : '';
-    parts.push(`kpis: caseKpis${arg} { ${scalarSelection(f, kpiField.type)} }`);
+    const arg = kpiField.args.some((x) => x.name === 'areaCode') ? `(areaCode: ${JSON.stringify(code)})` : '';
+    extra = `kpis: caseKpis${arg} { ${scalarSelection(f, kpiField.type)} }`;
   }
-  const d = check(
-    await gql<Record<string, { totalCount: number } | Record<string, unknown>>>(`{ ${parts.join('\n')} }`),
+  const query = dashboardQuery(
+    code,
+    kids.map((k) => k.code),
+    CLOSED_STATUSES,
+    extra,
   );
+  const d = check(await gql<Record<string, { totalCount: number } | Record<string, unknown>>>(query));
   const n = (k: string) => (d[k] as { totalCount: number } | undefined)?.totalCount ?? 0;
   return {
     total: n('total'),
@@ -67,7 +52,7 @@ async function loadFigures(index: AreaIndex, code: string, f: Features): Promise
     floating: n('floating'),
     elderly: n('elderly'),
     minimumLiving: n('minimumLiving'),
-    byStatus: Object.fromEntries(Object.keys(CASE_STATUS).map((s) => [s, n(`s_${s}`)])),
+    byStatus: Object.fromEntries(CASE_STATUSES.map((s) => [s, n(`s_${s}`)])),
     children: kids.map((k, i) => ({
       code: k.code,
       name: k.name,
@@ -117,7 +102,7 @@ export function DashboardPage() {
     if (!code || !has(features, 'Subscription.recordChanged')) return;
     let timer: ReturnType<typeof setTimeout> | null = null;
     const stop = wsClient.subscribe(
-      { query: 'subscription ($a: String) { recordChanged(areaCode: $a) { id } }', variables: { a: code } },
+      { query: AREA_CHANGED, variables: { a: code } },
       {
         next: () => {
           timer ??= setTimeout(() => {
@@ -198,7 +183,12 @@ export function DashboardPage() {
     if (!data) return null;
     const items = Object.entries(data.byStatus)
       .filter(([, v]) => v > 0)
-      .map(([s, v]) => ({ name: CASE_STATUS[s], value: v, itemStyle: { color: CASE_STATUS_COLOR[s] } }));
+      .map(([s, v]) => ({
+        name: CASE_STATUS[s],
+        value: v,
+        status: s,
+        itemStyle: { color: CASE_STATUS_COLOR[s] },
+      }));
     return {
       tooltip: { trigger: 'item', formatter: '{b}：{c}（{d}%）' },
       legend: { bottom: 0, textStyle: { fontSize: 13 } },
@@ -220,6 +210,11 @@ export function DashboardPage() {
   const drill = (c: { dataIndex: number }) => {
     const child = data?.children[c.dataIndex];
     if (child) navigate(`/?area=${child.code}`);
+  };
+  // A status slice opens the map of this area with only the cases in that status.
+  const drillStatus = (c: { name: string }) => {
+    const status = Object.keys(CASE_STATUS).find((s) => CASE_STATUS[s] === c.name);
+    if (status) navigate(`/map?area=${code}&status=${status}`);
   };
   const received = data ? Object.values(data.byStatus).reduce((s, v) => s + v, 0) : 0;
   const closed = data ? CLOSED_STATUSES.reduce((s, st) => s + (data.byStatus[st] ?? 0), 0) : 0;
@@ -255,8 +250,10 @@ export function DashboardPage() {
             )}
             {statusOption && (
               <div className="panel">
-                <h2>事件状态分布</h2>
-                <Chart option={statusOption} testId="chart-status" />
+                <h2>
+                  事件状态分布 <span className="hint">点击查看地图</span>
+                </h2>
+                <Chart option={statusOption} onClick={drillStatus} testId="chart-status" />
               </div>
             )}
             {casesOption && (

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useAreaIndex, type AreaIndex } from '../api/areas';
 import { gql, onLiveState, onReconnected, wsClient, type LiveState } from '../api/client';
 import { has, rootField, scalarSelection, useFeatures, type Features } from '../api/features';
+import { NODE_SUMMARY, RECORD_CHANGED } from '../api/queries';
 import { ANY_FIELD, CASE_STATUS, CHANGE_OP, RECORD_TYPE, formatTime, label } from '../labels';
 import { Link, navigate, useRoute } from '../router';
 
@@ -24,18 +25,10 @@ const MAX_ITEMS = 200;
 /** Record types the feed asks for when the cases module reports case transitions separately. */
 const NON_CASE_TYPES = ['Person', 'Household', 'House', 'Thing', 'Fact'];
 
-const SUMMARY = `query ($id: ID!) { node(id: $id) { __typename
-  ... on Person { name }
-  ... on Household { householdNumber }
-  ... on House { address }
-  ... on Thing { name category }
-  ... on Case { description status categoryCode }
-  ... on Fact { kind } } }`;
-
 /** A readable line for a record: who, which address, what was reported. */
 async function summarise(id: string): Promise<{ summary?: string; status?: string }> {
   try {
-    const r = await gql<{ node: Record<string, string> | null }>(SUMMARY, { id });
+    const r = await gql<{ node: Record<string, string> | null }>(NODE_SUMMARY, { id });
     const n = r.data?.node;
     if (!n) return {};
     const summary =
@@ -128,8 +121,7 @@ export function LiveFeedPage() {
           };
         }>(
           {
-            query:
-              'subscription ($a: String, $t: [String!]) { recordChanged(areaCode: $a, types: $t) { id type op fields areaCode recordedAt } }',
+            query: RECORD_CHANGED,
             variables: { a: areaCode, t: types },
           },
           {

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useAreaIndex } from '../api/areas';
 import { gql } from '../api/client';
+import { MAP_MARKERS, mapQuery } from '../api/queries';
 import { check, useAsync } from '../api/use-async';
 import { AreaCrumbs } from '../components/area-crumbs.component';
 import { boundsOf, fitProjection, labelPoint, type Geometry } from '../geo/projection';
@@ -21,24 +22,10 @@ interface MapData {
   things: { id: string; name: string; status: string; location: Geometry | null }[];
 }
 
-const MARKERS = 200;
+const MARKERS = MAP_MARKERS;
 
-async function loadMap(code: string, childCodes: string[]): Promise<MapData> {
-  const pop = childCodes
-    .map((c, i) => `p${i}: persons(first: 0, filter: { areaCode: ${JSON.stringify(c)} }) { totalCount }`)
-    .join('\n');
-  const d = check(
-    await gql<Record<string, unknown>>(
-      `query ($code: String!) {
-        area(code: $code) { code name level boundary children { code name level boundary } }
-        houses(first: ${MARKERS}, filter: { areaCode: $code }) { edges { node { id address use location } } }
-        cases(first: ${MARKERS}, filter: { areaCode: $code }) { edges { node { id description status location } } }
-        things(first: ${MARKERS}, filter: { areaCode: $code }) { edges { node { id name status location } } }
-        ${pop}
-      }`,
-      { code },
-    ),
-  );
+async function loadMap(code: string, childCodes: string[], status: string | null): Promise<MapData> {
+  const d = check(await gql<Record<string, unknown>>(mapQuery(childCodes), { code, status }));
   const nodes = <T,>(k: string) => ((d[k] as { edges: { node: T }[] }).edges ?? []).map((e) => e.node);
   return {
     area: d.area as MapData['area'],
@@ -49,6 +36,11 @@ async function loadMap(code: string, childCodes: string[]): Promise<MapData> {
     cases: nodes('cases'),
     things: nodes('things'),
   };
+}
+
+/** The map of an area, keeping the case-status filter while zooming. */
+function mapUrl(code: string, status: string | null): string {
+  return `/map?area=${code}${status ? `&status=${status}` : ''}`;
 }
 
 function shade(value: number, max: number): string {
@@ -67,8 +59,9 @@ export function MapPage() {
   const route = useRoute();
   const code = route.params.get('area') ?? index?.home ?? '';
   const childCodes = (index?.children.get(code) ?? []).map((c) => c.code);
-  const state = useAsync(`${code}|${index ? 1 : 0}`, async () =>
-    index && code ? loadMap(code, childCodes) : null,
+  const status = route.params.get('status');
+  const state = useAsync(`${code}|${status}|${index ? 1 : 0}`, async () =>
+    index && code ? loadMap(code, childCodes, status) : null,
   );
   const [layers, setLayers] = useState({ houses: true, cases: true, things: false });
   const [hover, setHover] = useState<string | null>(null);
@@ -112,7 +105,7 @@ export function MapPage() {
                     fill={data.area.children.length ? shade(data.population[s.code] ?? 0, max) : '#2b3f55'}
                     onMouseEnter={() => setHover(s.code)}
                     onMouseLeave={() => setHover(null)}
-                    onClick={() => data.area.children.length && navigate(`/map?area=${s.code}`)}
+                    onClick={() => data.area.children.length && navigate(mapUrl(s.code, status))}
                   >
                     <title>
                       {s.name}
@@ -207,6 +200,17 @@ export function MapPage() {
             ))}
           </fieldset>
           <h3>事件状态</h3>
+          {status && (
+            <p data-testid="map-status-filter">
+              仅显示“{label(CASE_STATUS, status)}”的事件{' '}
+              <a
+                href={mapUrl(code, null)}
+                onClick={(e) => (e.preventDefault(), navigate(mapUrl(code, null)))}
+              >
+                显示全部
+              </a>
+            </p>
+          )}
           <ul className="legend">
             {statuses.map((s) => (
               <li key={s}>
@@ -226,8 +230,8 @@ export function MapPage() {
                 {data.area.children.map((c) => (
                   <li key={c.code} className={hover === c.code ? 'hover' : ''}>
                     <a
-                      href={`/map?area=${c.code}`}
-                      onClick={(e) => (e.preventDefault(), navigate(`/map?area=${c.code}`))}
+                      href={mapUrl(c.code, status)}
+                      onClick={(e) => (e.preventDefault(), navigate(mapUrl(c.code, status)))}
                     >
                       {c.name}
                     </a>

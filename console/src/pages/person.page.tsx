@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { gql } from '../api/client';
+import { PERSON_QUERY } from '../api/queries';
 import { check, useAsync } from '../api/use-async';
 import {
   CHANGE_OP,
@@ -72,18 +73,6 @@ interface PersonData {
     fields: { field: string; oldValue: unknown; newValue: unknown }[];
   }[];
 }
-
-const SOURCE = 'kind departmentCode fileName sheet rowNumber receivedAt actor';
-const PERSON_QUERY = `query ($id: ID!, $asOf: DateTime) { person(id: $id, asOf: $asOf) {
-  id name idNumber gender birthDate age ethnicity phone residenceType status relationToHead version createdAt updatedAt asOf
-  area { code name ancestors { code name } }
-  sources { field source { ${SOURCE} } }
-  conflicts { id field chosenValue otherValue status createdAt }
-  facts { id kind departmentCode validFrom validTo status attributes }
-  household { householdNumber head { name } members { id name relationToHead } }
-  house { address use floors area { name } }
-  history { id op recordedAt actor fields { field oldValue newValue } }
-} }`;
 
 /** The fields shown in the table, in the order staff read a 人口信息 form. */
 const SHOWN: (keyof PersonData & string)[] = [

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useAreaIndex } from '../api/areas';
 import { gql } from '../api/client';
+import { PERSON_BY_ID_NUMBER, PERSONS_PAGE } from '../api/queries';
 import { check, useAsync } from '../api/use-async';
 import { AreaCrumbs } from '../components/area-crumbs.component';
 import { PERSON_VALUE, label } from '../labels';
@@ -33,22 +34,14 @@ export function PersonsPage() {
           pageInfo: { endCursor: string | null; hasNextPage: boolean };
           edges: { node: Row }[];
         };
-      }>(
-        `query ($a: String!, $after: String) { persons(first: 50, after: $after, filter: { areaCode: $a }) {
-          totalCount pageInfo { endCursor hasNextPage }
-          edges { node { id name gender age idNumber residenceType area { name } } } } }`,
-        { a: code, after },
-      ),
+      }>(PERSONS_PAGE, { a: code, after }),
     );
     return d.persons;
   });
 
   const lookup = async () => {
     setLookupError(null);
-    const r = await gql<{ person: { id: string } | null }>(
-      'query ($n: String!) { person(idNumber: $n) { id } }',
-      { n: idNumber.trim() },
-    );
+    const r = await gql<{ person: { id: string } | null }>(PERSON_BY_ID_NUMBER, { n: idNumber.trim() });
     if (r.errors?.length) setLookupError(r.errors[0].message);
     else if (!r.data?.person) setLookupError('没有找到该身份证号对应的人员');
     else navigate(`/person/${r.data.person.id}`);
