@@ -32,6 +32,13 @@ describe("the console's GraphQL documents", () => {
     expect(problems).toEqual([]);
   });
 
+  it('adds only the stated-purpose argument to the resident query when the server asks for one', () => {
+    // Today's schema has no such argument: the one error must be about it, nothing else.
+    expect(errorsOf(q.personQuery({ name: 'purpose', type: 'String' }))).toEqual([
+      'Unknown argument "purpose" on field "Query.person".',
+    ]);
+  });
+
   it('counts every case status the schema has, and only those', () => {
     const values = (schema.getType('CaseStatus') as unknown as { getValues(): { name: string }[] })
       .getValues()

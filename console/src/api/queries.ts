@@ -109,8 +109,18 @@ export const PERSON_BY_ID_NUMBER = 'query ($n: String!) { person(idNumber: $n) {
 
 const SOURCE = 'kind departmentCode fileName sheet rowNumber receivedAt actor';
 
-/** One resident with sources, conflicts, facts, household, house and history, now or as of an instant. */
-export const PERSON_QUERY = `query ($id: ID!, $asOf: DateTime) { person(id: $id, asOf: $asOf) {
+/**
+ * One resident with sources, conflicts, facts, household, house and history, now or as of an
+ * instant. `purposeArg` names the argument by which the caller states why it needs unmasked
+ * identity numbers, when the server has one (the access-control module); it is left out otherwise.
+ */
+export function personQuery(purposeArg?: { name: string; type: string }): string {
+  const def = purposeArg ? `, $purpose: ${purposeArg.type}!` : '';
+  const arg = purposeArg ? `, ${purposeArg.name}: $purpose` : '';
+  return `query ($id: ID!, $asOf: DateTime${def}) { person(id: $id, asOf: $asOf${arg}) {${PERSON_FIELDS}} }`;
+}
+
+const PERSON_FIELDS = `
   id name idNumber gender birthDate age ethnicity phone residenceType status relationToHead version createdAt updatedAt asOf
   area { code name ancestors { code name } }
   sources { field source { ${SOURCE} } }
@@ -119,4 +129,7 @@ export const PERSON_QUERY = `query ($id: ID!, $asOf: DateTime) { person(id: $id,
   household { householdNumber head { name } members { id name relationToHead } }
   house { address use floors area { name } }
   history { id op recordedAt actor fields { field oldValue newValue } }
-} }`;
+`;
+
+/** The resident query against today's API (no purpose argument). */
+export const PERSON_QUERY = personQuery();

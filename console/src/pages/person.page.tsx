@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { gql } from '../api/client';
-import { PERSON_QUERY } from '../api/queries';
+import { rootField, useFeatures } from '../api/features';
+import { personQuery } from '../api/queries';
 import { check, useAsync } from '../api/use-async';
 import {
   CHANGE_OP,
@@ -111,9 +112,22 @@ export function PersonPage(props: { id: string }) {
   const [asOfMs, setAsOfMs] = useState<number | null>(null);
   const [nowMs] = useState(() => Date.now());
   const asOf = asOfMs == null ? null : new Date(asOfMs).toISOString();
+  // With the access-control module, full identity numbers need a stated purpose, and the read is audited.
+  const features = useFeatures();
+  const purposeArg = rootField(features, 'Query.person')?.args.find((a) => /purpose|reason/i.test(a.name));
+  const [purpose, setPurpose] = useState<string | null>(null);
+  const [purposeDraft, setPurposeDraft] = useState('');
+  const [asking, setAsking] = useState(false);
   const state = useAsync(
     `${props.id}|${asOf}`,
-    async () => check(await gql<{ person: PersonData | null }>(PERSON_QUERY, { id: props.id, asOf })).person,
+    async () =>
+      check(
+        await gql<{ person: PersonData | null }>(personQuery(purpose ? purposeArg : undefined), {
+          id: props.id,
+          asOf,
+          ...(purpose ? { purpose } : {}),
+        }),
+      ).person,
   );
   const [first, setFirst] = useState<number | null>(null);
   const p = state.data;
@@ -135,6 +149,32 @@ export function PersonPage(props: { id: string }) {
             .join(' › ')}{' '}
           · 版本 {p.version}
         </span>
+        {purposeArg && !purpose && !asking && (
+          <button onClick={() => setAsking(true)} data-testid="unmask">
+            查看完整信息
+          </button>
+        )}
+        {asking && (
+          <form
+            className="purpose"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (purposeDraft.trim()) {
+                setPurpose(purposeDraft.trim());
+                setAsking(false);
+              }
+            }}
+          >
+            <input
+              placeholder="查询事由（将记入审计日志）"
+              value={purposeDraft}
+              onChange={(e) => setPurposeDraft(e.target.value)}
+              aria-label="查询事由"
+            />
+            <button type="submit">确认</button>
+          </form>
+        )}
+        {purpose && <span className="muted">已按事由“{purpose}”显示完整信息，本次查看已记录</span>}
         <div className="asof" data-testid="asof">
           <label htmlFor="asof-slider">时点回溯</label>
           <input
