@@ -177,6 +177,26 @@ describe('the web console in headless Chromium against the real server', () => {
     await shot('06-live-feed');
   });
 
+  it('reconnects the live feed after the server restarts and shows changes again', async () => {
+    await page.goto(`${server.base}/live`);
+    await page.getByTestId('live-state').filter({ hasText: '实时连接正常' }).waitFor();
+    const restarted = server.restart();
+    await page
+      .getByTestId('live-state')
+      .filter({ hasText: '连接中断，正在重连' })
+      .waitFor({ timeout: 10000 });
+    await restarted;
+    await page.getByTestId('live-state').filter({ hasText: '实时连接正常' }).waitFor({ timeout: 15000 });
+    await page.waitForTimeout(500);
+    const made = await api<{ createThing: { thing: { id: string } } }>(
+      `mutation { createThing(input: { category: "CAMERA", name: "重连后测试摄像头", location: { type: "Point", coordinates: [109.0256, 32.6882] } }) { thing { id } } }`,
+    );
+    await page
+      .locator(`[data-testid="feed-item"][data-id="${made.createThing.thing.id}"]`)
+      .filter({ hasText: '重连后测试摄像头' })
+      .waitFor({ timeout: 2000 });
+  });
+
   it('opens a person and shows each field with the department and file that supplied it, the history and as-of reads', async () => {
     const created = await api<{ createPerson: { person: { id: string; version: number } } }>(
       `mutation { createPerson(input: { name: "来源测试", areaCode: "${COMMUNITY}01", idNumber: "610902198001010019", phone: "13800001111" }) { person { id version } } }`,

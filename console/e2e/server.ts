@@ -12,6 +12,8 @@ export const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'e2e');
 export interface E2eServer {
   base: string;
   token: string | null;
+  /** Stops the server process and starts a new one on the same port (a deployment or a crash). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -86,13 +88,19 @@ export async function startE2eServer(opts: { persons: number }): Promise<E2eServ
   execFileSync(cli, ['seed', '--persons', String(opts.persons)], { env, cwd: ROOT, stdio: 'ignore' });
   const port = await freePort();
   const log = fs.openSync(path.join(ARTIFACTS, 'server.log'), 'w');
-  const child: ChildProcess = spawn(cli, ['serve', '--port', String(port)], {
-    env,
-    cwd: ROOT,
-    stdio: ['ignore', log, log],
-  });
   const base = `http://127.0.0.1:${port}`;
-  await waitFor(`${base}/healthz`, 30000);
+  const spawnServer = async () => {
+    const c = spawn(cli, ['serve', '--port', String(port)], { env, cwd: ROOT, stdio: ['ignore', log, log] });
+    await waitFor(`${base}/healthz`, 30000);
+    return c;
+  };
+  const stopServer = async (c: ChildProcess) => {
+    if (c.exitCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGTERM');
+    await exited;
+  };
+  let child: ChildProcess = await spawnServer();
   // With sign-in enabled (the auth module), the tests act as the seeded admin account.
   let token: string | null = null;
   const help = execFileSync(cli, ['--help'], { env, cwd: ROOT, encoding: 'utf8' });
@@ -105,12 +113,12 @@ export async function startE2eServer(opts: { persons: number }): Promise<E2eServ
   return {
     base,
     token,
+    async restart() {
+      await stopServer(child);
+      child = await spawnServer();
+    },
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await stopServer(child);
       fs.closeSync(log);
     },
   };

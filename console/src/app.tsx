@@ -67,11 +67,12 @@ export function App() {
         <header className="top">
           <span className="brand">一表 · 基层治理数据中枢</span>
           <nav>
-            {NAV.map((n) => (
-              <Link key={n.to} to={n.to} className={n.match(route.path) ? 'active' : ''}>
-                {n.text}
-              </Link>
-            ))}
+            {path !== '/login' &&
+              NAV.map((n) => (
+                <Link key={n.to} to={n.to} className={n.match(route.path) ? 'active' : ''}>
+                  {n.text}
+                </Link>
+              ))}
           </nav>
           <span
             className={`live-dot ${live}`}

@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { setToken } from '../api/auth';
 import { gql } from '../api/client';
 import { bindArgs, rootField, scalarSelection, useFeatures } from '../api/features';
-import { navigate } from '../router';
 
 /**
  * Sign-in through the API's `login` mutation. The token it returns is stored and sent as
@@ -89,9 +88,6 @@ export function LoginPage() {
         </label>
         {error && <div className="error">{error}</div>}
         <button type="submit">登录</button>
-        <button type="button" className="link" onClick={() => navigate('/')}>
-          返回
-        </button>
       </form>
     </div>
   );
