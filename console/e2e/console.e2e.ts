@@ -70,7 +70,7 @@ describe('the web console in headless Chromium against the real server', () => {
     await chart.locator('canvas').waitFor();
     const box = (await chart.boundingBox())!;
     expect(box.width).toBeGreaterThan(600);
-    await page.waitForTimeout(800); // let the bars' entry animation finish before the screenshot
+    await page.waitForTimeout(1500); // let the bars' entry animation finish before the screenshot
     await shot('01-dashboard-district');
 
     // Click the bar of 新城街道 (second of the district's streets, the only one with residents):
@@ -89,7 +89,7 @@ describe('the web console in headless Chromium against the real server', () => {
     expect(await page.getByTestId('stat-elderly').innerText()).toContain(String(truth.old.totalCount));
     expect(await page.getByTestId('stat-cases').innerText()).toMatch(/\d+/);
     await page.getByTestId('chart-status').locator('canvas').waitFor();
-    await page.waitForTimeout(800);
+    await page.waitForTimeout(1500);
     await shot('02-dashboard-street');
 
     // The status chart drills into the map of the street with only the cases in that status.
@@ -269,7 +269,7 @@ describe('the web console in headless Chromium against the real server', () => {
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
     expect(overflow).toBeLessThanOrEqual(0);
-    await laptop.waitForTimeout(800);
+    await laptop.waitForTimeout(1500);
     await shot('10-dashboard-laptop', laptop);
     await laptop.close();
   });

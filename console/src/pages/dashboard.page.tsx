@@ -130,7 +130,7 @@ export function DashboardPage() {
       xAxis: {
         type: 'category',
         data: data.children.map((c) => c.name),
-        axisLabel: { rotate: 45, fontSize: 12 },
+        axisLabel: { rotate: 50, fontSize: 11, interval: 0 },
       },
       yAxis: { type: 'value' },
       series: [
@@ -160,7 +160,7 @@ export function DashboardPage() {
       xAxis: {
         type: 'category',
         data: data.children.map((c) => c.name),
-        axisLabel: { rotate: 45, fontSize: 12 },
+        axisLabel: { rotate: 50, fontSize: 11, interval: 0 },
       },
       yAxis: { type: 'value' },
       series: [
@@ -242,10 +242,17 @@ export function DashboardPage() {
             {populationOption && (
               <div className="panel">
                 <h2>
-                  各{data.children.length ? '下级区域' : ''}人口构成{' '}
-                  <span className="hint">点击柱形进入该区域</span>
+                  各下级区域人口构成 <span className="hint">点击柱形进入该区域</span>
                 </h2>
                 <Chart option={populationOption} onClick={drill} testId="chart-population" />
+              </div>
+            )}
+            {casesOption && (
+              <div className="panel">
+                <h2>
+                  各下级区域事件受理与结案 <span className="hint">点击柱形进入该区域</span>
+                </h2>
+                <Chart option={casesOption} onClick={drill} testId="chart-cases" />
               </div>
             )}
             {statusOption && (
@@ -254,14 +261,6 @@ export function DashboardPage() {
                   事件状态分布 <span className="hint">点击查看地图</span>
                 </h2>
                 <Chart option={statusOption} onClick={drillStatus} testId="chart-status" />
-              </div>
-            )}
-            {casesOption && (
-              <div className="panel wide">
-                <h2>
-                  各下级区域事件受理与结案 <span className="hint">点击柱形进入该区域</span>
-                </h2>
-                <Chart option={casesOption} onClick={drill} testId="chart-cases" />
               </div>
             )}
           </section>
