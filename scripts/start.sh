@@ -10,6 +10,7 @@ fi
 eval "$(scripts/services.sh start)"
 export DATABASE_URL REDIS_URL
 npm run --silent build
+npm --prefix console install --no-audit --no-fund && npm --prefix console run --silent build  # the web console at /
 node bin/yibiao migrate
 node bin/yibiao seed --persons "${YIBIAO_SEED_PERSONS:-2000}"
 exec node bin/yibiao serve

@@ -22,6 +22,7 @@ import { createSchema } from './graphql/schema';
 import { limitsOf, securityPlugin } from './graphql/security.plugin';
 import { statementCounter } from './db/pool';
 import { reportFileHandler } from './reports/report.download';
+import { consoleMiddleware } from './web/console.middleware';
 
 /** A running API server. */
 export interface RunningServer {
@@ -243,6 +244,8 @@ export async function startServer(
     }
     next(err);
   });
+  const web = consoleMiddleware(); // the web console at /, after every API route
+  if (web) app.use(web);
   await new Promise<void>((resolve) => httpServer.listen(opts.port, opts.host ?? '0.0.0.0', resolve));
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;

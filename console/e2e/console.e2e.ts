@@ -1,0 +1,276 @@
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from './browser';
+import { ARTIFACTS, startE2eServer, type E2eServer } from './server';
+
+const STREET = '610902002'; // 新城街道 of the fixture district
+const COMMUNITY = '610902002008'; // 香溪社区
+
+let server: E2eServer;
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function api<T = any>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  const res = await fetch(`${server.base}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(server.token ? { authorization: `Bearer ${server.token}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: { message: string }[] };
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
+  return body.data as T;
+}
+
+const shot = (name: string, p: Page = page) => p.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+
+beforeAll(async () => {
+  server = await startE2eServer({ persons: 400 });
+  browser = await launchBrowser();
+  context = browser.context;
+  if (server.token) {
+    await context.addInitScript((t) => localStorage.setItem('yibiao.token', t), server.token);
+  }
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+}, 180000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+afterEach(() => {
+  // An uncaught error in the page is a failure even when the screen looks right.
+  expect(pageErrors).toEqual([]);
+});
+
+describe('the web console in headless Chromium against the real server', () => {
+  it('opens the dashboard with the population figures of the API and drills into an area from the chart', async () => {
+    const truth = await api<{
+      all: { totalCount: number };
+      reg: { totalCount: number };
+      old: { totalCount: number };
+    }>(
+      `{ all: persons(first: 0, filter: { areaCode: "${STREET}" }) { totalCount }
+         reg: persons(first: 0, filter: { areaCode: "${STREET}", residenceType: REGISTERED }) { totalCount }
+         old: persons(first: 0, filter: { areaCode: "${STREET}", ageMin: 60 }) { totalCount } }`,
+    );
+    expect(truth.all.totalCount).toBe(400);
+
+    await page.goto(`${server.base}/`);
+    // The home area is the first with several children: the district 汉滨区, whose 27 streets fill the chart.
+    await page.getByTestId('current-area').filter({ hasText: '汉滨区' }).waitFor();
+    await page.getByTestId('stat-total').filter({ hasText: '400' }).waitFor();
+    const chart = page.getByTestId('chart-population');
+    await chart.locator('canvas').waitFor();
+    const box = (await chart.boundingBox())!;
+    expect(box.width).toBeGreaterThan(600);
+    await page.waitForTimeout(1500); // let the bars' entry animation finish before the screenshot
+    await shot('01-dashboard-district');
+
+    // Click the bar of 新城街道 (second of the district's streets, the only one with residents):
+    // the chart's grid is 48 px from the left and 16 px from the right, and the bar is full height.
+    const streets = 27;
+    const x = box.x + 48 + 1.5 * ((box.width - 64) / streets);
+    const y = box.y + box.height - 90 - 40;
+    await page.mouse.click(x, y);
+    await page.waitForURL(`**/?area=${STREET}`);
+    await page.getByTestId('current-area').filter({ hasText: '新城街道' }).waitFor();
+    await page
+      .getByTestId('stat-total')
+      .filter({ hasText: String(truth.all.totalCount) })
+      .waitFor();
+    expect(await page.getByTestId('stat-registered').innerText()).toContain(String(truth.reg.totalCount));
+    expect(await page.getByTestId('stat-elderly').innerText()).toContain(String(truth.old.totalCount));
+    expect(await page.getByTestId('stat-cases').innerText()).toMatch(/\d+/);
+    await page.getByTestId('chart-status').locator('canvas').waitFor();
+    await page.waitForTimeout(1500);
+    await shot('02-dashboard-street');
+
+    // The status chart drills into the map of the street with only the cases in that status.
+    // Every seeded case is 上报 (REPORTED), so the ring is one slice: click on the ring, right of centre.
+    const ring = (await page.getByTestId('chart-status').boundingBox())!;
+    const r = (Math.min(ring.width, ring.height) / 2) * 0.54;
+    const mapRequest = page.waitForRequest(
+      (req) => req.url().endsWith('/graphql') && (req.postData() ?? '').includes('"status":"REPORTED"'),
+    );
+    await page.mouse.click(ring.x + ring.width / 2 + r, ring.y + ring.height * 0.45);
+    await page.waitForURL(`**/map?area=${STREET}&status=REPORTED`);
+    // The map asks the API for the street's cases in that status only.
+    const sent = JSON.parse((await mapRequest).postData()!) as { variables: Record<string, unknown> };
+    expect(sent.variables).toEqual({ code: STREET, status: 'REPORTED' });
+    await page.getByTestId('map-status-filter').filter({ hasText: '上报' }).waitFor();
+    await page.getByTestId('marker-case').first().waitFor();
+  });
+
+  it('draws the map from the API GeoJSON and zooms into an area when it is clicked', async () => {
+    const district = await api<{ area: { children: { code: string }[] } }>(
+      `{ area(code: "610902") { children { code } } }`,
+    );
+    const street = await api<{ area: { children: { code: string }[] } }>(
+      `{ area(code: "${STREET}") { children { code } } }`,
+    );
+    await page.goto(`${server.base}/map?area=610902`);
+    const map = page.getByTestId('map');
+    await map.waitFor();
+    expect(await map.getAttribute('data-area')).toBe('610902');
+    await expect(page.getByTestId('map-area').count()).resolves.toBe(district.area.children.length);
+    await shot('03-map-district');
+
+    // Markers crowd the small street at district scale: hide them as a user would, then click the street.
+    await page.getByLabel(/^房屋/).uncheck();
+    await page.getByLabel(/^事件/).uncheck();
+    await page.locator(`[data-testid="map-area"][data-code="${STREET}"]`).click();
+    await page.waitForURL(`**/map?area=${STREET}`);
+    await page.locator(`[data-testid="map"][data-area="${STREET}"]`).waitFor();
+    await expect(page.getByTestId('map-area').count()).resolves.toBe(street.area.children.length);
+    await page.getByLabel(/^房屋/).check();
+    await page.getByLabel(/^事件/).check();
+    expect(await page.getByTestId('marker-case').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('marker-house').count()).toBeGreaterThan(0);
+    await shot('04-map-street');
+
+    await page.getByLabel(/^事件/).uncheck();
+    await page.getByLabel(/^房屋/).uncheck();
+    await page.locator(`[data-testid="map-area"][data-code="${COMMUNITY}"]`).click();
+    await page.locator(`[data-testid="map"][data-area="${COMMUNITY}"]`).waitFor();
+    expect(await page.getByTestId('current-area').innerText()).toBe('香溪社区');
+    await page.getByLabel(/^房屋/).check();
+    await page.getByLabel(/^事件/).check();
+    await shot('05-map-community');
+  });
+
+  it('shows a change made through the API in the live feed within 2 seconds', async () => {
+    await page.goto(`${server.base}/live`);
+    await page.getByTestId('live-state').filter({ hasText: '实时连接正常' }).waitFor();
+    // The subscription is sent right after the socket is acknowledged; give the server a moment
+    // to register it before the change, as any subscriber would.
+    await page.waitForTimeout(500);
+
+    const started = Date.now();
+    const made = await api<{ createThing: { thing: { id: string } } }>(
+      `mutation { createThing(input: { category: "HYDRANT", name: "香溪路测试消火栓", location: { type: "Point", coordinates: [109.0256, 32.6882] } }) { thing { id } } }`,
+    );
+    const item = page.locator(`[data-testid="feed-item"][data-id="${made.createThing.thing.id}"]`);
+    await item.waitFor({ timeout: 2000 });
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(2000);
+    await item.filter({ hasText: '香溪路测试消火栓' }).waitFor();
+    expect(await item.getAttribute('data-type')).toBe('Thing');
+
+    const person = await api<{ createPerson: { person: { id: string } } }>(
+      `mutation { createPerson(input: { name: "实时测试", areaCode: "${COMMUNITY}01" }) { person { id } } }`,
+    );
+    await page
+      .locator(`[data-testid="feed-item"][data-id="${person.createPerson.person.id}"]`)
+      .filter({ hasText: '实时测试' })
+      .waitFor({ timeout: 2000 });
+    // Newest first.
+    expect(await page.getByTestId('feed-item').first().getAttribute('data-id')).toBe(
+      person.createPerson.person.id,
+    );
+    await shot('06-live-feed');
+  });
+
+  it('reconnects the live feed after the server restarts and shows changes again', async () => {
+    await page.goto(`${server.base}/live`);
+    await page.getByTestId('live-state').filter({ hasText: '实时连接正常' }).waitFor();
+    const restarted = server.restart();
+    await page
+      .getByTestId('live-state')
+      .filter({ hasText: '连接中断，正在重连' })
+      .waitFor({ timeout: 10000 });
+    await restarted;
+    await page.getByTestId('live-state').filter({ hasText: '实时连接正常' }).waitFor({ timeout: 15000 });
+    await page.waitForTimeout(500);
+    const made = await api<{ createThing: { thing: { id: string } } }>(
+      `mutation { createThing(input: { category: "CAMERA", name: "重连后测试摄像头", location: { type: "Point", coordinates: [109.0256, 32.6882] } }) { thing { id } } }`,
+    );
+    await page
+      .locator(`[data-testid="feed-item"][data-id="${made.createThing.thing.id}"]`)
+      .filter({ hasText: '重连后测试摄像头' })
+      .waitFor({ timeout: 2000 });
+  });
+
+  it('opens a person and shows each field with the department and file that supplied it, the history and as-of reads', async () => {
+    const created = await api<{ createPerson: { person: { id: string; version: number } } }>(
+      `mutation { createPerson(input: { name: "来源测试", areaCode: "${COMMUNITY}01", idNumber: "610902198001010019", phone: "13800001111" }) { person { id version } } }`,
+    );
+    const id = created.createPerson.person.id;
+    await new Promise((r) => setTimeout(r, 50));
+    await api(
+      `mutation ($id: ID!) { updatePerson(id: $id, input: { phone: "13900002222", expectedVersion: 1 }) { person { id } } }`,
+      { id },
+    );
+
+    // A seeded resident first: values from the fixture district, supplied by the police registry.
+    await page.goto(`${server.base}/persons?area=${COMMUNITY}`);
+    const firstLink = page.getByTestId('persons-table').locator('tbody a').first();
+    const name = await firstLink.innerText();
+    await firstLink.click();
+    await page.getByTestId('person-name').filter({ hasText: name }).waitFor();
+    const nameRow = page.locator('[data-testid="person-sources"] tr[data-field="name"]');
+    expect(await nameRow.getByTestId('source').innerText()).toContain('公安分局');
+    expect(await nameRow.getByTestId('source').innerText()).toContain('初始数据');
+    expect(
+      await page.locator('[data-testid="person-sources"] tr[data-field="idNumber"] td').first().innerText(),
+    ).toMatch(/^\d{6}\*{8}\d{3}[\dX]$/);
+    await shot('07-person-seeded');
+
+    // The edited resident: the phone's source is the staff edit, history has both changes, and
+    // moving the as-of slider to the start shows the phone as first entered.
+    await page.goto(`${server.base}/person/${id}`);
+    await page.getByTestId('person-name').filter({ hasText: '来源测试' }).waitFor();
+    const phoneRow = page.locator('[data-testid="person-sources"] tr[data-field="phone"]');
+    await phoneRow.filter({ hasText: '139****2222' }).waitFor();
+    expect(await phoneRow.getByTestId('source').innerText()).toContain('人工录入');
+    await expect(page.getByTestId('history').locator('li').count()).resolves.toBe(2);
+    const slider = page.locator('#asof-slider');
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await page.getByTestId('asof').filter({ hasText: '时的记录' }).waitFor();
+    await phoneRow.filter({ hasText: '138****1111' }).waitFor();
+    await shot('08-person-as-of');
+  });
+
+  it('turns on the ingest and report pages only when the server has their operations', async () => {
+    const schema = await api<{ __schema: { queryType: { fields: { name: string }[] } } }>(
+      '{ __schema { queryType { fields { name } } } }',
+    );
+    const queries = new Set(schema.__schema.queryType.fields.map((f) => f.name));
+    await page.goto(`${server.base}/ingest`);
+    if (queries.has('ingestRun')) await page.getByText('导入部门表格').waitFor();
+    else await page.getByTestId('feature-off').filter({ hasText: '该功能尚未启用' }).waitFor();
+    await page.goto(`${server.base}/reports`);
+    if (queries.has('forms')) await page.getByText('报表目录').waitFor();
+    else await page.getByTestId('feature-off').filter({ hasText: '该功能尚未启用' }).waitFor();
+    await shot('09-reports');
+  });
+
+  it('stays readable on a laptop screen', async () => {
+    const laptop = await context.newPage();
+    await laptop.setViewportSize({ width: 1366, height: 768 });
+    const now = await api<{ persons: { totalCount: number } }>(
+      `{ persons(first: 0, filter: { areaCode: "${STREET}" }) { totalCount } }`,
+    );
+    await laptop.goto(`${server.base}/?area=${STREET}`);
+    await laptop
+      .getByTestId('stat-total')
+      .filter({ hasText: String(now.persons.totalCount) })
+      .waitFor();
+    await laptop.getByTestId('chart-population').locator('canvas').waitFor();
+    // No horizontal scrolling: the layout fits the narrower screen.
+    const overflow = await laptop.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await laptop.waitForTimeout(1500);
+    await shot('10-dashboard-laptop', laptop);
+    await laptop.close();
+  });
+});

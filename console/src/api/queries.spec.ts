@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSchema, graphqlSync, parse, validate, type GraphQLSchema } from 'graphql';
+import { bindArgs, featuresFromSchema, has, INTROSPECTION, rootField, scalarSelection } from './features';
+import * as q from './queries';
+
+/** The API as committed: the console must only send what this schema accepts. */
+const schema: GraphQLSchema = buildSchema(
+  fs.readFileSync(path.join(__dirname, '..', '..', '..', 'schema', 'schema.graphql'), 'utf8'),
+);
+
+function errorsOf(doc: string): string[] {
+  return validate(schema, parse(doc)).map((e) => e.message);
+}
+
+describe("the console's GraphQL documents", () => {
+  it('are all valid against the committed schema (a breaking API change fails here first)', () => {
+    const docs: Record<string, string> = {
+      ROOT_AREAS: q.ROOT_AREAS,
+      AREAS_UNDER: q.AREAS_UNDER,
+      dashboardQuery: q.dashboardQuery('610902002', ['610902002001', '610902002002'], ['CLOSED']),
+      AREA_CHANGED: q.AREA_CHANGED,
+      mapQuery: q.mapQuery(['610902002001', '610902002002']),
+      RECORD_CHANGED: q.RECORD_CHANGED,
+      NODE_SUMMARY: q.NODE_SUMMARY,
+      PERSONS_PAGE: q.PERSONS_PAGE,
+      PERSON_BY_ID_NUMBER: q.PERSON_BY_ID_NUMBER,
+      PERSON_QUERY: q.PERSON_QUERY,
+      INTROSPECTION,
+    };
+    const problems = Object.entries(docs).flatMap(([name, doc]) => errorsOf(doc).map((m) => `${name}: ${m}`));
+    expect(problems).toEqual([]);
+  });
+
+  it('adds only the stated-purpose argument to the resident query when the server asks for one', () => {
+    // Today's schema has no such argument: the one error must be about it, nothing else.
+    expect(errorsOf(q.personQuery({ name: 'purpose', type: 'String' }))).toEqual([
+      'Unknown argument "purpose" on field "Query.person".',
+    ]);
+  });
+
+  it('counts every case status the schema has, and only those', () => {
+    const values = (schema.getType('CaseStatus') as unknown as { getValues(): { name: string }[] })
+      .getValues()
+      .map((v) => v.name)
+      .sort();
+    expect([...q.CASE_STATUSES].sort()).toEqual(values);
+  });
+
+  it('would catch a field the schema does not have', () => {
+    const errors = errorsOf('{ persons { edges { node { shoeSize } } } }');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^Cannot query field "shoeSize" on type "Person"/);
+  });
+});
+
+describe('feature detection from introspection', () => {
+  const introspected = graphqlSync({ schema, source: INTROSPECTION });
+  const features = featuresFromSchema(
+    (introspected.data as { __schema: Parameters<typeof featuresFromSchema>[0] }).__schema,
+  );
+
+  it("finds today's operations and not the ones still being built", () => {
+    expect(has(features, 'Query.persons', 'Query.cases', 'Subscription.recordChanged')).toBe(true);
+    expect(has(features, 'Query.forms')).toBe(true); // the reports module has landed
+    expect(has(features, 'Query.ingestRun')).toBe(false);
+    expect(
+      rootField(features, 'Subscription.recordChanged')
+        ?.args.map((a) => a.name)
+        .sort(),
+    ).toEqual(['areaCode', 'types']);
+  });
+
+  it('selects the scalar fields of a type and none that need arguments or sub-selections', () => {
+    const sel = scalarSelection(features, 'Person').split(' ');
+    expect(sel).toEqual(expect.arrayContaining(['id', 'name', 'idNumber', 'status', 'version']));
+    expect(sel).not.toContain('area');
+    expect(sel).not.toContain('sources');
+    expect(errorsOf(`{ person(id: "x") { ${scalarSelection(features, 'Person')} } }`)).toEqual([]);
+  });
+
+  it('binds wanted values to plain arguments or to the fields of an input argument', () => {
+    const s = buildSchema(`
+      input LoginInput { username: String! password: String! }
+      type Token { accessToken: String! }
+      type Query { ok: Boolean }
+      type Mutation {
+        login(input: LoginInput!): Token!
+        generateReport(formCode: String!, period: String!, areaCode: String): Token!
+      }`);
+    const f = featuresFromSchema(
+      (
+        graphqlSync({ schema: s, source: INTROSPECTION }).data as {
+          __schema: Parameters<typeof featuresFromSchema>[0];
+        }
+      ).__schema,
+    );
+    const login = bindArgs(f, rootField(f, 'Mutation.login')!, [
+      { value: 'admin', pattern: /user|name/i },
+      { value: 'secret', pattern: /pass/i },
+    ]);
+    expect(login).toEqual({
+      defs: '($input: LoginInput!)',
+      args: '(input: $input)',
+      variables: { input: { username: 'admin', password: 'secret' } },
+    });
+    expect(validate(s, parse(`mutation ${login.defs} { login${login.args} { accessToken } }`))).toEqual([]);
+    const report = bindArgs(f, rootField(f, 'Mutation.generateReport')!, [
+      { value: 'ELDERLY', pattern: /^form/i },
+      { value: '2026Q3', pattern: /period/i },
+      { value: undefined, pattern: /area/i },
+    ]);
+    expect(report.variables).toEqual({ formCode: 'ELDERLY', period: '2026Q3' });
+    expect(
+      validate(s, parse(`mutation ${report.defs} { generateReport${report.args} { accessToken } }`)),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * Every GraphQL document the console sends to the API as it is today (the ledger, territory and
+ * subscriptions), in one place, so that a test can validate each one against the committed
+ * schema (schema/schema.graphql) and catch a breaking API change before a page does. Documents
+ * for operations still being added (ingest, reports, sign-in, case transitions) are built from
+ * introspection in their pages instead.
+ */
+
+/** Statuses counted on the dashboard, in workflow order. */
+export const CASE_STATUSES = [
+  'REPORTED',
+  'FILED',
+  'INVALID',
+  'DISPATCHED',
+  'CLAIMED',
+  'IN_PROGRESS',
+  'RESOLVED',
+  'CHECKED',
+  'CLOSED',
+  'PARKED',
+  'ESCALATED',
+] as const;
+
+/** The roots of the territory tree. */
+export const ROOT_AREAS = '{ areas { code } }';
+
+/** The whole territory under a root, flat. */
+export const AREAS_UNDER = 'query ($u: String!) { areas(under: $u) { code name level parent { code } } }';
+
+const count = (alias: string, root: 'persons' | 'cases', filter: string) =>
+  `${alias}: ${root}(first: 0, filter: { ${filter} }) { totalCount }`;
+
+/**
+ * All dashboard figures for an area in one request, one alias per counted cell: population
+ * (total, 户籍, 流动, 60+, 低保), cases per status, and per child area its population by residence
+ * type, its cases and its closed cases. `extra` adds fields (the cases module's KPIs).
+ */
+export function dashboardQuery(
+  areaCode: string,
+  childCodes: string[],
+  closedStatuses: string[],
+  extra = '',
+): string {
+  const a = JSON.stringify(areaCode);
+  const parts = [
+    count('total', 'persons', `areaCode: ${a}`),
+    count('registered', 'persons', `areaCode: ${a}, residenceType: REGISTERED`),
+    count('floating', 'persons', `areaCode: ${a}, residenceType: FLOATING`),
+    count('elderly', 'persons', `areaCode: ${a}, ageMin: 60`),
+    count('minimumLiving', 'persons', `areaCode: ${a}, factKind: "MINIMUM_LIVING"`),
+    ...CASE_STATUSES.map((s) => count(`s_${s}`, 'cases', `areaCode: ${a}, status: ${s}`)),
+  ];
+  childCodes.forEach((code, i) => {
+    const c = JSON.stringify(code);
+    parts.push(count(`c${i}_reg`, 'persons', `areaCode: ${c}, residenceType: REGISTERED`));
+    parts.push(count(`c${i}_flo`, 'persons', `areaCode: ${c}, residenceType: FLOATING`));
+    parts.push(count(`c${i}_cases`, 'cases', `areaCode: ${c}`));
+    for (const s of closedStatuses)
+      parts.push(count(`c${i}_closed_${s}`, 'cases', `areaCode: ${c}, status: ${s}`));
+  });
+  if (extra) parts.push(extra);
+  return `{ ${parts.join('\n')} }`;
+}
+
+/** Any ledger change in an area (the dashboard refreshes on it). */
+export const AREA_CHANGED = 'subscription ($a: String) { recordChanged(areaCode: $a) { id } }';
+
+/** Markers per layer on the map; the map says so when a layer is cut. */
+export const MAP_MARKERS = 200;
+
+/**
+ * The map of an area: its boundary and its children's, houses, cases and things as markers
+ * (status for colour), and the population of each child for the shading.
+ * `$status` narrows the case markers (the dashboard's status chart drills into it).
+ */
+export function mapQuery(childCodes: string[]): string {
+  const pop = childCodes
+    .map((c, i) => `p${i}: persons(first: 0, filter: { areaCode: ${JSON.stringify(c)} }) { totalCount }`)
+    .join('\n');
+  return `query ($code: String!, $status: CaseStatus) {
+    area(code: $code) { code name level boundary children { code name level boundary } }
+    houses(first: ${MAP_MARKERS}, filter: { areaCode: $code }) { edges { node { id address use location } } }
+    cases(first: ${MAP_MARKERS}, filter: { areaCode: $code, status: $status }) { edges { node { id description status location } } }
+    things(first: ${MAP_MARKERS}, filter: { areaCode: $code }) { edges { node { id name status location } } }
+    ${pop}
+  }`;
+}
+
+/** Every ledger change, as it commits; `types` null means all record types. */
+export const RECORD_CHANGED =
+  'subscription ($a: String, $t: [String!]) { recordChanged(areaCode: $a, types: $t) { id type op fields areaCode recordedAt } }';
+
+/** A one-line description of any record the live feed shows. */
+export const NODE_SUMMARY = `query ($id: ID!) { node(id: $id) { __typename
+  ... on Person { name }
+  ... on Household { householdNumber }
+  ... on House { address }
+  ... on Thing { name category }
+  ... on Case { description status categoryCode }
+  ... on Fact { kind } } }`;
+
+/** One page of an area's residents. */
+export const PERSONS_PAGE = `query ($a: String!, $after: String) { persons(first: 50, after: $after, filter: { areaCode: $a }) {
+  totalCount pageInfo { endCursor hasNextPage }
+  edges { node { id name gender age idNumber residenceType area { name } } } } }`;
+
+/** A resident by citizen ID number. */
+export const PERSON_BY_ID_NUMBER = 'query ($n: String!) { person(idNumber: $n) { id } }';
+
+const SOURCE = 'kind departmentCode fileName sheet rowNumber receivedAt actor';
+
+/**
+ * One resident with sources, conflicts, facts, household, house and history, now or as of an
+ * instant. `purposeArg` names the argument by which the caller states why it needs unmasked
+ * identity numbers, when the server has one (the access-control module); it is left out otherwise.
+ */
+export function personQuery(purposeArg?: { name: string; type: string }): string {
+  const def = purposeArg ? `, $purpose: ${purposeArg.type}!` : '';
+  const arg = purposeArg ? `, ${purposeArg.name}: $purpose` : '';
+  return `query ($id: ID!, $asOf: DateTime${def}) { person(id: $id, asOf: $asOf${arg}) {${PERSON_FIELDS}} }`;
+}
+
+const PERSON_FIELDS = `
+  id name idNumber gender birthDate age ethnicity phone residenceType status relationToHead version createdAt updatedAt asOf
+  area { code name ancestors { code name } }
+  sources { field source { ${SOURCE} } }
+  conflicts { id field chosenValue otherValue status createdAt }
+  facts { id kind departmentCode validFrom validTo status attributes }
+  household { householdNumber head { name } members { id name relationToHead } }
+  house { address use floors area { name } }
+  history { id op recordedAt actor fields { field oldValue newValue } }
+`;
+
+/** The resident query against today's API (no purpose argument). */
+export const PERSON_QUERY = personQuery();

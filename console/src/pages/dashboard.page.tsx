@@ -1,0 +1,271 @@
+import { useEffect, useMemo } from 'react';
+import { useAreaIndex, type AreaIndex } from '../api/areas';
+import { gql, wsClient } from '../api/client';
+import { has, rootField, scalarSelection, useFeatures, type Features } from '../api/features';
+import { AREA_CHANGED, CASE_STATUSES, dashboardQuery } from '../api/queries';
+import { check, useAsync } from '../api/use-async';
+import { AreaCrumbs } from '../components/area-crumbs.component';
+import { Chart, type ChartOption } from '../components/chart.component';
+import { CASE_STATUS, CASE_STATUS_COLOR, CLOSED_STATUSES, percent } from '../labels';
+import { navigate, useRoute } from '../router';
+
+interface Figures {
+  total: number;
+  registered: number;
+  floating: number;
+  elderly: number;
+  minimumLiving: number;
+  byStatus: Record<string, number>;
+  children: {
+    code: string;
+    name: string;
+    registered: number;
+    floating: number;
+    cases: number;
+    closed: number;
+  }[];
+  kpis: Record<string, unknown> | null;
+}
+
+/** All dashboard figures for an area in one request. */
+async function loadFigures(index: AreaIndex, code: string, f: Features): Promise<Figures> {
+  const kids = index.children.get(code) ?? [];
+  // Case KPIs (on-time rate, satisfaction) come from the cases module when the server has it.
+  let extra = '';
+  const kpiField = rootField(f, 'Query.caseKpis');
+  const kpiUsable = kpiField && kpiField.args.every((x) => x.name === 'areaCode' || !x.required);
+  if (kpiField && kpiUsable) {
+    const arg = kpiField.args.some((x) => x.name === 'areaCode') ? `(areaCode: ${JSON.stringify(code)})` : '';
+    extra = `kpis: caseKpis${arg} { ${scalarSelection(f, kpiField.type)} }`;
+  }
+  const query = dashboardQuery(
+    code,
+    kids.map((k) => k.code),
+    CLOSED_STATUSES,
+    extra,
+  );
+  const d = check(await gql<Record<string, { totalCount: number } | Record<string, unknown>>>(query));
+  const n = (k: string) => (d[k] as { totalCount: number } | undefined)?.totalCount ?? 0;
+  return {
+    total: n('total'),
+    registered: n('registered'),
+    floating: n('floating'),
+    elderly: n('elderly'),
+    minimumLiving: n('minimumLiving'),
+    byStatus: Object.fromEntries(CASE_STATUSES.map((s) => [s, n(`s_${s}`)])),
+    children: kids.map((k, i) => ({
+      code: k.code,
+      name: k.name,
+      registered: n(`c${i}_reg`),
+      floating: n(`c${i}_flo`),
+      cases: n(`c${i}_cases`),
+      closed: CLOSED_STATUSES.reduce((s, st) => s + n(`c${i}_closed_${st}`), 0),
+    })),
+    kpis: (d.kpis as Record<string, unknown> | undefined) ?? null,
+  };
+}
+
+function kpiValue(kpis: Record<string, unknown> | null, pattern: RegExp): string {
+  if (!kpis) return '—';
+  const key = Object.keys(kpis).find((k) => pattern.test(k));
+  const v = key ? kpis[key] : null;
+  if (typeof v !== 'number') return '—';
+  return v <= 1 ? `${(v * 100).toFixed(1)}%` : `${v.toFixed(1)}%`;
+}
+
+function Stat(props: { label: string; value: string | number; testId: string; tone?: string }) {
+  return (
+    <div className={`stat ${props.tone ?? ''}`} data-testid={props.testId}>
+      <div className="stat-value">
+        {typeof props.value === 'number' ? props.value.toLocaleString('zh-CN') : props.value}
+      </div>
+      <div className="stat-label">{props.label}</div>
+    </div>
+  );
+}
+
+/**
+ * The command-center dashboard for one area: population figures and case KPIs, with charts per
+ * area below; clicking a bar opens the dashboard of that area. Figures refresh when the ledger
+ * changes in the area (at most every five seconds).
+ */
+export function DashboardPage() {
+  const index = useAreaIndex();
+  const route = useRoute();
+  const features = useFeatures();
+  const code = route.params.get('area') ?? index?.home ?? '';
+  const figures = useAsync(`${code}|${index ? 1 : 0}`, async () =>
+    index && code ? loadFigures(index, code, features) : null,
+  );
+
+  useEffect(() => {
+    if (!code || !has(features, 'Subscription.recordChanged')) return;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const stop = wsClient.subscribe(
+      { query: AREA_CHANGED, variables: { a: code } },
+      {
+        next: () => {
+          timer ??= setTimeout(() => {
+            timer = null;
+            figures.reload();
+          }, 5000);
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    return () => {
+      stop();
+      if (timer) clearTimeout(timer);
+    };
+  }, [code, features, figures.reload]);
+
+  const data = figures.data;
+  const populationOption = useMemo<ChartOption | null>(() => {
+    if (!data || data.children.length === 0) return null;
+    return {
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      legend: { top: 0, data: ['户籍人口', '流动人口'], textStyle: { fontSize: 14 } },
+      grid: { left: 48, right: 16, top: 40, bottom: 90 },
+      xAxis: {
+        type: 'category',
+        data: data.children.map((c) => c.name),
+        axisLabel: { rotate: 50, fontSize: 11, interval: 0 },
+      },
+      yAxis: { type: 'value' },
+      series: [
+        {
+          name: '户籍人口',
+          type: 'bar',
+          stack: 'p',
+          data: data.children.map((c) => c.registered),
+          itemStyle: { color: '#4dabf7' },
+        },
+        {
+          name: '流动人口',
+          type: 'bar',
+          stack: 'p',
+          data: data.children.map((c) => c.floating),
+          itemStyle: { color: '#ffa94d' },
+        },
+      ],
+    };
+  }, [data]);
+  const casesOption = useMemo<ChartOption | null>(() => {
+    if (!data || data.children.length === 0) return null;
+    return {
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      legend: { top: 0, data: ['受理', '结案'], textStyle: { fontSize: 14 } },
+      grid: { left: 48, right: 16, top: 40, bottom: 90 },
+      xAxis: {
+        type: 'category',
+        data: data.children.map((c) => c.name),
+        axisLabel: { rotate: 50, fontSize: 11, interval: 0 },
+      },
+      yAxis: { type: 'value' },
+      series: [
+        {
+          name: '受理',
+          type: 'bar',
+          data: data.children.map((c) => c.cases),
+          itemStyle: { color: '#748ffc' },
+        },
+        {
+          name: '结案',
+          type: 'bar',
+          data: data.children.map((c) => c.closed),
+          itemStyle: { color: '#51cf66' },
+        },
+      ],
+    };
+  }, [data]);
+  const statusOption = useMemo<ChartOption | null>(() => {
+    if (!data) return null;
+    const items = Object.entries(data.byStatus)
+      .filter(([, v]) => v > 0)
+      .map(([s, v]) => ({
+        name: CASE_STATUS[s],
+        value: v,
+        status: s,
+        itemStyle: { color: CASE_STATUS_COLOR[s] },
+      }));
+    return {
+      tooltip: { trigger: 'item', formatter: '{b}：{c}（{d}%）' },
+      legend: { bottom: 0, textStyle: { fontSize: 13 } },
+      series: [
+        {
+          name: '事件状态',
+          type: 'pie',
+          radius: ['40%', '68%'],
+          center: ['50%', '45%'],
+          data: items,
+          label: { fontSize: 13 },
+        },
+      ],
+    };
+  }, [data]);
+
+  if (!index) return <div className="panel">正在加载区域…</div>;
+  if (!code) return <div className="panel">服务器上还没有区域数据。</div>;
+  const drill = (c: { dataIndex: number }) => {
+    const child = data?.children[c.dataIndex];
+    if (child) navigate(`/?area=${child.code}`);
+  };
+  // A status slice opens the map of this area with only the cases in that status.
+  const drillStatus = (c: { name: string }) => {
+    const status = Object.keys(CASE_STATUS).find((s) => CASE_STATUS[s] === c.name);
+    if (status) navigate(`/map?area=${code}&status=${status}`);
+  };
+  const received = data ? Object.values(data.byStatus).reduce((s, v) => s + v, 0) : 0;
+  const closed = data ? CLOSED_STATUSES.reduce((s, st) => s + (data.byStatus[st] ?? 0), 0) : 0;
+  return (
+    <div className="page dashboard">
+      <AreaCrumbs index={index} code={code} base="/" />
+      {figures.error && <div className="error">加载失败：{figures.error}</div>}
+      {data && (
+        <>
+          <section className="stats" aria-label="人口概况">
+            <Stat label="实有人口" value={data.total} testId="stat-total" tone="primary" />
+            <Stat label="户籍人口" value={data.registered} testId="stat-registered" />
+            <Stat label="流动人口" value={data.floating} testId="stat-floating" />
+            <Stat label="60岁以上老人" value={data.elderly} testId="stat-elderly" />
+            <Stat label="低保人员" value={data.minimumLiving} testId="stat-minimum-living" />
+          </section>
+          <section className="stats" aria-label="事件考核">
+            <Stat label="受理事件" value={received} testId="stat-cases" tone="primary" />
+            <Stat label="已结案" value={closed} testId="stat-closed" />
+            <Stat label="结案率" value={percent(closed, received)} testId="stat-completion" />
+            <Stat label="按期结案率" value={kpiValue(data.kpis, /onTime/i)} testId="stat-on-time" />
+            <Stat label="满意率" value={kpiValue(data.kpis, /satisf/i)} testId="stat-satisfaction" />
+          </section>
+          <section className="charts">
+            {populationOption && (
+              <div className="panel">
+                <h2>
+                  各下级区域人口构成 <span className="hint">点击柱形进入该区域</span>
+                </h2>
+                <Chart option={populationOption} onClick={drill} testId="chart-population" />
+              </div>
+            )}
+            {casesOption && (
+              <div className="panel">
+                <h2>
+                  各下级区域事件受理与结案 <span className="hint">点击柱形进入该区域</span>
+                </h2>
+                <Chart option={casesOption} onClick={drill} testId="chart-cases" />
+              </div>
+            )}
+            {statusOption && (
+              <div className="panel">
+                <h2>
+                  事件状态分布 <span className="hint">点击查看地图</span>
+                </h2>
+                <Chart option={statusOption} onClick={drillStatus} testId="chart-status" />
+              </div>
+            )}
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
