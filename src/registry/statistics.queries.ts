@@ -31,9 +31,8 @@ export const statisticsSql = {
       WITH m AS (SELECT * FROM unnest(${add(f.codes)}::text[], ${add(f.buckets)}::text[]) AS m(code, bucket)),
       x AS (
         SELECT m.bucket, p.residence_type, p.birth_date,
-               EXISTS (SELECT 1 FROM fact f
-                        WHERE f.district_code = p.district_code AND f.person_id = p.id
-                          AND f.kind = 'MINIMUM_LIVING' AND f.status = 'ACTIVE'
+               (p.district_code, p.id) IN (SELECT f.district_code, f.person_id FROM fact f
+                        WHERE f.kind = 'MINIMUM_LIVING' AND f.status = 'ACTIVE'
                           AND f.valid_from <= ${day}::date AND (f.valid_to IS NULL OR f.valid_to >= ${day}::date)
                           AND ${departmentScopeSql(f.scope, 'f.department_code', add)}) AS living
           FROM person p JOIN m ON m.code = p.area_code
