@@ -30,9 +30,6 @@ export const CASE_STATUS_COLOR: Record<string, string> = {
   INVALID: '#868e96',
 };
 
-/** Statuses that count as finished for the completion figure. */
-export const CLOSED_STATUSES = ['CLOSED'];
-
 /** 层级. */
 export const AREA_LEVEL: Record<string, string> = {
   PROVINCE: '省',

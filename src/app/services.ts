@@ -15,6 +15,7 @@ import { HouseService } from '../registry/house.service';
 import { HouseholdService } from '../registry/household.service';
 import { PersonService } from '../registry/person.service';
 import { ThingService } from '../registry/thing.service';
+import { StatisticsService } from '../registry/statistics.service';
 import { createReportService } from '../reports/report.wiring';
 
 /** Every service of one process, wired once. */
@@ -31,6 +32,7 @@ export interface Services {
   things: ThingService;
   facts: FactService;
   cases: CaseService;
+  statistics: StatisticsService;
   events: AppPubSub;
   auth: AuthService;
   audit: AuditService;
@@ -65,6 +67,7 @@ export function createServices(config: Services['config']): Services {
     things: new ThingService(pool, ledger, areas),
     facts: new FactService(pool, ledger),
     cases: new CaseService(pool, areas),
+    statistics: new StatisticsService(pool, areas),
     events,
     auth: authServiceOf(pool, areas, withDefaults(config)),
     audit: new AuditService(pool),

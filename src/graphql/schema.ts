@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, NonEmptyArray, PubSub } from 'type-graphql';
+import { AreaStatisticsResolver } from '../resolvers/area/area-statistics.resolver';
 import { AreaResolver } from '../resolvers/area/area.resolver';
 import { CaseResolver } from '../resolvers/case/case.resolver';
 import { NodeResolver } from '../resolvers/common/node.resolver';
@@ -21,6 +22,7 @@ import { deadlineMiddleware } from './deadline';
 export const RESOLVERS = [
   NodeResolver,
   AreaResolver,
+  AreaStatisticsResolver,
   PersonResolver,
   FactResolver,
   HouseholdResolver,

@@ -326,7 +326,8 @@ export function isoDay(d: Date): string {
   return new Date(d.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 }
 
-function shiftYears(day: string, years: number): string {
+/** The same calendar day `years` later (earlier when negative); 29 February falls back to the 28th. */
+export function shiftYears(day: string, years: number): string {
   const y = Number(day.slice(0, 4)) + years;
   let md = day.slice(4);
   if (md === '-02-29') md = '-02-28';

@@ -6,60 +6,29 @@
  * introspection in their pages instead.
  */
 
-/** Statuses counted on the dashboard, in workflow order. */
-export const CASE_STATUSES = [
-  'REPORTED',
-  'FILED',
-  'INVALID',
-  'DISPATCHED',
-  'CLAIMED',
-  'IN_PROGRESS',
-  'RESOLVED',
-  'CHECKED',
-  'CLOSED',
-  'PARKED',
-  'ESCALATED',
-] as const;
-
 /** The roots of the territory tree. */
 export const ROOT_AREAS = '{ areas { code } }';
 
 /** The whole territory under a root, flat. */
 export const AREAS_UNDER = 'query ($u: String!) { areas(under: $u) { code name level parent { code } } }';
 
-const count = (alias: string, root: 'persons' | 'cases', filter: string) =>
-  `${alias}: ${root}(first: 0, filter: { ${filter} }) { totalCount }`;
+/** The figures the dashboard shows for an area and for each of its children. */
+export const AREA_FIGURES = `fragment AreaFiguresFields on AreaFigures {
+  area { code name } persons registered floating elderly minimumLiving cases closedCases
+  casesByStatus { status count } }`;
 
 /**
- * All dashboard figures for an area in one request, one alias per counted cell: population
- * (total, 户籍, 流动, 60+, 低保), cases per status, and per child area its population by residence
- * type, its cases and its closed cases. `extra` adds fields (the cases module's KPIs).
+ * All dashboard figures for an area in one request from the API's aggregate (`areaStatistics`:
+ * two statements on the server, however many children): population (total, 户籍, 流动, 60+, 低保),
+ * cases per status, and per child area its population by residence type, its cases and its closed
+ * cases. `extra` adds root fields (the cases module's KPIs).
  */
-export function dashboardQuery(
-  areaCode: string,
-  childCodes: string[],
-  closedStatuses: string[],
-  extra = '',
-): string {
-  const a = JSON.stringify(areaCode);
-  const parts = [
-    count('total', 'persons', `areaCode: ${a}`),
-    count('registered', 'persons', `areaCode: ${a}, residenceType: REGISTERED`),
-    count('floating', 'persons', `areaCode: ${a}, residenceType: FLOATING`),
-    count('elderly', 'persons', `areaCode: ${a}, ageMin: 60`),
-    count('minimumLiving', 'persons', `areaCode: ${a}, factKind: "MINIMUM_LIVING"`),
-    ...CASE_STATUSES.map((s) => count(`s_${s}`, 'cases', `areaCode: ${a}, status: ${s}`)),
-  ];
-  childCodes.forEach((code, i) => {
-    const c = JSON.stringify(code);
-    parts.push(count(`c${i}_reg`, 'persons', `areaCode: ${c}, residenceType: REGISTERED`));
-    parts.push(count(`c${i}_flo`, 'persons', `areaCode: ${c}, residenceType: FLOATING`));
-    parts.push(count(`c${i}_cases`, 'cases', `areaCode: ${c}`));
-    for (const s of closedStatuses)
-      parts.push(count(`c${i}_closed_${s}`, 'cases', `areaCode: ${c}, status: ${s}`));
-  });
-  if (extra) parts.push(extra);
-  return `{ ${parts.join('\n')} }`;
+export function dashboardQuery(extra = ''): string {
+  return `query ($code: String!) {
+    areaStatistics(areaCode: $code) { day total { ...AreaFiguresFields } children { ...AreaFiguresFields } }
+    ${extra}
+  }
+  ${AREA_FIGURES}`;
 }
 
 /** Any ledger change in an area (the dashboard refreshes on it). */
@@ -70,21 +39,16 @@ export const MAP_MARKERS = 200;
 
 /**
  * The map of an area: its boundary and its children's, houses, cases and things as markers
- * (status for colour), and the population of each child for the shading.
+ * (status for colour), and the population of each child for the shading (from `areaStatistics`).
  * `$status` narrows the case markers (the dashboard's status chart drills into it).
  */
-export function mapQuery(childCodes: string[]): string {
-  const pop = childCodes
-    .map((c, i) => `p${i}: persons(first: 0, filter: { areaCode: ${JSON.stringify(c)} }) { totalCount }`)
-    .join('\n');
-  return `query ($code: String!, $status: CaseStatus) {
+export const MAP_QUERY = `query ($code: String!, $status: CaseStatus) {
     area(code: $code) { code name level boundary children { code name level boundary } }
     houses(first: ${MAP_MARKERS}, filter: { areaCode: $code }) { edges { node { id address use location } } }
     cases(first: ${MAP_MARKERS}, filter: { areaCode: $code, status: $status }) { edges { node { id description status location } } }
     things(first: ${MAP_MARKERS}, filter: { areaCode: $code }) { edges { node { id name status location } } }
-    ${pop}
+    areaStatistics(areaCode: $code) { children { area { code } persons } }
   }`;
-}
 
 /** Every ledger change, as it commits; `types` null means all record types. */
 export const RECORD_CHANGED =

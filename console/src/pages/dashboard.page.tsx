@@ -1,12 +1,12 @@
 import { useEffect, useMemo } from 'react';
-import { useAreaIndex, type AreaIndex } from '../api/areas';
+import { useAreaIndex } from '../api/areas';
 import { gql, wsClient } from '../api/client';
 import { has, rootField, scalarSelection, useFeatures, type Features } from '../api/features';
-import { AREA_CHANGED, CASE_STATUSES, dashboardQuery } from '../api/queries';
+import { AREA_CHANGED, dashboardQuery } from '../api/queries';
 import { check, useAsync } from '../api/use-async';
 import { AreaCrumbs } from '../components/area-crumbs.component';
 import { Chart, type ChartOption } from '../components/chart.component';
-import { CASE_STATUS, CASE_STATUS_COLOR, CLOSED_STATUSES, percent } from '../labels';
+import { CASE_STATUS, CASE_STATUS_COLOR, percent } from '../labels';
 import { navigate, useRoute } from '../router';
 
 interface Figures {
@@ -15,6 +15,8 @@ interface Figures {
   floating: number;
   elderly: number;
   minimumLiving: number;
+  cases: number;
+  closed: number;
   byStatus: Record<string, number>;
   children: {
     code: string;
@@ -27,9 +29,25 @@ interface Figures {
   kpis: Record<string, unknown> | null;
 }
 
-/** All dashboard figures for an area in one request. */
-async function loadFigures(index: AreaIndex, code: string, f: Features): Promise<Figures> {
-  const kids = index.children.get(code) ?? [];
+/** The figures of one area as `areaStatistics` returns them (AREA_FIGURES). */
+interface AreaFigures {
+  area: { code: string; name: string };
+  persons: number;
+  registered: number;
+  floating: number;
+  elderly: number;
+  minimumLiving: number;
+  cases: number;
+  closedCases: number;
+  casesByStatus: { status: string; count: number }[];
+}
+
+/**
+ * All dashboard figures for an area in one request: the API's aggregate of the area and its
+ * children (the children the viewer may see, in code order), plus the case KPIs when the server
+ * has them.
+ */
+async function loadFigures(code: string, f: Features): Promise<Figures> {
   // Case KPIs (on-time rate, satisfaction) come from the cases module when the server has it.
   let extra = '';
   const kpiField = rootField(f, 'Query.caseKpis');
@@ -38,30 +56,31 @@ async function loadFigures(index: AreaIndex, code: string, f: Features): Promise
     const arg = kpiField.args.some((x) => x.name === 'areaCode') ? `(areaCode: ${JSON.stringify(code)})` : '';
     extra = `kpis: caseKpis${arg} { ${scalarSelection(f, kpiField.type)} }`;
   }
-  const query = dashboardQuery(
-    code,
-    kids.map((k) => k.code),
-    CLOSED_STATUSES,
-    extra,
+  const d = check(
+    await gql<{
+      areaStatistics: { total: AreaFigures; children: AreaFigures[] };
+      kpis?: Record<string, unknown>;
+    }>(dashboardQuery(extra), { code }),
   );
-  const d = check(await gql<Record<string, { totalCount: number } | Record<string, unknown>>>(query));
-  const n = (k: string) => (d[k] as { totalCount: number } | undefined)?.totalCount ?? 0;
+  const { total, children } = d.areaStatistics;
   return {
-    total: n('total'),
-    registered: n('registered'),
-    floating: n('floating'),
-    elderly: n('elderly'),
-    minimumLiving: n('minimumLiving'),
-    byStatus: Object.fromEntries(CASE_STATUSES.map((s) => [s, n(`s_${s}`)])),
-    children: kids.map((k, i) => ({
-      code: k.code,
-      name: k.name,
-      registered: n(`c${i}_reg`),
-      floating: n(`c${i}_flo`),
-      cases: n(`c${i}_cases`),
-      closed: CLOSED_STATUSES.reduce((s, st) => s + n(`c${i}_closed_${st}`), 0),
+    total: total.persons,
+    registered: total.registered,
+    floating: total.floating,
+    elderly: total.elderly,
+    minimumLiving: total.minimumLiving,
+    cases: total.cases,
+    closed: total.closedCases,
+    byStatus: Object.fromEntries(total.casesByStatus.map((c) => [c.status, c.count])),
+    children: children.map((c) => ({
+      code: c.area.code,
+      name: c.area.name,
+      registered: c.registered,
+      floating: c.floating,
+      cases: c.cases,
+      closed: c.closedCases,
     })),
-    kpis: (d.kpis as Record<string, unknown> | undefined) ?? null,
+    kpis: d.kpis ?? null,
   };
 }
 
@@ -95,7 +114,7 @@ export function DashboardPage() {
   const features = useFeatures();
   const code = route.params.get('area') ?? index?.home ?? '';
   const figures = useAsync(`${code}|${index ? 1 : 0}`, async () =>
-    index && code ? loadFigures(index, code, features) : null,
+    index && code ? loadFigures(code, features) : null,
   );
 
   useEffect(() => {
@@ -216,8 +235,8 @@ export function DashboardPage() {
     const status = Object.keys(CASE_STATUS).find((s) => CASE_STATUS[s] === c.name);
     if (status) navigate(`/map?area=${code}&status=${status}`);
   };
-  const received = data ? Object.values(data.byStatus).reduce((s, v) => s + v, 0) : 0;
-  const closed = data ? CLOSED_STATUSES.reduce((s, st) => s + (data.byStatus[st] ?? 0), 0) : 0;
+  const received = data?.cases ?? 0;
+  const closed = data?.closed ?? 0;
   return (
     <div className="page dashboard">
       <AreaCrumbs index={index} code={code} base="/" />

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useAreaIndex } from '../api/areas';
 import { gql } from '../api/client';
-import { MAP_MARKERS, mapQuery } from '../api/queries';
+import { MAP_MARKERS, MAP_QUERY } from '../api/queries';
 import { check, useAsync } from '../api/use-async';
 import { AreaCrumbs } from '../components/area-crumbs.component';
 import { boundsOf, fitProjection, labelPoint, type Geometry } from '../geo/projection';
@@ -24,13 +24,16 @@ interface MapData {
 
 const MARKERS = MAP_MARKERS;
 
-async function loadMap(code: string, childCodes: string[], status: string | null): Promise<MapData> {
-  const d = check(await gql<Record<string, unknown>>(mapQuery(childCodes), { code, status }));
+async function loadMap(code: string, status: string | null): Promise<MapData> {
+  const d = check(await gql<Record<string, unknown>>(MAP_QUERY, { code, status }));
   const nodes = <T,>(k: string) => ((d[k] as { edges: { node: T }[] }).edges ?? []).map((e) => e.node);
   return {
     area: d.area as MapData['area'],
     population: Object.fromEntries(
-      childCodes.map((c, i) => [c, (d[`p${i}`] as { totalCount: number }).totalCount]),
+      (d.areaStatistics as { children: { area: { code: string }; persons: number }[] }).children.map((c) => [
+        c.area.code,
+        c.persons,
+      ]),
     ),
     houses: nodes('houses'),
     cases: nodes('cases'),
@@ -58,10 +61,9 @@ export function MapPage() {
   const index = useAreaIndex();
   const route = useRoute();
   const code = route.params.get('area') ?? index?.home ?? '';
-  const childCodes = (index?.children.get(code) ?? []).map((c) => c.code);
   const status = route.params.get('status');
   const state = useAsync(`${code}|${status}|${index ? 1 : 0}`, async () =>
-    index && code ? loadMap(code, childCodes, status) : null,
+    index && code ? loadMap(code, status) : null,
   );
   const [layers, setLayers] = useState({ houses: true, cases: true, things: false });
   const [hover, setHover] = useState<string | null>(null);
