@@ -11,6 +11,7 @@ import { createContext, Context } from './graphql/context';
 import { formatError } from './graphql/errors';
 import { createSchema } from './graphql/schema';
 import { statementCounter } from './db/pool';
+import { mountCaseRoutes } from './cases/case.http';
 
 /** A running API server. */
 export interface RunningServer {
@@ -56,6 +57,7 @@ export async function startServer(
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  mountCaseRoutes(app, services);
   const gql = expressMiddleware(apollo, { context: async () => createContext(services) });
   app.use('/graphql', express.json({ limit: '1mb' }), (req, res, next) => {
     const store = { count: 0 };

@@ -3,6 +3,7 @@ import { Config } from '../config/config';
 import { createPool } from '../db/pool';
 import { createPrisma, Db } from '../db/prisma';
 import { CaseService } from '../cases/case.service';
+import { createCaseService } from '../cases/case.wiring';
 import { createAppPubSub, AppPubSub, recordChangedEvents, TOPIC } from '../graphql/pubsub';
 import { AreaService } from '../geo/area.service';
 import { HistoryService } from '../ledger/history.service';
@@ -37,6 +38,7 @@ export function createServices(config: Services['config']): Services {
   const prisma = createPrisma(config.DATABASE_URL, Math.max(2, Math.floor((config.DB_POOL_SIZE ?? 10) / 2)));
   const ledger = new LedgerService(pool);
   const areas = new AreaService(prisma, pool);
+  const cases = createCaseService(config, { pool, ledger, areas });
   const events = createAppPubSub(config.REDIS_URL, config.QUEUE_PREFIX ?? 'yibiao');
   ledger.onCommit((result) => {
     for (const e of recordChangedEvents(result)) events.publish(TOPIC.RECORD_CHANGED, e);
@@ -53,10 +55,11 @@ export function createServices(config: Services['config']): Services {
     houses: new HouseService(pool, ledger, areas),
     things: new ThingService(pool, ledger, areas),
     facts: new FactService(pool, ledger),
-    cases: new CaseService(pool, areas),
+    cases,
     events,
     async close() {
       await events.close();
+      await cases.close();
       await prisma.$disconnect();
       await pool.end();
     },

@@ -10,6 +10,14 @@ const schema = z.object({
   /** Prefix for BullMQ queues and pub/sub channels; wrap in {braces} for Redis Cluster hash tags. */
   QUEUE_PREFIX: z.string().min(1).default('yibiao'),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /** Where uploaded case photos are stored (default: .data/photos in the checkout). */
+  CASE_PHOTO_DIR: z.string().min(1).optional(),
+  /** How long before a case's deadline the warning goes out. */
+  CASE_WARN_BEFORE_MINUTES: z.coerce.number().int().min(0).max(10080).default(240),
+  /** A calendar override file (same shape as chinese-days' data) for a year's new holiday notice. */
+  CALENDAR_OVERRIDE_FILE: z.string().min(1).optional(),
+  /** Comma-separated API keys accepted by the Open311 facade for filing requests. */
+  OPEN311_API_KEYS: z.string().default(''),
 });
 
 /** The validated environment; the only place that reads process.env. */

@@ -3,6 +3,7 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, PubSub } from 'type-graphql';
 import { AreaResolver } from '../resolvers/area/area.resolver';
 import { CaseResolver } from '../resolvers/case/case.resolver';
+import { CaseWorkflowResolver } from '../resolvers/case/case-workflow.resolver';
 import { NodeResolver } from '../resolvers/common/node.resolver';
 import { HouseResolver } from '../resolvers/house/house.resolver';
 import { HouseholdResolver } from '../resolvers/household/household.resolver';
@@ -22,6 +23,7 @@ export const RESOLVERS = [
   HouseResolver,
   ThingResolver,
   CaseResolver,
+  CaseWorkflowResolver,
   RecordChangeResolver,
 ] as const;
 
