@@ -176,6 +176,18 @@ describe('the state machine', () => {
     expect(scheduled.some((s) => toGlobalId('Case', s.caseId) === id)).toBe(true);
   });
 
+  it('gives complex categories 7 working days and schedules the warning before the stored due date', async () => {
+    now = bj('2026-09-30T15:00:00');
+    const id = (await report({ categoryCode: 'L0202' })).data!.reportCase.id; // 危岩: complex
+    const filed = await ok(id, 'FILE');
+    // 10/8, 10/9, 10/10 (make-up Saturday), 10/12 … 10/15
+    expect(filed.dueAt).toEqual(new Date('2026-10-15T23:59:59.999+08:00'));
+    const last = scheduled.at(-1)!;
+    expect(toGlobalId('Case', last.caseId)).toBe(id);
+    expect(last.dueAt).toEqual(filed.dueAt);
+    expect(last.warnAt).toEqual(new Date(filed.dueAt.getTime() - 240 * 60_000));
+  });
+
   it('refuses an illegal transition with BAD_USER_INPUT naming from and to, and changes nothing', async () => {
     const c = (await report()).data!.reportCase;
     const r = await step(c.id, 'CLAIM');

@@ -9,6 +9,7 @@ import { ensureDatabase, migrate } from '../db/migrate';
 import { printSortedSchema } from '../graphql/schema';
 import { seedDistrict } from '../seed/seed.service';
 import { startServer } from '../server';
+import { registerWorkerCommand } from '../jobs/worker.command';
 
 const out = (line: string) => process.stdout.write(line + '\n');
 const err = (line: string) => process.stderr.write(line + '\n');
@@ -101,6 +102,8 @@ export function buildCli(): Command {
         out(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)}`);
       } else process.stdout.write(sdl);
     });
+
+  registerWorkerCommand(program, err);
 
   return program;
 }
