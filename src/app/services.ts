@@ -4,6 +4,8 @@ import { createPool } from '../db/pool';
 import { createPrisma, Db } from '../db/prisma';
 import { CaseService } from '../cases/case.service';
 import { createCaseService } from '../cases/case.wiring';
+import { LiveEvents } from '../graphql/live-events';
+import { wireLiveEvents } from '../graphql/live-publisher';
 import { createAppPubSub, AppPubSub, recordChangedEvents, TOPIC } from '../graphql/pubsub';
 import { AreaService } from '../geo/area.service';
 import { HistoryService } from '../ledger/history.service';
@@ -29,6 +31,7 @@ export interface Services {
   facts: FactService;
   cases: CaseService;
   events: AppPubSub;
+  live: LiveEvents;
   close(): Promise<void>;
 }
 
@@ -39,6 +42,8 @@ export function createServices(config: Services['config']): Services {
   const ledger = new LedgerService(pool);
   const areas = new AreaService(prisma, pool);
   const cases = createCaseService(config, { pool, ledger, areas });
+  const live = new LiveEvents(config.REDIS_URL, config.QUEUE_PREFIX ?? 'yibiao');
+  wireLiveEvents(live, ledger, cases, pool);
   const events = createAppPubSub(config.REDIS_URL, config.QUEUE_PREFIX ?? 'yibiao');
   ledger.onCommit((result) => {
     for (const e of recordChangedEvents(result)) events.publish(TOPIC.RECORD_CHANGED, e);
@@ -57,8 +62,10 @@ export function createServices(config: Services['config']): Services {
     facts: new FactService(pool, ledger),
     cases,
     events,
+    live,
     async close() {
       await events.close();
+      await live.close();
       await cases.close();
       await prisma.$disconnect();
       await pool.end();

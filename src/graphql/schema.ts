@@ -4,6 +4,7 @@ import { buildSchema, PubSub } from 'type-graphql';
 import { AreaResolver } from '../resolvers/area/area.resolver';
 import { CaseResolver } from '../resolvers/case/case.resolver';
 import { CaseWorkflowResolver } from '../resolvers/case/case-workflow.resolver';
+import { CaseLiveResolver } from '../resolvers/case/case-live.resolver';
 import { NodeResolver } from '../resolvers/common/node.resolver';
 import { HouseResolver } from '../resolvers/house/house.resolver';
 import { HouseholdResolver } from '../resolvers/household/household.resolver';
@@ -24,6 +25,7 @@ export const RESOLVERS = [
   ThingResolver,
   CaseResolver,
   CaseWorkflowResolver,
+  CaseLiveResolver,
   RecordChangeResolver,
 ] as const;
 
