@@ -89,13 +89,25 @@ async function direct(areaCode: string, from: Date, to: Date) {
   const pool = api.services.pool;
   const inArea = `area_code IN (SELECT code FROM area WHERE path ~ ('*.' || $1 || '.*')::lquery)`;
   const n = async (where: string) =>
-    Number((await pool.query(`SELECT count(*) AS n FROM civic_case WHERE ${inArea} AND ${where}`, [areaCode, from, to])).rows[0].n);
+    Number(
+      (
+        await pool.query(`SELECT count(*) AS n FROM civic_case WHERE ${inArea} AND ${where}`, [
+          areaCode,
+          from,
+          to,
+        ])
+      ).rows[0].n,
+    );
   const dueWhere = `filed_at IS NOT NULL AND status::text <> 'PARKED' AND due_at >= $2 AND due_at < $3`;
   const due = await n(dueWhere);
   const closed = await n(`${dueWhere} AND closed_at IS NOT NULL AND closed_at < $3`);
-  const onTime = await n(`${dueWhere} AND closed_at IS NOT NULL AND closed_at < $3 AND closed_at <= original_due_at`);
+  const onTime = await n(
+    `${dueWhere} AND closed_at IS NOT NULL AND closed_at < $3 AND closed_at <= original_due_at`,
+  );
   const closedIn = await n(`closed_at >= $2 AND closed_at < $3`);
-  const low = await n(`closed_at >= $2 AND closed_at < $3 AND handling_level::text IN ('COMMUNITY','STREET')`);
+  const low = await n(
+    `closed_at >= $2 AND closed_at < $3 AND handling_level::text IN ('COMMUNITY','STREET')`,
+  );
   const rated = await n(`rated_at >= $2 AND rated_at < $3`);
   const satisfied = await n(`rated_at >= $2 AND rated_at < $3 AND rating IN (4, 5)`);
   const ratings = await pool.query<{ rating: number }>(
@@ -151,7 +163,8 @@ describe('caseKpis', () => {
         const want = await direct(a, from, to);
         const got = r.data!.caseKpis;
         for (const [k, v] of Object.entries(want)) {
-          if (typeof v === 'number' && !Number.isInteger(v)) expect([k, got[k]]).toEqual([k, expect.closeTo(v, 9)]);
+          if (typeof v === 'number' && !Number.isInteger(v))
+            expect([k, got[k]]).toEqual([k, expect.closeTo(v, 9)]);
           else expect([k, got[k]]).toEqual([k, v]);
         }
         if (want.due > 0 && want.closed > 0 && want.rated > 0 && want.closed < want.due) nonTrivial++;
@@ -164,23 +177,37 @@ describe('caseKpis', () => {
   it('measures punctuality against the original due date, not an extended one', async () => {
     const cases = api.services.cases;
     // a grid of the fixture district, and a point inside it
-    const { rows } = await api.services.pool.query<{ code: string; parent: string; lon: number; lat: number }>(
+    const { rows } = await api.services.pool.query<{
+      code: string;
+      parent: string;
+      lon: number;
+      lat: number;
+    }>(
       `SELECT code, parent_code AS parent, ST_X(ST_PointOnSurface(boundary)) AS lon, ST_Y(ST_PointOnSurface(boundary)) AS lat
        FROM area WHERE level = 'GRID' ORDER BY code LIMIT 1`,
     );
     const grid = rows[0];
     const mk = async () =>
       cases.report(
-        { categoryCode: 'L0201', description: '马蜂窝', location: { type: 'Point', coordinates: [grid.lon, grid.lat] }, channel: 'APP' },
+        {
+          categoryCode: 'L0201',
+          description: '马蜂窝',
+          location: { type: 'Point', coordinates: [grid.lon, grid.lat] },
+          channel: 'APP',
+        },
         staff,
       );
     now = new Date('2026-03-02T09:00:00+08:00'); // Monday; 1 working day → due end of Tuesday 3/3
     const onTime = await mk();
     const late = await mk();
     for (const c of [onTime, late]) {
-      for (const a of ['FILE', 'DISPATCH', 'CLAIM'] as CaseAction[]) await cases.transition({ caseId: c.id, action: a }, staff);
+      for (const a of ['FILE', 'DISPATCH', 'CLAIM'] as CaseAction[])
+        await cases.transition({ caseId: c.id, action: a }, staff);
     }
-    await cases.transition({ caseId: late.id, action: 'EXTEND', note: '协调', approver: '主任', extendWorkingDays: 1 }, staff);
+    await cases.transition(
+      { caseId: late.id, action: 'EXTEND', note: '协调', approver: '主任', extendWorkingDays: 1 },
+      staff,
+    );
     for (const [c, day] of [
       [onTime, '2026-03-03T10:00:00+08:00'],
       [late, '2026-03-04T10:00:00+08:00'],
@@ -192,7 +219,11 @@ describe('caseKpis', () => {
       await cases.transition({ caseId: c.id, action: 'CLOSE' }, staff);
     }
     expect(onTime.areaCode).toBe(grid.code);
-    const r = await api.exec(KPI, { a: grid.parent, f: new Date('2026-03-01T00:00:00+08:00'), t: new Date('2026-04-01T00:00:00+08:00') });
+    const r = await api.exec(KPI, {
+      a: grid.parent,
+      f: new Date('2026-03-01T00:00:00+08:00'),
+      t: new Date('2026-04-01T00:00:00+08:00'),
+    });
     expect(r.data!.caseKpis).toMatchObject({
       received: 2,
       filed: 2,
@@ -208,8 +239,15 @@ describe('caseKpis', () => {
 
   it('refuses a period that ends before it starts and an unknown area', async () => {
     const bad = await api.exec(KPI, { a: '610902002', f: new Date('2026-02-01'), t: new Date('2026-01-01') });
-    expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CASE_PERIOD_INVALID' });
-    const unknown = await api.exec(KPI, { a: '999999', f: new Date('2026-01-01'), t: new Date('2026-02-01') });
+    expect(bad.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'CASE_PERIOD_INVALID',
+    });
+    const unknown = await api.exec(KPI, {
+      a: '999999',
+      f: new Date('2026-01-01'),
+      t: new Date('2026-02-01'),
+    });
     expect(unknown.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'AREA_UNKNOWN' });
   });
 });

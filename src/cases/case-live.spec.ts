@@ -20,11 +20,15 @@ let portB: number;
 const clients: Client[] = [];
 
 async function startServerProcess(): Promise<number> {
-  const child = spawn(process.execPath, ['-r', './test/swc-register.js', 'src/cli/main.ts', 'serve', '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: db.url, QUEUE_PREFIX: PREFIX, HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', './test/swc-register.js', 'src/cli/main.ts', 'serve', '--port', '0'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: db.url, QUEUE_PREFIX: PREFIX, HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   return new Promise<number>((resolve, reject) => {
     let out = '';
@@ -47,7 +51,9 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of clients) await c.dispose();
   for (const c of children) c.kill('SIGTERM');
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+  await Promise.all(
+    children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)),
+  );
   await db.close();
 });
 
@@ -64,7 +70,12 @@ async function gql(port: number, query: string, variables: Record<string, unknow
 
 /** Subscribes on a server; resolves once the server acknowledged the connection. */
 async function subscribe(port: number, query: string, variables: Record<string, unknown>) {
-  const client = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
+  const client = createClient({
+    url: `ws://127.0.0.1:${port}/graphql`,
+    webSocketImpl: WebSocket,
+    lazy: false,
+    retryAttempts: 0,
+  });
   clients.push(client);
   await new Promise<void>((resolve, reject) => {
     client.on('connected', () => resolve());
@@ -92,7 +103,8 @@ async function subscribe(port: number, query: string, variables: Record<string, 
     async waitFor(n: number, ms = 10000) {
       const end = Date.now() + ms;
       while (received.length < n) {
-        if (Date.now() > end) throw new Error(`got ${received.length} of ${n} events: ${JSON.stringify(received)}`);
+        if (Date.now() > end)
+          throw new Error(`got ${received.length} of ${n} events: ${JSON.stringify(received)}`);
         await new Promise<void>((r) => {
           waiters.push(r);
           setTimeout(r, 100);
@@ -140,7 +152,8 @@ describe('live subscriptions across two server processes', () => {
       [inA.reportCase.id, 'REPORT', 'REPORTED'],
       [inA.reportCase.id, 'FILE', 'FILED'],
     ]);
-    for (const s of moreOnA) expect((await s.waitFor(3)).map((d) => d.caseUpdated.action)).toEqual(['REPORT', 'REPORT', 'FILE']);
+    for (const s of moreOnA)
+      expect((await s.waitFor(3)).map((d) => d.caseUpdated.action)).toEqual(['REPORT', 'REPORT', 'FILE']);
     const b = await onB.waitFor(1);
     expect(b.map((d) => d.caseUpdated.caseId)).toEqual([inB.reportCase.id]);
     const seqs = (await moreOnA[0].waitFor(3)).map((d) => d.caseUpdated.seq);
@@ -176,18 +189,37 @@ describe('live subscriptions across two server processes', () => {
       { a: T.communityB },
     );
     await subscribedProcesses(`${PREFIX}:live:GRID_UPDATED`, 1);
-    const created = await gql(portB, `mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }`, {
-      input: { name: '李四', idNumber: null, birthDate: '1990-01-01', gender: 'FEMALE', areaCode: T.gridB1 },
-    });
+    const created = await gql(
+      portB,
+      `mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } } }`,
+      {
+        input: {
+          name: '李四',
+          idNumber: null,
+          birthDate: '1990-01-01',
+          gender: 'FEMALE',
+          areaCode: T.gridB1,
+        },
+      },
+    );
     const [e] = await sub.waitFor(1);
     expect(e.gridUpdated).toMatchObject({ type: 'Person', op: 'CREATE', areaCode: T.gridB1 });
     // moving out of community B is news for community B too
-    await gql(portA, `mutation($id: ID!, $input: UpdatePersonInput!) { updatePerson(id: $id, input: $input) { person { id } } }`, {
-      id: created.createPerson.person.id,
-      input: { areaCode: T.gridA1 },
-    });
+    await gql(
+      portA,
+      `mutation($id: ID!, $input: UpdatePersonInput!) { updatePerson(id: $id, input: $input) { person { id } } }`,
+      {
+        id: created.createPerson.person.id,
+        input: { areaCode: T.gridA1 },
+      },
+    );
     const moved = (await sub.waitFor(2))[1].gridUpdated;
-    expect(moved).toMatchObject({ type: 'Person', op: 'UPDATE', areaCode: T.gridA1, previousAreaCode: T.gridB1 });
+    expect(moved).toMatchObject({
+      type: 'Person',
+      op: 'UPDATE',
+      areaCode: T.gridA1,
+      previousAreaCode: T.gridB1,
+    });
     expect(moved.fields).toContain('areaCode');
   }, 30000);
 });

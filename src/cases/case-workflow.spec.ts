@@ -77,9 +77,19 @@ describe('reportCase', () => {
       categoryVersion: '2026.1',
     });
     expect(c.transitions).toEqual([
-      { action: 'REPORT', fromStatus: null, toStatus: 'REPORTED', actor: 'test-staff', approver: null, note: null },
+      {
+        action: 'REPORT',
+        fromStatus: null,
+        toStatus: 'REPORTED',
+        actor: 'test-staff',
+        approver: null,
+        note: null,
+      },
     ]);
-    const history = await api.exec(`query($id: ID!) { node(id: $id) { ... on Case { history { op fields { field newValue } } } } }`, { id: c.id });
+    const history = await api.exec(
+      `query($id: ID!) { node(id: $id) { ... on Case { history { op fields { field newValue } } } } }`,
+      { id: c.id },
+    );
     expect(history.errors).toBeUndefined();
     const create = history.data!.node.history[0];
     expect(create.op).toBe('CREATE');
@@ -108,11 +118,23 @@ describe('reportCase', () => {
 
   it('refuses an unknown category, a bad point and an unknown photo, naming the field', async () => {
     const a = await report({ categoryCode: 'X99' });
-    expect(a.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CASE_CATEGORY_UNKNOWN', field: 'input.categoryCode' });
+    expect(a.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'CASE_CATEGORY_UNKNOWN',
+      field: 'input.categoryCode',
+    });
     const b = await report({ location: { type: 'Point', coordinates: [500, 1] } });
-    expect(b.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'GEOMETRY_INVALID', field: 'input.location' });
+    expect(b.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'GEOMETRY_INVALID',
+      field: 'input.location',
+    });
     const c = await report({ photoIds: ['00000000-0000-0000-0000-000000000000.jpg'] });
-    expect(c.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PHOTO_UNKNOWN', field: 'input.photoIds[0]' });
+    expect(c.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'PHOTO_UNKNOWN',
+      field: 'input.photoIds[0]',
+    });
     const d = await report({ channel: 'FAX' });
     expect(d.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
   });
@@ -124,8 +146,10 @@ describe('the state machine', () => {
       for (const from of CASE_STATUSES) {
         const rule = TRANSITIONS[action];
         const given = { note: 'n', approver: 'a' };
-        if (rule.from.includes(from)) expect(nextStatus(from, action, given)).toBe(rule.to === 'SAME' ? from : rule.to);
-        else expect(() => nextStatus(from, action, given)).toThrow(new RegExp(`illegal transition ${from} → `));
+        if (rule.from.includes(from))
+          expect(nextStatus(from, action, given)).toBe(rule.to === 'SAME' ? from : rule.to);
+        else
+          expect(() => nextStatus(from, action, given)).toThrow(new RegExp(`illegal transition ${from} → `));
       }
     }
     // the rules the issue names, spelled out
@@ -155,7 +179,9 @@ describe('the state machine', () => {
     const closed = await ok(id, 'CLOSE');
     expect(closed.status).toBe('CLOSED');
     expect(new Date(closed.closedAt)).toEqual(bj('2026-10-08T09:00:00'));
-    expect(closed.transitions.map((t: { action: string; toStatus: string }) => `${t.action}:${t.toStatus}`)).toEqual([
+    expect(
+      closed.transitions.map((t: { action: string; toStatus: string }) => `${t.action}:${t.toStatus}`),
+    ).toEqual([
       'REPORT:REPORTED',
       'FILE:FILED',
       'DISPATCH:DISPATCHED',
@@ -167,12 +193,24 @@ describe('the state machine', () => {
     ]);
     expect(closed.transitions[5]).toMatchObject({ actor: 'staff-a', note: '已摘除蜂窝' });
     // every step went through the ledger: the change log holds each status change
-    const h = await api.exec(`query($id: ID!) { node(id: $id) { ... on Case { history { fields { field oldValue newValue } } } } }`, { id });
-    const statuses = h.data!.node.history
-      .flatMap((c: { fields: { field: string; newValue: unknown }[] }) => c.fields)
+    const h = await api.exec(
+      `query($id: ID!) { node(id: $id) { ... on Case { history { fields { field oldValue newValue } } } } }`,
+      { id },
+    );
+    const statuses = h
+      .data!.node.history.flatMap((c: { fields: { field: string; newValue: unknown }[] }) => c.fields)
       .filter((c: { field: string }) => c.field === 'status')
       .map((c: { newValue: unknown }) => c.newValue);
-    expect(statuses).toEqual(['REPORTED', 'FILED', 'DISPATCHED', 'CLAIMED', 'IN_PROGRESS', 'RESOLVED', 'CHECKED', 'CLOSED']);
+    expect(statuses).toEqual([
+      'REPORTED',
+      'FILED',
+      'DISPATCHED',
+      'CLAIMED',
+      'IN_PROGRESS',
+      'RESOLVED',
+      'CHECKED',
+      'CLOSED',
+    ]);
     expect(scheduled.some((s) => toGlobalId('Case', s.caseId) === id)).toBe(true);
   });
 
@@ -198,14 +236,19 @@ describe('the state machine', () => {
       from: 'REPORTED',
       to: 'CLAIMED',
     });
-    const again = await api.exec(`query($id: ID!) { node(id: $id) { ... on Case { status version } } }`, { id: c.id });
+    const again = await api.exec(`query($id: ID!) { node(id: $id) { ... on Case { status version } } }`, {
+      id: c.id,
+    });
     expect(again.data!.node).toEqual({ status: 'REPORTED', version: c.version });
   });
 
   it('rejects (不予立案) only with a reason, and keeps it', async () => {
     const c = (await report()).data!.reportCase;
     const missing = await step(c.id, 'REJECT');
-    expect(missing.errors![0].extensions).toMatchObject({ reason: 'CASE_NOTE_REQUIRED', field: 'input.note' });
+    expect(missing.errors![0].extensions).toMatchObject({
+      reason: 'CASE_NOTE_REQUIRED',
+      field: 'input.note',
+    });
     const done = await ok(c.id, 'REJECT', { note: '重复上报' });
     expect(done).toMatchObject({ status: 'INVALID', invalidReason: '重复上报' });
   });
@@ -221,16 +264,25 @@ describe('the state machine', () => {
     expect(redispatched).toMatchObject({ status: 'DISPATCHED', departmentCode: 'HOUSING' });
     await ok(id, 'CLAIM');
     const noApprover = await step(id, 'EXTEND', { note: '需协调', extendWorkingDays: 2 });
-    expect(noApprover.errors![0].extensions).toMatchObject({ reason: 'CASE_APPROVER_REQUIRED', field: 'input.approver' });
+    expect(noApprover.errors![0].extensions).toMatchObject({
+      reason: 'CASE_APPROVER_REQUIRED',
+      field: 'input.approver',
+    });
     const extended = await ok(id, 'EXTEND', { note: '需协调', approver: '李主任', extendWorkingDays: 2 });
     expect(extended.status).toBe('CLAIMED');
     expect(new Date(extended.dueAt)).toEqual(new Date('2026-03-11T23:59:59.999+08:00'));
     expect(extended.originalDueAt).toEqual(filed.originalDueAt);
-    expect(extended.transitions.at(-1)).toMatchObject({ action: 'EXTEND', approver: '李主任', note: '需协调' });
+    expect(extended.transitions.at(-1)).toMatchObject({
+      action: 'EXTEND',
+      approver: '李主任',
+      note: '需协调',
+    });
     await ok(id, 'START');
     await ok(id, 'RESOLVE', { note: '已修补' });
     expect((await ok(id, 'REWORK', { note: '修补不合格' })).status).toBe('DISPATCHED');
-    expect((await step(id, 'PARK', { note: '待资金' })).errors![0].extensions!.reason).toBe('CASE_APPROVER_REQUIRED');
+    expect((await step(id, 'PARK', { note: '待资金' })).errors![0].extensions!.reason).toBe(
+      'CASE_APPROVER_REQUIRED',
+    );
     expect((await ok(id, 'PARK', { note: '待资金', approver: '王书记' })).status).toBe('PARKED');
     expect((await ok(id, 'UNPARK')).status).toBe('DISPATCHED');
   });
@@ -239,11 +291,19 @@ describe('the state machine', () => {
     const id = (await report()).data!.reportCase.id;
     await ok(id, 'FILE');
     const s = await ok(id, 'ESCALATE', { note: '社区无法解决' });
-    expect(s).toMatchObject({ status: 'ESCALATED', handlingLevel: 'STREET', handlingAreaCode: T.street, escalationLevel: 1 });
+    expect(s).toMatchObject({
+      status: 'ESCALATED',
+      handlingLevel: 'STREET',
+      handlingAreaCode: T.street,
+      escalationLevel: 1,
+    });
     const d = await ok(id, 'ESCALATE');
     expect(d).toMatchObject({ handlingLevel: 'DISTRICT', handlingAreaCode: T.district, escalationLevel: 2 });
     const top = await step(id, 'ESCALATE');
-    expect(top.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CASE_ESCALATION_AT_TOP' });
+    expect(top.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'CASE_ESCALATION_AT_TOP',
+    });
     expect((await ok(id, 'CLAIM')).status).toBe('CLAIMED');
   });
 });
@@ -258,23 +318,44 @@ describe('rating', () => {
     return id;
   }
   const rate = (input: Record<string, unknown>) =>
-    api.exec(`mutation($input: RateCaseInput!) { rateCase(input: $input) { ${CASE_FIELDS} ratingComment } }`, { input });
+    api.exec(
+      `mutation($input: RateCaseInput!) { rateCase(input: $input) { ${CASE_FIELDS} ratingComment } }`,
+      { input },
+    );
 
   it('takes 1–5 with a comment; only an unsatisfied rating reopens', async () => {
     const id = await closedCase();
-    expect((await step(id, 'REOPEN', { note: 'x' })).errors![0].extensions!.reason).toBe('CASE_REOPEN_NOT_ALLOWED');
-    expect((await rate({ caseId: id, score: 6 })).errors![0].extensions).toMatchObject({ reason: 'CASE_RATING_INVALID', field: 'input.score' });
-    expect((await rate({ caseId: id, score: 4, reopen: true })).errors![0].extensions!.reason).toBe('CASE_REOPEN_NOT_ALLOWED');
+    expect((await step(id, 'REOPEN', { note: 'x' })).errors![0].extensions!.reason).toBe(
+      'CASE_REOPEN_NOT_ALLOWED',
+    );
+    expect((await rate({ caseId: id, score: 6 })).errors![0].extensions).toMatchObject({
+      reason: 'CASE_RATING_INVALID',
+      field: 'input.score',
+    });
+    expect((await rate({ caseId: id, score: 4, reopen: true })).errors![0].extensions!.reason).toBe(
+      'CASE_REOPEN_NOT_ALLOWED',
+    );
     const bad = await rate({ caseId: id, score: 2, comment: '没有处理干净', reopen: true });
     expect(bad.errors).toBeUndefined();
-    expect(bad.data!.rateCase).toMatchObject({ status: 'REOPENED', rating: 2, ratingComment: '没有处理干净', closedAt: null });
-    expect(bad.data!.rateCase.transitions.slice(-2).map((t: { action: string }) => t.action)).toEqual(['RATE', 'REOPEN']);
+    expect(bad.data!.rateCase).toMatchObject({
+      status: 'REOPENED',
+      rating: 2,
+      ratingComment: '没有处理干净',
+      closedAt: null,
+    });
+    expect(bad.data!.rateCase.transitions.slice(-2).map((t: { action: string }) => t.action)).toEqual([
+      'RATE',
+      'REOPEN',
+    ]);
     expect((await ok(id, 'DISPATCH')).status).toBe('DISPATCHED');
   });
 
   it('refuses rating a case that is not closed', async () => {
     const id = (await report()).data!.reportCase.id;
     const r = await rate({ caseId: id, score: 5 });
-    expect(r.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CASE_TRANSITION_ILLEGAL' });
+    expect(r.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'CASE_TRANSITION_ILLEGAL',
+    });
   });
 });

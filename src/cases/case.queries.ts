@@ -77,3 +77,29 @@ export const caseSql = {
     SELECT c.filed_at AS "filedAt", c.closed_at AS "closedAt" FROM civic_case c
     WHERE ${subtree('$1')} AND c.closed_at >= $2 AND c.closed_at < $3 AND c.filed_at IS NOT NULL`,
 };
+
+/** The Open311 request list: filters by ids, category, reported period and open/closed, newest first. */
+export function open311ListSql(f: {
+  ids: number[] | null;
+  serviceCode: string | null;
+  start: Date | null;
+  end: Date | null;
+  closed: boolean | null;
+  limit: number;
+}): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const add = (v: unknown) => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  const where = ['true'];
+  if (f.ids) where.push(`c.id = ANY(${add(f.ids)}::bigint[])`);
+  if (f.serviceCode) where.push(`c.category_code = ${add(f.serviceCode)}`);
+  if (f.start) where.push(`c.reported_at >= ${add(f.start)}`);
+  if (f.end) where.push(`c.reported_at <= ${add(f.end)}`);
+  if (f.closed !== null) where.push(`${f.closed ? '' : 'NOT '}(c.status IN ('CLOSED', 'INVALID'))`);
+  return {
+    text: `SELECT ${cols} FROM civic_case c WHERE ${where.join(' AND ')} ORDER BY c.reported_at DESC, c.id DESC LIMIT ${add(f.limit)}`,
+    values,
+  };
+}

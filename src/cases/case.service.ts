@@ -21,7 +21,14 @@ import type {
   ReportCaseInput,
   TransitionInput,
 } from './case.types';
-import { CaseAction, CaseStatus, DEADLINE_FREE, HANDLING_LEVELS, HandlingLevel, nextStatus } from './case.workflow';
+import {
+  CaseAction,
+  CaseStatus,
+  DEADLINE_FREE,
+  HANDLING_LEVELS,
+  HandlingLevel,
+  nextStatus,
+} from './case.workflow';
 import type { PhotoStore } from './photo.store';
 
 /** Schedules the deadline jobs of a case (BullMQ in production; see src/jobs). */
@@ -158,7 +165,11 @@ export class CaseService {
     const nearest = await this.d.pool.query<{ code: string }>(caseSql.nearestDistrict, [lon, lat]);
     const any = nearest.rows[0] ?? (await this.d.pool.query<{ code: string }>(caseSql.anyDistrict)).rows[0];
     if (!any) {
-      throw new AppError('POINT_OUTSIDE_AREAS', `no area and no district to route (${lon}, ${lat}) to`, 'input.location');
+      throw new AppError(
+        'POINT_OUTSIDE_AREAS',
+        `no area and no district to route (${lon}, ${lat}) to`,
+        'input.location',
+      );
     }
     const district = await this.d.areas.get(any.code);
     return {
@@ -173,7 +184,8 @@ export class CaseService {
   async report(input: ReportCaseInput, actor: Actor): Promise<CaseRecord> {
     const category = this.category(input.categoryCode);
     const description = input.description?.trim();
-    if (!description) throw new AppError('VALUE_INVALID', 'description must not be empty', 'input.description');
+    if (!description)
+      throw new AppError('VALUE_INVALID', 'description must not be empty', 'input.description');
     const { lon, lat } = parsePoint(input.location, 'input.location');
     const photos = input.photoIds ?? [];
     await this.d.photos.assertExist(photos, 'input.photoIds');
@@ -288,7 +300,11 @@ export class CaseService {
         if (input.departmentCode) {
           const found = await client.query(caseSql.departmentExists, [input.departmentCode]);
           if (found.rowCount === 0) {
-            throw new AppError('DEPARTMENT_NOT_FOUND', `no department has code ${input.departmentCode}`, 'input.departmentCode');
+            throw new AppError(
+              'DEPARTMENT_NOT_FOUND',
+              `no department has code ${input.departmentCode}`,
+              'input.departmentCode',
+            );
           }
           values.department_code = input.departmentCode;
         }
@@ -308,7 +324,11 @@ export class CaseService {
       case 'EXTEND': {
         const days = input.extendWorkingDays ?? 0;
         if (!Number.isInteger(days) || days < 1 || days > 30) {
-          throw new AppError('VALUE_INVALID', 'extendWorkingDays must be a whole number of 1–30 working days', 'input.extendWorkingDays');
+          throw new AppError(
+            'VALUE_INVALID',
+            'extendWorkingDays must be a whole number of 1–30 working days',
+            'input.extendWorkingDays',
+          );
         }
         // the original due date stays as it was: the on-time figure is measured against it
         values.due_at = this.clock.policy.addWorkingDays(c.dueAt ?? at, days);
@@ -410,10 +430,18 @@ export class CaseService {
     actor: Actor,
   ): Promise<CaseRecord> {
     if (!Number.isInteger(input.score) || input.score < 1 || input.score > 5) {
-      throw new AppError('CASE_RATING_INVALID', `a rating is a whole number from 1 to 5, got ${input.score}`, 'input.score');
+      throw new AppError(
+        'CASE_RATING_INVALID',
+        `a rating is a whole number from 1 to 5, got ${input.score}`,
+        'input.score',
+      );
     }
     if (input.reopen && input.score > 2) {
-      throw new AppError('CASE_REOPEN_NOT_ALLOWED', `only an unsatisfied rating (1 or 2) can reopen a case`, 'input.reopen');
+      throw new AppError(
+        'CASE_REOPEN_NOT_ALLOWED',
+        `only an unsatisfied rating (1 or 2) can reopen a case`,
+        'input.reopen',
+      );
     }
     const at = this.clock.now();
     const out = await withTransaction(this.d.pool, async (client) => {
@@ -495,18 +523,42 @@ export class CaseService {
       if (!c || !this.stillDue(c, dueAt) || c.warnedDueAt?.getTime() === dueAt.getTime()) return null;
       const result = await this.d.ledger.recordIn(
         client,
-        [{ source: systemSource(c.districtCode, 'deadlineWarning', { caseId, dueAt }), writes: [
-          { type: 'CASE', districtCode: c.districtCode, id: c.id, create: false, values: { warned_due_at: dueAt } },
-        ] }],
+        [
+          {
+            source: systemSource(c.districtCode, 'deadlineWarning', { caseId, dueAt }),
+            writes: [
+              {
+                type: 'CASE',
+                districtCode: c.districtCode,
+                id: c.id,
+                create: false,
+                values: { warned_due_at: dueAt },
+              },
+            ],
+          },
+        ],
         { at },
       );
       await client.query(caseSql.insertTransition, [
-        c.districtCode, c.id, 'WARN', c.status, c.status, SYSTEM_ACTOR.name, null,
-        `临期提醒：办理时限 ${dueAt.toISOString()}`, result.sourceRecordIds[0], at,
+        c.districtCode,
+        c.id,
+        'WARN',
+        c.status,
+        c.status,
+        SYSTEM_ACTOR.name,
+        null,
+        `临期提醒：办理时限 ${dueAt.toISOString()}`,
+        result.sourceRecordIds[0],
+        at,
       ]);
       const change: CaseChange = {
-        caseId: c.id, districtCode: c.districtCode, areaCode: c.areaCode, action: 'WARN',
-        fromStatus: c.status, toStatus: c.status, recordedAt: at.toISOString(),
+        caseId: c.id,
+        districtCode: c.districtCode,
+        areaCode: c.areaCode,
+        action: 'WARN',
+        fromStatus: c.status,
+        toStatus: c.status,
+        recordedAt: at.toISOString(),
       };
       return { result, change };
     });
@@ -528,7 +580,13 @@ export class CaseService {
       const c = rows[0];
       if (!c || !this.stillDue(c, dueAt)) return null;
       if ((c.escalationLevel ?? 0) >= HANDLING_LEVELS.length - 1) return null; // already at the command center
-      return this.step(client, c, { caseId, action: 'ESCALATE', note: `超期自动升级（办理时限 ${dueAt.toISOString()}）` }, SYSTEM_ACTOR, at);
+      return this.step(
+        client,
+        c,
+        { caseId, action: 'ESCALATE', note: `超期自动升级（办理时限 ${dueAt.toISOString()}）` },
+        SYSTEM_ACTOR,
+        at,
+      );
     });
     if (!out) return false;
     this.after(out.result, out.change);

@@ -61,7 +61,15 @@ export interface TransitionRule {
   approverRequired?: boolean;
 }
 
-const OPEN_WORK: CaseStatus[] = ['FILED', 'DISPATCHED', 'CLAIMED', 'IN_PROGRESS', 'RETURNED', 'ESCALATED', 'REOPENED'];
+const OPEN_WORK: CaseStatus[] = [
+  'FILED',
+  'DISPATCHED',
+  'CLAIMED',
+  'IN_PROGRESS',
+  'RETURNED',
+  'ESCALATED',
+  'REOPENED',
+];
 
 /**
  * The explicit state machine: REPORTED → FILED (立案) or INVALID (不予立案, with reason) →
@@ -126,7 +134,11 @@ export function nextStatus(
     );
   }
   if (rule.noteRequired && !given.note?.trim()) {
-    throw new AppError('CASE_NOTE_REQUIRED', `${action} (${rule.label}) needs a note saying why`, 'input.note');
+    throw new AppError(
+      'CASE_NOTE_REQUIRED',
+      `${action} (${rule.label}) needs a note saying why`,
+      'input.note',
+    );
   }
   if (rule.approverRequired && !given.approver?.trim()) {
     throw new AppError(

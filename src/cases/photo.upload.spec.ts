@@ -41,7 +41,13 @@ describe('case photos (随手拍)', () => {
       body: JSON.stringify({
         query: `mutation($input: ReportCaseInput!) { reportCase(input: $input) { photoIds channel } }`,
         variables: {
-          input: { categoryCode: 'L0201', description: '马蜂窝', location: T.inA2, channel: 'PHOTO', photoIds },
+          input: {
+            categoryCode: 'L0201',
+            description: '马蜂窝',
+            location: T.inA2,
+            channel: 'PHOTO',
+            photoIds,
+          },
         },
       }),
     });

@@ -15,7 +15,9 @@ export function photoUploadHandler(store: PhotoStore) {
     try {
       bb = Busboy({ headers: req.headers, limits: { fileSize: store.maxBytes, files: 9 } });
     } catch {
-      res.status(400).json({ error: 'PHOTO_INVALID', message: 'send multipart/form-data with a "file" part' });
+      res
+        .status(400)
+        .json({ error: 'PHOTO_INVALID', message: 'send multipart/form-data with a "file" part' });
       return;
     }
     const saves: Promise<string>[] = [];
@@ -34,7 +36,8 @@ export function photoUploadHandler(store: PhotoStore) {
           } else res.status(201).json({ photoIds });
         })
         .catch((err: unknown) => {
-          const e = err instanceof AppError ? err : new AppError('PHOTO_INVALID', 'the upload could not be stored');
+          const e =
+            err instanceof AppError ? err : new AppError('PHOTO_INVALID', 'the upload could not be stored');
           res.status(400).json({ error: e.reason, message: e.message });
         });
     });

@@ -46,7 +46,7 @@ describe('LiveEvents', () => {
     expect(a.localSubscribers('CASE_UPDATED')).toBe(0);
   });
 
-  it('numbers events in order and filters by the subscriber\'s predicate', async () => {
+  it("numbers events in order and filters by the subscriber's predicate", async () => {
     const it = a.subscribe('CASE_UPDATED', { filter: (e) => e.areaCode === '610902002002' });
     const next = take(it, 2);
     await new Promise((r) => setTimeout(r, 30));
@@ -73,7 +73,15 @@ describe('LiveEvents', () => {
   });
 
   it('keeps a bounded replay log', async () => {
-    for (let i = 0; i < 300; i++) await b.publish('GRID_UPDATED', { ...event(i), entityType: 'PERSON', id: i, op: 'CREATE', fields: [], previousAreaCode: null } as never);
+    for (let i = 0; i < 300; i++)
+      await b.publish('GRID_UPDATED', {
+        ...event(i),
+        entityType: 'PERSON',
+        id: i,
+        op: 'CREATE',
+        fields: [],
+        previousAreaCode: null,
+      } as never);
     const log = await a.replay('GRID_UPDATED', 0);
     expect(log.length).toBeLessThan(300);
     expect(log.length).toBeGreaterThanOrEqual(50);

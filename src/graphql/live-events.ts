@@ -40,20 +40,29 @@ export class LiveEvents {
       const listeners = this.local.get(channel);
       if (!listeners || listeners.size === 0) return;
       const bar = message.indexOf('|');
-      const event: Sequenced<unknown> = { seq: Number(message.slice(0, bar)), payload: JSON.parse(message.slice(bar + 1)) };
+      const event: Sequenced<unknown> = {
+        seq: Number(message.slice(0, bar)),
+        payload: JSON.parse(message.slice(bar + 1)),
+      };
       for (const l of listeners) l(event);
     });
   }
 
   private keys(topic: LiveTopic) {
-    return { seq: `${this.prefix}:live:${topic}:seq`, log: `${this.prefix}:live:${topic}:log`, channel: `${this.prefix}:live:${topic}` };
+    return {
+      seq: `${this.prefix}:live:${topic}:seq`,
+      log: `${this.prefix}:live:${topic}:log`,
+      channel: `${this.prefix}:live:${topic}`,
+    };
   }
 
   /** Publishes an event (after the transaction that caused it committed); resolves to its sequence number. */
   async publish<K extends LiveTopic>(topic: K, payload: Topics[K]): Promise<number> {
     const k = this.keys(topic);
     const run = (this.pub as unknown as { livePublish(...a: unknown[]): Promise<number> }).livePublish;
-    return Number(await run.call(this.pub, k.seq, k.log, k.channel, JSON.stringify(payload), this.replayLimit));
+    return Number(
+      await run.call(this.pub, k.seq, k.log, k.channel, JSON.stringify(payload), this.replayLimit),
+    );
   }
 
   /** The events after `after` still in the replay log, oldest first. */

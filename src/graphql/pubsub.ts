@@ -55,10 +55,7 @@ export const TOPIC = {
   RECORD_CHANGED: 'RECORD_CHANGED',
   CASE_UPDATED: 'CASE_UPDATED',
   GRID_UPDATED: 'GRID_UPDATED',
-} as const satisfies Record<
-  keyof Topics,
-  keyof Topics
->;
+} as const satisfies Record<keyof Topics, keyof Topics>;
 
 /** Publishing and subscribing across every server process, through Redis. */
 export interface AppPubSub {

@@ -40,8 +40,18 @@ export class BullDeadlineScheduler implements DeadlineScheduler {
   /** The warning before the due date and the escalation at it. */
   async schedule(ref: { districtCode: string; caseId: number; dueAt: Date; warnAt: Date }): Promise<void> {
     const payload = { districtCode: ref.districtCode, caseId: ref.caseId, dueAt: ref.dueAt.toISOString() };
-    await this.add('case-deadline-warning', payload, ref.warnAt, deadlineJobId('case-deadline-warning', ref.caseId, ref.dueAt));
-    await this.add('case-deadline-overdue', payload, ref.dueAt, deadlineJobId('case-deadline-overdue', ref.caseId, ref.dueAt));
+    await this.add(
+      'case-deadline-warning',
+      payload,
+      ref.warnAt,
+      deadlineJobId('case-deadline-warning', ref.caseId, ref.dueAt),
+    );
+    await this.add(
+      'case-deadline-overdue',
+      payload,
+      ref.dueAt,
+      deadlineJobId('case-deadline-overdue', ref.caseId, ref.dueAt),
+    );
   }
 
   /** The underlying queue (tests and the CLI inspect it). */

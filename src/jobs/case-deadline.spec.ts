@@ -65,10 +65,9 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
 }
 
 async function fileCase(): Promise<number> {
-  const r = await api.exec(
-    `mutation($input: ReportCaseInput!) { reportCase(input: $input) { id } }`,
-    { input: { categoryCode: 'L0201', description: '马蜂窝', location: T.inA1, channel: 'GRID_WORKER' } },
-  );
+  const r = await api.exec(`mutation($input: ReportCaseInput!) { reportCase(input: $input) { id } }`, {
+    input: { categoryCode: 'L0201', description: '马蜂窝', location: T.inA1, channel: 'GRID_WORKER' },
+  });
   const id = r.data!.reportCase.id as string;
   const f = await api.exec(`mutation($i: TransitionCaseInput!) { transitionCase(input: $i) { dueAt } }`, {
     i: { caseId: id, action: 'FILE' },
@@ -87,7 +86,10 @@ describe('case deadline jobs', () => {
     const jobs = await scheduler.bullQueue.getDelayed();
     const mine = jobs.filter((j) => (j.data as { caseId: number }).caseId === 999_001);
     expect(mine.map((j) => j.id).sort()).toEqual(
-      [deadlineJobId('case-deadline-overdue', 999_001, dueAt), deadlineJobId('case-deadline-warning', 999_001, dueAt)].sort(),
+      [
+        deadlineJobId('case-deadline-overdue', 999_001, dueAt),
+        deadlineJobId('case-deadline-warning', 999_001, dueAt),
+      ].sort(),
     );
     for (const j of mine) await j.remove();
   });
@@ -115,7 +117,9 @@ describe('case deadline jobs', () => {
   it('a worker process warns before the deadline, and after a restart the escalation still fires', async () => {
     const first = await startWorker();
     const id = await fileCase(); // due in one (6 s) working day, warning 4 s before
-    await until('the warning', async () => ((await actions(id)).includes('WARN:system:deadline') ? true : undefined));
+    await until('the warning', async () =>
+      (await actions(id)).includes('WARN:system:deadline') ? true : undefined,
+    );
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     const [mid] = await api.services.cases.byIds([id]);
@@ -129,7 +133,11 @@ describe('case deadline jobs', () => {
       const [c] = await api.services.cases.byIds([id]);
       return c!.status === 'ESCALATED' ? c : undefined;
     });
-    expect(escalated).toMatchObject({ escalationLevel: 1, handlingLevel: 'STREET', handlingAreaCode: T.street });
+    expect(escalated).toMatchObject({
+      escalationLevel: 1,
+      handlingLevel: 'STREET',
+      handlingAreaCode: T.street,
+    });
     expect((await actions(id)).filter((a) => a.endsWith('system:deadline'))).toEqual([
       'WARN:system:deadline',
       'ESCALATE:system:deadline',

@@ -35,12 +35,15 @@ export async function startWorkers(
       const schema = JOB_PAYLOADS[name];
       if (!schema) throw new UnrecoverableError(`unknown job ${job.name}`);
       const parsed = schema.safeParse(job.data);
-      if (!parsed.success) throw new UnrecoverableError(`bad payload for ${job.name}: ${parsed.error.message}`);
+      if (!parsed.success)
+        throw new UnrecoverableError(`bad payload for ${job.name}: ${parsed.error.message}`);
       return (HANDLERS[name] as Handler<JobName>)(services, parsed.data);
     },
     { connection, prefix: opts.prefix, concurrency: opts.concurrency ?? 4 },
   );
-  worker.on('failed', (job, err) => opts.log?.(`job ${job?.name ?? '?'} ${job?.id ?? ''} failed: ${err.message}`));
+  worker.on('failed', (job, err) =>
+    opts.log?.(`job ${job?.name ?? '?'} ${job?.id ?? ''} failed: ${err.message}`),
+  );
   await worker.waitUntilReady();
   return {
     worker,

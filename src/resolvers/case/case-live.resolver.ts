@@ -16,7 +16,9 @@ const NODE_TYPE: Record<string, NodeType> = {
 /** One workflow step, live. */
 @ObjectType({ description: 'A workflow step of a case in the subscribed area (sent after it committed).' })
 export class CaseUpdate {
-  @Field(() => Int, { description: 'Sequence number of the event; pass the last one seen as `after` to resume.' })
+  @Field(() => Int, {
+    description: 'Sequence number of the event; pass the last one seen as `after` to resume.',
+  })
   seq: number;
 
   @Field(() => ID, { description: 'Global id of the case.' })
@@ -39,9 +41,14 @@ export class CaseUpdate {
 }
 
 /** One ledger change, live. */
-@ObjectType({ description: 'A ledger record created or changed in the subscribed area (a resident moved, a fact changed…).' })
+@ObjectType({
+  description:
+    'A ledger record created or changed in the subscribed area (a resident moved, a fact changed…).',
+})
 export class GridUpdate {
-  @Field(() => Int, { description: 'Sequence number of the event; pass the last one seen as `after` to resume.' })
+  @Field(() => Int, {
+    description: 'Sequence number of the event; pass the last one seen as `after` to resume.',
+  })
   seq: number;
 
   @Field(() => ID, { description: 'Global id of the record.' })
@@ -59,7 +66,10 @@ export class GridUpdate {
   @Field(() => String, { nullable: true, description: 'Code of the area the record belongs to now.' })
   areaCode: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The area it left, when the record moved (moved out).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The area it left, when the record moved (moved out).',
+  })
   previousAreaCode: string | null;
 
   @Field({ description: 'When the change was recorded.' })
@@ -84,7 +94,10 @@ export class CaseLiveResolver {
   caseUpdated(
     @Root() e: Sequenced<CaseUpdatedEvent>,
     @Arg('areaCode', { description: 'Area code; events of its whole subtree.' }) _areaCode: string,
-    @Arg('after', () => Int, { nullable: true, description: 'The last sequence number seen; missed events come first.' })
+    @Arg('after', () => Int, {
+      nullable: true,
+      description: 'The last sequence number seen; missed events come first.',
+    })
     _after?: number,
   ): CaseUpdate {
     const p = e.payload;
@@ -100,7 +113,8 @@ export class CaseLiveResolver {
   }
 
   @Subscription(() => GridUpdate, {
-    description: 'Ledger changes in an area subtree, live (residents moving in or out, facts, houses, things); `after` resumes.',
+    description:
+      'Ledger changes in an area subtree, live (residents moving in or out, facts, houses, things); `after` resumes.',
     subscribe: ({ args, context }: { args: Args; context: Context }) => {
       const areas = context.services.areas;
       const inside = (code: string | null) => code !== null && areas.isWithin(code, args.areaCode);
@@ -113,7 +127,10 @@ export class CaseLiveResolver {
   gridUpdated(
     @Root() e: Sequenced<GridUpdatedEvent>,
     @Arg('areaCode', { description: 'Area code; changes in its whole subtree.' }) _areaCode: string,
-    @Arg('after', () => Int, { nullable: true, description: 'The last sequence number seen; missed events come first.' })
+    @Arg('after', () => Int, {
+      nullable: true,
+      description: 'The last sequence number seen; missed events come first.',
+    })
     _after?: number,
   ): GridUpdate {
     const p = e.payload;

@@ -29,7 +29,9 @@ export class CaseTransition {
 }
 
 /** The assessment figures. */
-@ObjectType({ description: 'Case assessment figures (考核指标) for an area subtree and a period [from, to).' })
+@ObjectType({
+  description: 'Case assessment figures (考核指标) for an area subtree and a period [from, to).',
+})
 export class CaseKpis {
   @Field({ description: 'The area whose subtree is counted.' })
   areaCode: string;
@@ -49,13 +51,18 @@ export class CaseKpis {
   @Field(() => Int, { description: 'Due (应结案): filed, not parked, current due date in the period.' })
   due: number;
 
-  @Field(() => Int, { description: 'Closed (结案): of the due cases, those closed by the end of the period.' })
+  @Field(() => Int, {
+    description: 'Closed (结案): of the due cases, those closed by the end of the period.',
+  })
   closed: number;
 
   @Field(() => Int, { description: 'Of the due cases, those closed by their original due date (按期结案).' })
   closedOnTime: number;
 
-  @Field(() => Number, { nullable: true, description: 'Completion rate (结案率) = closed / due; null when nothing was due.' })
+  @Field(() => Number, {
+    nullable: true,
+    description: 'Completion rate (结案率) = closed / due; null when nothing was due.',
+  })
   completionRate: number | null;
 
   @Field(() => Number, { nullable: true, description: 'On-time rate (按期结案率) = closed on time / due.' })
@@ -64,13 +71,18 @@ export class CaseKpis {
   @Field(() => Int, { description: 'Cases closed in the period.' })
   closedInPeriod: number;
 
-  @Field(() => Int, { description: 'Of those, closed by a community or the street (not the district command center).' })
+  @Field(() => Int, {
+    description: 'Of those, closed by a community or the street (not the district command center).',
+  })
   closedAtOrBelowStreet: number;
 
   @Field(() => Number, { nullable: true, description: 'Share closed at or below street level.' })
   shareClosedAtOrBelowStreet: number | null;
 
-  @Field(() => Number, { nullable: true, description: 'Mean handling time, filing to closing, in working days (official calendar).' })
+  @Field(() => Number, {
+    nullable: true,
+    description: 'Mean handling time, filing to closing, in working days (official calendar).',
+  })
   meanHandlingWorkingDays: number | null;
 
   @Field(() => Int, { description: 'Ratings given in the period.' })

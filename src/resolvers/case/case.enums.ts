@@ -38,19 +38,29 @@ export enum CaseAction {
 }
 registerEnumType(CaseAction, {
   name: 'CaseAction',
-  description: 'A workflow step on a case; an illegal step for the current status is refused, naming both states.',
+  description:
+    'A workflow step on a case; an illegal step for the current status is refused, naming both states.',
   valuesConfig: {
-    FILE: { description: '立案: REPORTED → FILED; sets the due date from the category limit in working days.' },
+    FILE: {
+      description: '立案: REPORTED → FILED; sets the due date from the category limit in working days.',
+    },
     REJECT: { description: '不予立案: REPORTED → INVALID; the note is the reason.' },
-    DISPATCH: { description: '派遣: FILED, RETURNED, ESCALATED or REOPENED → DISPATCHED (optionally to a department).' },
+    DISPATCH: {
+      description: '派遣: FILED, RETURNED, ESCALATED or REOPENED → DISPATCHED (optionally to a department).',
+    },
     CLAIM: { description: '签收: DISPATCHED or ESCALATED → CLAIMED.' },
     START: { description: '开始处置: CLAIMED → IN_PROGRESS.' },
     RESOLVE: { description: '处置完成: IN_PROGRESS → RESOLVED; the note is the result fed back.' },
     CHECK: { description: '核查: RESOLVED → CHECKED.' },
     CLOSE: { description: '结案: CHECKED → CLOSED.' },
     REWORK: { description: '返工: RESOLVED or CHECKED → DISPATCHED; note required.' },
-    RETURN: { description: '回退: DISPATCHED or CLAIMED → RETURNED (wrong unit, to be re-dispatched); note required.' },
-    EXTEND: { description: '延期: a new due date, status unchanged; the original due date is kept; note and approver required.' },
+    RETURN: {
+      description: '回退: DISPATCHED or CLAIMED → RETURNED (wrong unit, to be re-dispatched); note required.',
+    },
+    EXTEND: {
+      description:
+        '延期: a new due date, status unchanged; the original due date is kept; note and approver required.',
+    },
     PARK: { description: '挂账: an open case set aside; note and approver required.' },
     UNPARK: { description: '解除挂账: PARKED → DISPATCHED with a new due date.' },
     ESCALATE: { description: '上报: community → street → district command center, with a new due date.' },

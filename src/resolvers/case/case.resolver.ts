@@ -50,13 +50,21 @@ export class Case extends Node {
   @Field({ description: 'When it was reported.' })
   reportedAt: Date;
 
-  @Field(() => String, { nullable: true, description: 'Code of the smallest area containing the location (网格).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Code of the smallest area containing the location (网格).',
+  })
   areaCode: string | null;
 
-  @Field(() => Int, { description: 'Version of the record; pass it as expectedVersion to detect concurrent steps.' })
+  @Field(() => Int, {
+    description: 'Version of the record; pass it as expectedVersion to detect concurrent steps.',
+  })
   version: number;
 
-  @Field(() => String, { nullable: true, description: 'Version of the category list the category was taken from.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Version of the category list the category was taken from.',
+  })
   categoryVersion: string | null;
 
   @Field(() => String, {
@@ -71,10 +79,16 @@ export class Case extends Node {
   @Field(() => String, { nullable: true, description: 'Code of the area whose unit handles the case now.' })
   handlingAreaCode: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The responsible department (from the category or the dispatch).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The responsible department (from the category or the dispatch).',
+  })
   departmentCode: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Escalation level: 0 community, 1 street, 2 district command center.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Escalation level: 0 community, 1 street, 2 district command center.',
+  })
   escalationLevel: number | null;
 
   @Field(() => String, { nullable: true, description: 'Why the case was not accepted (不予立案).' })
@@ -86,7 +100,10 @@ export class Case extends Node {
   @Field(() => Date, { nullable: true, description: 'Current due date (办理时限), end of a working day.' })
   dueAt: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'The due date set at filing; extensions leave it, the on-time figure uses it.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'The due date set at filing; extensions leave it, the on-time figure uses it.',
+  })
   originalDueAt: Date | null;
 
   @Field(() => Date, { nullable: true, description: 'When the unit claimed it (签收).' })
@@ -98,10 +115,10 @@ export class Case extends Node {
   @Field(() => Date, { nullable: true, description: 'When it was closed (结案).' })
   closedAt: Date | null;
 
-  @Field(() => Int, { nullable: true, description: 'The reporter\'s rating, 1–5.' })
+  @Field(() => Int, { nullable: true, description: "The reporter's rating, 1–5." })
   rating: number | null;
 
-  @Field(() => String, { nullable: true, description: 'The reporter\'s comment.' })
+  @Field(() => String, { nullable: true, description: "The reporter's comment." })
   ratingComment: string | null;
 
   @Field(() => Date, { nullable: true, description: 'When it was rated.' })
@@ -145,7 +162,10 @@ export class CaseResolver {
     return c.reporterPhone ? maskPhone(c.reporterPhone) : null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Reporter name, masked after the first character.' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Reporter name, masked after the first character.',
+  })
   reporterName(@Root() c: CaseRow): string | null {
     return c.reporterName ? maskName(c.reporterName) : null;
   }
@@ -160,7 +180,9 @@ export class CaseResolver {
     return c.areaCode ? ctx.loaders.areaByCode.load(c.areaCode) : null;
   }
 
-  @FieldResolver(() => [String], { description: 'Ids of the photos (随手拍); GET /cases/photos/{id} serves each.' })
+  @FieldResolver(() => [String], {
+    description: 'Ids of the photos (随手拍); GET /cases/photos/{id} serves each.',
+  })
   photoIds(@Root() c: CaseRecord): string[] {
     return c.photos ?? [];
   }
@@ -171,7 +193,8 @@ export class CaseResolver {
   }
 
   @FieldResolver(() => [CaseTransition], {
-    description: 'The workflow steps, oldest first: actor, time, note and approver (the field values are in history).',
+    description:
+      'The workflow steps, oldest first: actor, time, note and approver (the field values are in history).',
   })
   transitions(@Root() c: CaseRecord, @Ctx() ctx: Context) {
     return transitionsByCase(ctx).load(c.id);
