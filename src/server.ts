@@ -12,6 +12,7 @@ import { formatError } from './graphql/errors';
 import { createSchema } from './graphql/schema';
 import { statementCounter } from './db/pool';
 import { mountCaseRoutes } from './cases/case.http';
+import { createSharedSubscribe } from './graphql/shared-subscribe';
 
 /** A running API server. */
 export interface RunningServer {
@@ -35,7 +36,10 @@ export async function startServer(
   const app = express();
   const httpServer = http.createServer(app);
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer({ schema, context: () => createContext(services) }, wss);
+  const wsCleanup = useServer(
+    { schema, context: () => createContext(services), subscribe: createSharedSubscribe() },
+    wss,
+  );
   const apollo = new ApolloServer<Context>({
     schema,
     formatError: formatError(log),
