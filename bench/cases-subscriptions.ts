@@ -225,7 +225,8 @@ async function main() {
     ];
     await s.areas.upsert(areas);
     const caseIds: number[] = [];
-    for (let i = 0; i < 50; i++) {
+    // enough cases that each gets a step only every 6 s at 50/s, so slow commits never reorder a case's steps
+    for (let i = 0; i < 300; i++) {
       const c = await s.cases.report(
         {
           categoryCode: 'L0101',
