@@ -80,8 +80,12 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER area_routing_cells AFTER INSERT OR UPDATE OF boundary, level ON area
+CREATE TRIGGER area_routing_cells_insert AFTER INSERT ON area
   FOR EACH ROW EXECUTE FUNCTION area_routing_cells_refresh();
+-- an upsert that leaves the boundary as it was (a seed run again) costs no re-subdivision
+CREATE TRIGGER area_routing_cells_update AFTER UPDATE OF boundary, level ON area
+  FOR EACH ROW WHEN (OLD.boundary IS DISTINCT FROM NEW.boundary OR OLD.level IS DISTINCT FROM NEW.level)
+  EXECUTE FUNCTION area_routing_cells_refresh();
 INSERT INTO area_routing_cell (area_code, level, cell)
 SELECT code, level, (ST_Dump(ST_Subdivide(boundary, 64))).geom FROM area WHERE boundary IS NOT NULL;
 
