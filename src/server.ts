@@ -23,6 +23,8 @@ import { limitsOf, securityPlugin } from './graphql/security.plugin';
 import { statementCounter } from './db/pool';
 import { reportFileHandler } from './reports/report.download';
 import { consoleMiddleware } from './web/console.middleware';
+import { mountCaseRoutes } from './cases/case.http';
+import { createSharedSubscribe } from './graphql/shared-subscribe';
 
 /** A running API server. */
 export interface RunningServer {
@@ -107,6 +109,7 @@ export async function startServer(
         }
         return undefined;
       },
+      subscribe: createSharedSubscribe(),
       context: (ctx) =>
         createContext(services, wsViewers.get(ctx.extra.socket as object) ?? null, undefined, Infinity),
     },
@@ -158,6 +161,7 @@ export async function startServer(
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  mountCaseRoutes(app, services);
   app.get('/reports/:id/file', reportFileHandler(services));
   const gql = expressMiddleware(apollo, {
     context: async ({ req }) => {

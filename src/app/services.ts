@@ -6,6 +6,9 @@ import { AuditService } from '../auth/audit.service';
 import { AuthService } from '../auth/auth.service';
 import { signingKey } from '../auth/tokens';
 import { CaseService } from '../cases/case.service';
+import { createCaseService } from '../cases/case.wiring';
+import { LiveEvents } from '../graphql/live-events';
+import { wireLiveEvents } from '../graphql/live-publisher';
 import { createAppPubSub, AppPubSub, recordChangedEvents, TOPIC } from '../graphql/pubsub';
 import { AreaService } from '../geo/area.service';
 import { HistoryService } from '../ledger/history.service';
@@ -37,6 +40,7 @@ export interface Services {
   auth: AuthService;
   audit: AuditService;
   reports: ReturnType<typeof createReportService>;
+  live: LiveEvents;
   close(): Promise<void>;
 }
 
@@ -46,6 +50,9 @@ export function createServices(config: Services['config']): Services {
   const prisma = createPrisma(config.DATABASE_URL, Math.max(2, Math.floor((config.DB_POOL_SIZE ?? 10) / 2)));
   const ledger = new LedgerService(pool);
   const areas = new AreaService(prisma, pool);
+  const cases = createCaseService(config, { pool, ledger, areas });
+  const live = new LiveEvents(config.REDIS_URL, config.QUEUE_PREFIX ?? 'yibiao');
+  wireLiveEvents(live, ledger, cases, pool);
   const events = createAppPubSub(config.REDIS_URL, config.QUEUE_PREFIX ?? 'yibiao');
   ledger.onCommit((result) => {
     for (const e of recordChangedEvents(result)) events.publish(TOPIC.RECORD_CHANGED, e);
@@ -66,15 +73,18 @@ export function createServices(config: Services['config']): Services {
     houses: new HouseService(pool, ledger, areas),
     things: new ThingService(pool, ledger, areas),
     facts: new FactService(pool, ledger),
-    cases: new CaseService(pool, areas),
+    cases,
     statistics: new StatisticsService(pool, areas),
     events,
     auth: authServiceOf(pool, areas, withDefaults(config)),
     audit: new AuditService(pool),
     reports,
+    live,
     async close() {
       await reports.close();
       await events.close();
+      await live.close();
+      await cases.close();
       await prisma.$disconnect();
       await pool.end();
     },

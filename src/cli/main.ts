@@ -11,6 +11,7 @@ import { registerReportCommand } from '../reports/report.command';
 import { seedDistrict } from '../seed/seed.service';
 import { registerAuthCommands } from '../auth/auth.command';
 import { startServer } from '../server';
+import { registerWorkerCommand } from '../jobs/worker.command';
 
 const out = (line: string) => process.stdout.write(line + '\n');
 const err = (line: string) => process.stderr.write(line + '\n');
@@ -113,6 +114,7 @@ export function buildCli(): Command {
 
   registerAuthCommands(program, out);
   registerReportCommand(program, { openServices: () => createServices(config()), out, err });
+  registerWorkerCommand(program, err);
 
   return program;
 }

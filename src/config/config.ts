@@ -35,6 +35,14 @@ const schema = z
     WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
     /** Where generated report files (XLSX) are written; default storage/reports in the checkout. */
     REPORTS_DIR: z.string().min(1).optional(),
+    /** Where uploaded case photos are stored (default: .data/photos in the checkout). */
+    CASE_PHOTO_DIR: z.string().min(1).optional(),
+    /** How long before a case's deadline the warning goes out. */
+    CASE_WARN_BEFORE_MINUTES: z.coerce.number().int().min(0).max(10080).default(240),
+    /** A calendar override file (same shape as chinese-days' data) for a year's new holiday notice. */
+    CALENDAR_OVERRIDE_FILE: z.string().min(1).optional(),
+    /** Comma-separated API keys accepted by the Open311 facade for filing requests. */
+    OPEN311_API_KEYS: z.string().default(''),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.AUTH_JWT_SECRET)

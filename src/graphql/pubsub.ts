@@ -21,16 +21,48 @@ export interface ReportFinishedEvent {
   status: 'DONE' | 'FAILED';
 }
 
+/** A workflow step of a case (caseUpdated), published after commit. */
+export interface CaseUpdatedEvent {
+  caseId: number;
+  districtCode: string;
+  areaCode: string | null;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string;
+  recordedAt: string;
+}
+
+/**
+ * A ledger change in an area (gridUpdated): a resident moved in or out, a fact changed, a house
+ * or thing was added. `previousAreaCode` is set when the record moved, so the area it left hears too.
+ */
+export interface GridUpdatedEvent extends RecordChangedEvent {
+  previousAreaCode: string | null;
+}
+
 /** Every subscription topic and its payload, in one place. */
 export interface Topics {
   RECORD_CHANGED: RecordChangedEvent;
   REPORT_FINISHED: ReportFinishedEvent;
+  CASE_UPDATED: CaseUpdatedEvent;
+  GRID_UPDATED: GridUpdatedEvent;
+}
+
+/** Topics delivered with sequence numbers and a replay log (src/graphql/live-events.ts). */
+export type LiveTopic = 'CASE_UPDATED' | 'GRID_UPDATED';
+
+/** An event with its per-topic sequence number. */
+export interface Sequenced<T> {
+  seq: number;
+  payload: T;
 }
 
 /** Topic names for resolvers' `topics` option. */
 export const TOPIC = {
   RECORD_CHANGED: 'RECORD_CHANGED',
   REPORT_FINISHED: 'REPORT_FINISHED',
+  CASE_UPDATED: 'CASE_UPDATED',
+  GRID_UPDATED: 'GRID_UPDATED',
 } as const satisfies Record<keyof Topics, keyof Topics>;
 
 /** Publishing and subscribing across every server process, through Redis. */

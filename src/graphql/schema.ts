@@ -4,6 +4,8 @@ import { buildSchema, NonEmptyArray, PubSub } from 'type-graphql';
 import { AreaStatisticsResolver } from '../resolvers/area/area-statistics.resolver';
 import { AreaResolver } from '../resolvers/area/area.resolver';
 import { CaseResolver } from '../resolvers/case/case.resolver';
+import { CaseWorkflowResolver } from '../resolvers/case/case-workflow.resolver';
+import { CaseLiveResolver } from '../resolvers/case/case-live.resolver';
 import { NodeResolver } from '../resolvers/common/node.resolver';
 import { HouseResolver } from '../resolvers/house/house.resolver';
 import { HouseholdResolver } from '../resolvers/household/household.resolver';
@@ -29,6 +31,8 @@ export const RESOLVERS = [
   HouseResolver,
   ThingResolver,
   CaseResolver,
+  CaseWorkflowResolver,
+  CaseLiveResolver,
   RecordChangeResolver,
   AuthResolver,
   ReportResolver,

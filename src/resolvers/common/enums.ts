@@ -115,6 +115,8 @@ export enum CaseStatus {
   CLOSED = 'CLOSED',
   PARKED = 'PARKED',
   ESCALATED = 'ESCALATED',
+  RETURNED = 'RETURNED',
+  REOPENED = 'REOPENED',
 }
 registerEnumType(CaseStatus, {
   name: 'CaseStatus',
@@ -132,5 +134,7 @@ registerEnumType(CaseStatus, {
     CLOSED: { description: '结案: closed.' },
     PARKED: { description: '挂账: parked, cannot be solved now.' },
     ESCALATED: { description: '已上报上级: escalated to the level above.' },
+    RETURNED: { description: '回退: sent back by a unit that is not responsible, to be re-dispatched.' },
+    REOPENED: { description: '重新办理: reopened after an unsatisfied rating.' },
   },
 });

@@ -1,0 +1,56 @@
+import type pg from 'pg';
+import type { CaseService } from '../cases/case.service';
+import type { LedgerService } from '../ledger/ledger.service';
+import type { LiveEvents } from './live-events';
+import { recordChangedEvents, type GridUpdatedEvent } from './pubsub';
+
+/** Where a fact's person lives, and where a moved record was before its last move. */
+const SQL = {
+  personAreaOfFacts: `SELECT f.id, p.area_code AS "areaCode" FROM fact f
+    JOIN person p ON p.district_code = f.district_code AND p.id = f.person_id WHERE f.id = ANY($1::bigint[])`,
+  previousArea: `SELECT changes -> 'area_code' ->> 0 AS code FROM ledger_change
+    WHERE entity_type = $1::entity_type AND entity_id = $2 AND changes ? 'area_code' ORDER BY id DESC LIMIT 1`,
+};
+
+/**
+ * Feeds the live topics after commit: every case step to CASE_UPDATED, every ledger change to
+ * GRID_UPDATED with the area it belongs to (a fact by its person's area; a record that moved also
+ * names the area it left). A failed publish is reported, never thrown into the write path.
+ */
+export function wireLiveEvents(
+  live: LiveEvents,
+  ledger: LedgerService,
+  cases: CaseService,
+  pool: pg.Pool,
+  log: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): void {
+  const fail = (err: unknown) => log(`live event not published: ${(err as Error).message}`);
+  cases.onChange((change) => {
+    live.publish('CASE_UPDATED', change).catch(fail);
+  });
+  ledger.onCommit((result) => {
+    const events = recordChangedEvents(result);
+    if (events.length === 0) return;
+    void (async () => {
+      const factIds = events.filter((e) => e.entityType === 'FACT').map((e) => e.id);
+      const factAreas = new Map<number, string>();
+      if (factIds.length > 0) {
+        const { rows } = await pool.query<{ id: number; areaCode: string }>(SQL.personAreaOfFacts, [factIds]);
+        for (const r of rows) factAreas.set(r.id, r.areaCode);
+      }
+      for (const e of events) {
+        let previousAreaCode: string | null = null;
+        if (e.op === 'UPDATE' && e.fields.includes('area_code')) {
+          const { rows } = await pool.query<{ code: string | null }>(SQL.previousArea, [e.entityType, e.id]);
+          previousAreaCode = rows[0]?.code ?? null;
+        }
+        const event: GridUpdatedEvent = {
+          ...e,
+          areaCode: e.areaCode ?? factAreas.get(e.id) ?? null,
+          previousAreaCode,
+        };
+        await live.publish('GRID_UPDATED', event);
+      }
+    })().catch(fail);
+  });
+}

@@ -1,0 +1,100 @@
+import { ExecutionArgs, ExecutionResult, print, subscribe } from 'graphql';
+import type { Context } from './context';
+
+type Results = AsyncIterableIterator<ExecutionResult>;
+
+/** One executed subscription whose results go to every subscriber that asked the same thing. */
+interface Hub {
+  /** Called with each result, and with null when the source ends. */
+  listeners: Set<(r: ExecutionResult | null) => void>;
+  source: Results;
+}
+
+/**
+ * graphql-ws's `subscribe`, sharing work between identical subscriptions: subscribers of one
+ * process that send the same document and variables, as the same actor, share ONE execution of
+ * every event instead of one each (2,000 dashboards watching a street cost one execution per
+ * event, not 2,000). A subscription that resumes (`after` given) replays on its own.
+ */
+export function createSharedSubscribe(): (args: ExecutionArgs) => Promise<Results | ExecutionResult> {
+  const hubs = new Map<string, Hub>();
+  return async (args) => {
+    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    const text = print(args.document);
+    const actor = (args.contextValue as Context | undefined)?.actor?.name ?? '';
+    // resuming subscribers get their own replay; literal arguments are part of the text already
+    const shareable = variables.after === undefined || variables.after === null;
+    if (!shareable || /\bafter:\s*\d/.test(text)) return subscribe(args);
+    const key = `${actor}\u0000${args.operationName ?? ''}\u0000${text}\u0000${JSON.stringify(variables)}`;
+    let hub = hubs.get(key);
+    if (!hub) {
+      const result = await subscribe(args);
+      if (!(Symbol.asyncIterator in result)) return result; // an error: nothing to share
+      const created: Hub = { listeners: new Set(), source: result };
+      hub = hubs.get(key) ?? created; // another subscriber may have created it meanwhile
+      if (hub === created) {
+        hubs.set(key, created);
+        void (async () => {
+          try {
+            for await (const r of created.source) for (const l of created.listeners) l(r);
+          } finally {
+            if (hubs.get(key) === created) hubs.delete(key);
+            for (const l of created.listeners) l(null);
+          }
+        })();
+      } else await result.return?.();
+    }
+    return attach(hub, () => {
+      if (hub.listeners.size === 0 && hubs.get(key) === hub) {
+        hubs.delete(key);
+        void hub.source.return?.();
+      }
+    });
+  };
+}
+
+/** One subscriber's iterator over a hub's results. */
+function attach(hub: Hub, onLeave: () => void): Results {
+  const queue: ExecutionResult[] = [];
+  let wake: ((r: IteratorResult<ExecutionResult>) => void) | undefined;
+  let done = false;
+  const listener = (r: ExecutionResult | null) => {
+    if (r === null) {
+      leave();
+      return;
+    }
+    if (wake) {
+      const w = wake;
+      wake = undefined;
+      w({ value: r, done: false });
+    } else queue.push(r);
+  };
+  hub.listeners.add(listener);
+  function leave() {
+    if (done) return;
+    done = true;
+    hub.listeners.delete(listener);
+    wake?.({ value: undefined, done: true });
+    wake = undefined;
+    onLeave();
+  }
+  const it: Results = {
+    next() {
+      if (queue.length > 0) return Promise.resolve({ value: queue.shift()!, done: false });
+      if (done) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve) => (wake = resolve));
+    },
+    return() {
+      leave();
+      return Promise.resolve({ value: undefined, done: true });
+    },
+    throw(err: unknown) {
+      leave();
+      return Promise.reject(err);
+    },
+    [Symbol.asyncIterator]() {
+      return it;
+    },
+  };
+  return it;
+}
