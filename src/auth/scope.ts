@@ -1,3 +1,4 @@
+import { AppError } from '../errors/app-error';
 import type { AreaService } from '../geo/area.service';
 
 /**
@@ -59,6 +60,21 @@ export function areaInScope(areas: AreaService, scope: Scope, areaCode: string |
   if (scope.areaCodes === null) return true;
   if (areaCode === null) return false;
   return scope.areaCodes.some((root) => areas.isWithin(areaCode, root));
+}
+
+/**
+ * Refuses an area outside the scope as if it did not exist (AREA_UNKNOWN): figures, cohorts and
+ * reports of an area reveal what lies in it, so they follow the same rule as its records.
+ */
+export function assertAreaInScope(
+  areas: AreaService,
+  scope: Scope,
+  areaCode: string,
+  field = 'areaCode',
+): void {
+  if (!areaInScope(areas, scope, areaCode)) {
+    throw new AppError('AREA_UNKNOWN', `no area has code ${areaCode}`, field);
+  }
 }
 
 /**

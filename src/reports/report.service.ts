@@ -1,3 +1,4 @@
+import { areaInScope, assertAreaInScope, Scope, UNRESTRICTED } from '../auth/scope';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -98,7 +99,10 @@ export class ReportService {
     periodKey: string,
     areaCode: string,
     actor: string | null,
+    scope: Scope,
   ): Promise<ReportRow> {
+    await this.areas.ready();
+    assertAreaInScope(this.areas, scope, areaCode);
     const { form, period } = await this.check(formId, periodKey, areaCode);
     const token = randomBytes(18).toString('base64url');
     const { rows } = await this.pool.query(reportSql.insert, [
@@ -116,16 +120,20 @@ export class ReportService {
   }
 
   /** A report by id; an unknown id is the caller's error. */
-  async byId(id: number, field = 'id'): Promise<ReportRow> {
+  async byId(id: number, scope: Scope, field = 'id'): Promise<ReportRow> {
     const { rows } = await this.pool.query(reportSql.byId, [id]);
-    if (!rows[0]) throw new AppError('REPORT_NOT_FOUND', `no report has id ${id}`, field);
-    return toRow(rows[0]);
+    const row = rows[0] ? toRow(rows[0]) : null;
+    // a report of an area outside the reader's scope behaves as if it did not exist
+    if (!row || !areaInScope(this.areas, scope, row.areaCode)) {
+      throw new AppError('REPORT_NOT_FOUND', `no report has id ${id}`, field);
+    }
+    return row;
   }
 
   /** Generates a stored report (the job handler's work); a report already DONE is returned as is. */
   async generate(id: number): Promise<ReportRow> {
     const { rows } = await this.pool.query(reportSql.claim, [id]);
-    if (!rows[0]) return this.byId(id);
+    if (!rows[0]) return this.byId(id, UNRESTRICTED);
     const claimed = toRow(rows[0]);
     try {
       const figures = await this.engine.evaluate(claimed.formId, claimed.period, claimed.areaCode);
@@ -175,7 +183,7 @@ export class ReportService {
       for (const c of communities) {
         const { rows } = await this.pool.query(reportSql.existing, [form.id, period.key, c.code]);
         if (rows[0]) continue;
-        created.push(await this.request(form.id, period.key, c.code, 'scheduler'));
+        created.push(await this.request(form.id, period.key, c.code, 'scheduler', UNRESTRICTED));
       }
     }
     return created;

@@ -1,3 +1,5 @@
+import { areaScopeSql, Scope } from '../../auth/scope';
+import { SqlParams, SqlQuery } from '../../registry/registry.queries';
 /** SQL of cohorts: counts, members and the membership diff that yields entry and exit events. */
 export const cohortSql = {
   /** Members per row, rows given as leaf → row arrays ($3, $4), as in the report engine. */
@@ -36,6 +38,17 @@ export const cohortSql = {
     SELECT count(*) FILTER (WHERE kind = 'ENTERED')::int AS entered, count(*) FILTER (WHERE kind = 'EXITED')::int AS exited
     FROM events`,
   lock: `SELECT pg_advisory_xact_lock(hashtext('cohort:' || $1))`,
-  events: `SELECT id, cohort_id, district_code, person_id, kind, area_code, occurred_at FROM cohort_event
-           WHERE cohort_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+  /** Entries and exits of a cohort after an id, limited to a reader's area scope. */
+  events: (scope: Scope, cohortId: string, afterId: number, limit: number): SqlQuery => {
+    const q = new SqlParams();
+    const where = [
+      `cohort_id = ${q.add(cohortId)}`,
+      `id > ${q.add(afterId)}`,
+      areaScopeSql(scope, 'area_code', (v) => q.add(v)),
+    ];
+    return q.query(
+      `SELECT id, cohort_id, district_code, person_id, kind, area_code, occurred_at FROM cohort_event
+       WHERE ${where.join(' AND ')} ORDER BY id LIMIT ${q.add(limit)}`,
+    );
+  },
 };

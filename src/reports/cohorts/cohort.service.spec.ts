@@ -1,3 +1,4 @@
+import { UNRESTRICTED } from '../../auth/scope';
 import { buildTerritory, recordFacts, recordPopulation, T } from '../../../test/factories';
 import { openTestDb, TestDb } from '../../../test/harness';
 import { CohortService } from './cohort.service';
@@ -88,7 +89,7 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 const memberIds = async (cohort: string, at: Date) =>
-  (await cohorts.members(cohort, at, T.street, { afterId: 0, limit: 50 })).ids;
+  (await cohorts.members(cohort, at, T.street, { afterId: 0, limit: 50 }, UNRESTRICTED)).ids;
 
 describe('standing cohorts', () => {
   it('children turning 6 before 1 September', async () => {
@@ -101,7 +102,9 @@ describe('standing cohorts', () => {
     expect(await memberIds('elderly-without-pension', d('2026-08-01'))).toEqual([ids[2]]);
     expect(await memberIds('elderly-health-check-due', d('2026-07-01'))).toEqual([ids[4]]);
     expect(await memberIds('elderly-health-check-due', d('2026-08-02'))).toEqual([ids[3], ids[4]]);
-    expect(await cohorts.counts('elderly-health-check-due', d('2026-08-02'), T.street, 'COMMUNITY')).toEqual([
+    expect(
+      await cohorts.counts('elderly-health-check-due', d('2026-08-02'), T.street, 'COMMUNITY', UNRESTRICTED),
+    ).toEqual([
       { areaCode: T.communityA, name: '北门社区', count: 0 },
       { areaCode: T.communityB, name: '文昌社区', count: 2 },
     ]);
@@ -128,7 +131,7 @@ describe('standing cohorts', () => {
       { at: d('2026-08-01') },
     );
     expect(await cohorts.refresh(c, d('2026-08-02'))).toEqual({ entered: 0, exited: 1 });
-    const events = await cohorts.events(c);
+    const events = await cohorts.events(c, UNRESTRICTED);
     expect(events.map((e) => [e.personId, e.kind, e.areaCode, e.occurredAt.toISOString()])).toEqual([
       [ids[2], 'ENTERED', T.gridA2, d('2026-07-20').toISOString()],
       [ids[2], 'EXITED', T.gridA2, d('2026-08-02').toISOString()],

@@ -1,3 +1,4 @@
+import { assertAreaInScope, Scope } from '../../auth/scope';
 import type pg from 'pg';
 import { withTransaction } from '../../db/pool';
 import { AppError } from '../../errors/app-error';
@@ -51,8 +52,10 @@ export class CohortService {
   }
 
   /** Members per area at a level under a root area, as of `at` (one statement, no per-area loop). */
-  async counts(cohortId: string, at: Date, rootCode: string, level: AreaNode['level']) {
+  async counts(cohortId: string, at: Date, rootCode: string, level: AreaNode['level'], scope: Scope) {
     const cohort = this.get(cohortId);
+    await this.areas.ready();
+    assertAreaInScope(this.areas, scope, rootCode);
     const root = await this.areas.get(rootCode, 'areaCode');
     const rows = root.level === level ? [root] : await this.areas.list(level, root.code);
     const leaves: string[] = [];
@@ -73,8 +76,16 @@ export class CohortService {
   }
 
   /** One page of member person ids within an area (and below), as of `at`. */
-  async members(cohortId: string, at: Date, areaCode: string, window: { afterId: number; limit: number }) {
+  async members(
+    cohortId: string,
+    at: Date,
+    areaCode: string,
+    window: { afterId: number; limit: number },
+    scope: Scope,
+  ) {
     const cohort = this.get(cohortId);
+    await this.areas.ready();
+    assertAreaInScope(this.areas, scope, areaCode);
     const leaves = (await this.areas.list(null, (await this.areas.get(areaCode, 'areaCode')).code)).map(
       (a) => a.code,
     );
@@ -103,9 +114,9 @@ export class CohortService {
   }
 
   /** Entry and exit events of a cohort after an event id, oldest first. */
-  async events(cohortId: string, afterId = 0, limit = 200): Promise<CohortEvent[]> {
+  async events(cohortId: string, scope: Scope, afterId = 0, limit = 200): Promise<CohortEvent[]> {
     this.get(cohortId);
-    const { rows } = await this.pool.query(cohortSql.events, [cohortId, afterId, limit]);
+    const { rows } = await this.pool.query(cohortSql.events(scope, cohortId, afterId, limit));
     return rows.map((r) => ({
       id: Number(r.id),
       cohortId: r.cohort_id,

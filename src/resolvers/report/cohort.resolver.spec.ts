@@ -119,4 +119,36 @@ describe('cohorts and outreach through GraphQL', () => {
       field: 'cohort',
     });
   });
+
+  it("keeps cohorts, cohort events and reports of areas outside the viewer's scope out of reach", async () => {
+    // community A's staff: community B (the other member lives there) is outside the scope
+    const staff = await api.viewer('COMMUNITY_STAFF', [T.communityA]);
+    const members = await api.execAs(
+      staff,
+      `{ cohortMembers(cohort: "elderly-without-pension", areaCode: "${T.communityB}") { totalCount } }`,
+    );
+    expect(members.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'AREA_UNKNOWN' });
+    const counts = await api.execAs(
+      staff,
+      `{ cohortCounts(cohort: "elderly-without-pension", areaCode: "${T.street}", level: COMMUNITY) { count } }`,
+    );
+    expect(counts.errors?.[0].extensions).toMatchObject({ reason: 'AREA_UNKNOWN' });
+    const report = await api.execAs(
+      staff,
+      `mutation { generateReport(form: "elderly", period: "2026Q3", areaCode: "${T.communityB}") { id } }`,
+    );
+    expect(report.errors?.[0].extensions).toMatchObject({ reason: 'AREA_UNKNOWN' });
+    const cell = await api.execAs(
+      staff,
+      `{ reportCell(form: "elderly", period: "2026Q3", areaCode: "${T.street}", column: "age60") { formId } }`,
+    );
+    expect(cell.errors?.[0].extensions).toMatchObject({ reason: 'AREA_UNKNOWN' });
+    // events: the broad viewer sees both communities' entries, community A's staff only A's
+    const q = `{ cohortEvents(cohort: "elderly-without-pension") { areaCode } }`;
+    const all = (await api.exec(q)).data!.cohortEvents as { areaCode: string }[];
+    expect(all.some((e) => e.areaCode.startsWith(T.communityB))).toBe(true);
+    const mine = (await api.execAs(staff, q)).data!.cohortEvents as { areaCode: string }[];
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((e) => e.areaCode.startsWith(T.communityA))).toBe(true);
+  });
 });

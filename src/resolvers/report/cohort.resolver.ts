@@ -48,7 +48,13 @@ export class CohortResolver {
     level: AreaLevel,
     @Arg('at', () => Date, { nullable: true, description: 'Instant (default now).' }) at?: Date,
   ) {
-    return ctx.services.reports.cohorts.counts(cohort, at ?? new Date(), areaCode, level);
+    return ctx.services.reports.cohorts.counts(
+      cohort,
+      at ?? new Date(),
+      areaCode,
+      level,
+      ctx.viewer.readScope,
+    );
   }
 
   @Query(() => PersonConnection, {
@@ -65,7 +71,13 @@ export class CohortResolver {
   ) {
     const { limit, afterId } = pageWindow({ first, after });
     const when = at ?? new Date();
-    const page = await ctx.services.reports.cohorts.members(cohort, when, areaCode, { afterId, limit });
+    const page = await ctx.services.reports.cohorts.members(
+      cohort,
+      when,
+      areaCode,
+      { afterId, limit },
+      ctx.viewer.readScope,
+    );
     const nodes = (
       await Promise.all(page.ids.map((id) => ctx.loaders.personById.load({ id, asOf: at ?? null })))
     ).filter((p): p is NonNullable<typeof p> => p !== null);
@@ -81,6 +93,7 @@ export class CohortResolver {
             when,
             areaCode,
             (await ctx.services.areas.get(areaCode)).level,
+            ctx.viewer.readScope,
           )
         )[0]?.count ?? 0,
     });
@@ -98,7 +111,12 @@ export class CohortResolver {
     const limit = first ?? 100;
     if (limit < 0 || limit > 500)
       throw new AppError('PAGE_SIZE_EXCEEDED', 'first must be between 0 and 500', 'first');
-    const events = await ctx.services.reports.cohorts.events(cohort, afterId ?? 0, limit);
+    const events = await ctx.services.reports.cohorts.events(
+      cohort,
+      ctx.viewer.readScope,
+      afterId ?? 0,
+      limit,
+    );
     return Promise.all(
       events.map(async (e) => ({
         id: String(e.id),

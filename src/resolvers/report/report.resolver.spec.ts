@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { buildTerritory, recordFacts, recordPopulation, T } from '../../../test/factories';
-import { openTestApi, TestApi } from '../../../test/harness';
+import { broadTestViewer, openTestApi, TestApi } from '../../../test/harness';
 import { LazyReportQueue } from '../../reports/jobs/report.queue';
 import { QUARTER_SCHEDULE } from '../../reports/jobs/report.jobs';
 import { ReportWorker, startReportWorker } from '../../reports/jobs/report.worker';
@@ -182,7 +182,7 @@ describe('reports through GraphQL, a BullMQ worker and the download URL', () => 
       schema,
       document: parse(`subscription($id: ID!) { reportFinished(id: $id) { id status figures } }`),
       variableValues: { id },
-      contextValue: createContext(api.services),
+      contextValue: createContext(api.services, broadTestViewer()),
     })) as AsyncIterableIterator<{
       data?: { reportFinished: { id: string; status: string; figures: { formId: string } } };
     }>;

@@ -1,3 +1,4 @@
+import { assertAreaInScope } from '../../auth/scope';
 import {
   Arg,
   Ctx,
@@ -94,7 +95,7 @@ export class ReportResolver {
     })
     areaCode: string,
   ): Promise<ReportRow> {
-    return ctx.services.reports.request(form, period, areaCode, ctx.actor.name);
+    return ctx.services.reports.request(form, period, areaCode, ctx.actor.name, ctx.viewer.readScope);
   }
 
   @Query(() => Report, { description: 'A report by id, with its status, figures and download URL.' })
@@ -102,7 +103,7 @@ export class ReportResolver {
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Report id.' }) id: string,
   ): Promise<ReportRow> {
-    return ctx.services.reports.byId(parseReportId(id));
+    return ctx.services.reports.byId(parseReportId(id), ctx.viewer.readScope);
   }
 
   @Query(() => ReportCell, {
@@ -118,6 +119,8 @@ export class ReportResolver {
     areaCode: string,
     @Arg('column', () => String, { description: 'Column key (an indicator column).' }) column: string,
   ): Promise<CellRoot> {
+    await ctx.services.areas.ready();
+    assertAreaInScope(ctx.services.areas, ctx.viewer.readScope, areaCode);
     const entity = await ctx.services.reports.engine.cellEntity(form, period, areaCode, column);
     return { formId: form, period: parsePeriod(period).key, areaCode, column, entity: entity as CellEntity };
   }
@@ -133,7 +136,7 @@ export class ReportResolver {
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { description: 'Report id, as generateReport returned it.' }) _id: string,
   ): Promise<ReportRow> {
-    return ctx.services.reports.byId(e.id);
+    return ctx.services.reports.byId(e.id, ctx.viewer.readScope);
   }
 
   @FieldResolver(() => ID, { description: 'Report id.' })
