@@ -1,4 +1,5 @@
 import { UNRESTRICTED } from '../../auth/scope';
+import { maskPersonalDataIn } from '../../auth/pii-scan';
 import express, { Request, Response, Router } from 'express';
 import type { Services } from '../../app/services';
 import { AppError } from '../../errors/app-error';
@@ -93,7 +94,9 @@ export function open311Router(services: Services): Router {
       status_notes: c.status === 'INVALID' && c.invalidReason ? `${note}：${c.invalidReason}` : note,
       service_name: category?.name ?? c.categoryCode,
       service_code: c.categoryCode,
-      description: c.description,
+      // the request list is public (GeoReport v2): the reporter's name and phone are never in it,
+      // and numbers typed into the description are masked
+      description: maskPersonalDataIn(c.description),
       agency_responsible: c.departmentCode ?? c.handlingAreaCode,
       service_notice: null,
       requested_datetime: c.reportedAt.toISOString(),
