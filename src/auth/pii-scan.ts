@@ -30,3 +30,15 @@ export function findPersonalData(text: string): PersonalDataFinding[] {
   });
   return out;
 }
+
+/**
+ * Free text (a case description typed by a resident) with every ID-number-shaped and
+ * mobile-number-shaped run masked as the API masks those fields, for answers anyone may read,
+ * such as the public Open311 request list. Masks shapes rather than only valid numbers: a
+ * mistyped ID number is still someone's.
+ */
+export function maskPersonalDataIn(text: string): string {
+  return text
+    .replace(new RegExp(ID_CANDIDATE.source, 'g'), (m) => `${m.slice(0, 6)}********${m.slice(14)}`)
+    .replace(new RegExp(PHONE_CANDIDATE.source, 'g'), (m) => `${m.slice(0, 3)}****${m.slice(7)}`);
+}

@@ -18,6 +18,8 @@ const children: ChildProcess[] = [];
 let portA: number;
 let portB: number;
 const clients: Client[] = [];
+/** A command-center account's credentials, for HTTP and connection_init alike. */
+let credentials: { authorization: string };
 
 async function startServerProcess(): Promise<number> {
   const child = spawn(
@@ -46,6 +48,13 @@ async function startServerProcess(): Promise<number> {
 beforeAll(async () => {
   db = await openTestDb();
   await buildTerritory(db.services);
+  // every request and subscription needs credentials; the servers verify tokens with the key the
+  // test's services signed them with (both derive it from the same configuration)
+  await db.services.auth.createAccount(
+    { name: 'center', role: 'COMMAND_CENTER', areaCodes: [T.district] },
+    'test',
+  );
+  credentials = { authorization: `Bearer ${(await db.services.auth.issueToken('center')).token}` };
   [portA, portB] = await Promise.all([startServerProcess(), startServerProcess()]);
 }, 60000);
 afterAll(async () => {
@@ -60,7 +69,7 @@ afterAll(async () => {
 async function gql(port: number, query: string, variables: Record<string, unknown>) {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...credentials },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data: Record<string, any>; errors?: unknown[] };
@@ -75,6 +84,7 @@ async function subscribe(port: number, query: string, variables: Record<string, 
     webSocketImpl: WebSocket,
     lazy: false,
     retryAttempts: 0,
+    connectionParams: credentials,
   });
   clients.push(client);
   await new Promise<void>((resolve, reject) => {

@@ -24,6 +24,18 @@ export const caseSql = {
     );
   },
 
+  /**
+   * Whether a case in the reader's scope refers to a photo (`@>` so that a jsonb_path_ops GIN
+   * index on photos would serve it).
+   */
+  photoVisible: (photoId: string, scope: Scope): SqlQuery => {
+    const q = new SqlParams();
+    const p = q.add(JSON.stringify([photoId]));
+    return q.query(
+      `SELECT 1 FROM civic_case c WHERE c.photos @> ${p}::jsonb AND ${areaScopeSql(scope, 'c.area_code', (v) => q.add(v))} LIMIT 1`,
+    );
+  },
+
   /** The case row locked for this transaction (the ledger locks it again, harmlessly). */
   lock: `SELECT ${cols} FROM civic_case c WHERE c.id = $1 FOR UPDATE`,
 

@@ -98,6 +98,12 @@ export class CaseService {
     return ids.map((id) => map.get(id) ?? null);
   }
 
+  /** Whether a case the reader may see refers to the photo (photos follow their case's scope). */
+  async photoVisible(photoId: string, scope: Scope): Promise<boolean> {
+    const { rowCount } = await this.d.pool.query(caseSql.photoVisible(photoId, scope));
+    return (rowCount ?? 0) > 0;
+  }
+
   /** One case; a missing one is the caller's error. */
   async get(id: number, scope: Scope, field = 'id'): Promise<CaseRecord> {
     const [c] = await this.byIds([id], scope);

@@ -8,6 +8,7 @@ import {
   OperationDefinitionNode,
   SelectionSetNode,
 } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
 import { getComplexity } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../registry/pagination';
 
@@ -101,6 +102,19 @@ export function checkLimits(
       'QUERY_ALIASES_EXCEEDED',
       `the query uses ${aliases} aliases; at most ${limits.aliases} are allowed`,
     );
+  // the cost estimate coerces the variables and would throw a bare error on a bad one (an enum
+  // value that does not exist); coerce them first so the caller gets BAD_USER_INPUT, as
+  // execution itself would answer, instead of an internal error
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, {
+    maxErrors: 1,
+  });
+  if (coerced.errors?.length) {
+    const e = coerced.errors[0];
+    throw new GraphQLError(e.message, {
+      nodes: e.nodes,
+      extensions: { code: 'BAD_USER_INPUT', reason: 'VARIABLE_INVALID', http: { status: 400 } },
+    });
+  }
   const cost = getComplexity({
     schema,
     query: doc,

@@ -3,17 +3,37 @@ import { createClient, Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { openTestDb, TestDb } from '../../test/harness';
 import { buildTerritory, T } from '../../test/factories';
+import { toGlobalId } from './global-id';
 import { RunningServer, startServer } from '../server';
 
 /** Identical subscriptions in one process share one execution per event; resuming ones do not. */
 let db: TestDb;
 let server: RunningServer;
 const clients: Client[] = [];
+/** connection_init payloads: a street worker, community A's and community B's staff. */
+let street: Record<string, string>;
+let staffA: Record<string, string>;
+let staffB: Record<string, string>;
+/** An API key of community B that carries the same name as community A's account. */
+let keyB: Record<string, string>;
 
 beforeAll(async () => {
   db = await openTestDb();
   await buildTerritory(db.services);
   db.services.cases.scheduler = undefined;
+  const auth = db.services.auth;
+  await auth.createAccount({ name: 'street', role: 'STREET_STAFF', areaCodes: [T.street] }, 'test');
+  await auth.createAccount({ name: 'staff-a', role: 'COMMUNITY_STAFF', areaCodes: [T.communityA] }, 'test');
+  await auth.createAccount({ name: 'staff-b', role: 'COMMUNITY_STAFF', areaCodes: [T.communityB] }, 'test');
+  const bearer = async (name: string) => ({ authorization: `Bearer ${(await auth.issueToken(name)).token}` });
+  street = await bearer('street');
+  staffA = await bearer('staff-a');
+  staffB = await bearer('staff-b');
+  const key = await auth.createApiKey(
+    { name: 'staff-a', scopes: ['record:read'], areaCodes: [T.communityB], expiresInDays: 1 },
+    'test',
+  );
+  keyB = { 'x-api-key': key.key };
   server = await startServer(db.services, { port: 0, host: '127.0.0.1', log: () => undefined });
 });
 afterAll(async () => {
@@ -24,18 +44,22 @@ afterAll(async () => {
 
 const SUB = `subscription($a: String!, $after: Int) { caseUpdated(areaCode: $a, after: $after) { seq action caseId } }`;
 
-function listen(variables: Record<string, unknown>) {
+function listen(variables: Record<string, unknown>, credentials: Record<string, string> = street) {
   const client = createClient({
     url: `ws://127.0.0.1:${server.port}/graphql`,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
+    connectionParams: credentials,
   });
   clients.push(client);
-  const got: { seq: number; action: string }[] = [];
+  const got: { seq: number; action: string; caseId: string }[] = [];
   const stop = client.subscribe(
     { query: SUB, variables },
     {
-      next: (v) => void got.push((v.data as { caseUpdated: { seq: number; action: string } }).caseUpdated),
+      next: (v) =>
+        void got.push(
+          (v.data as { caseUpdated: { seq: number; action: string; caseId: string } }).caseUpdated,
+        ),
       error: () => undefined,
       complete: () => undefined,
     },
@@ -80,4 +104,38 @@ it('shares one underlying subscription between identical subscribers and keeps r
     () => live.localSubscribers('CASE_UPDATED') === 1,
     'the shared one closes with its last subscriber',
   );
+});
+
+it('shares execution only between subscribers of the same viewer and scope: each gets only its own events', async () => {
+  const live = db.services.live;
+  const base = live.localSubscribers('CASE_UPDATED');
+  // the same document and variables from four connections: two of community A's account, one of
+  // community B's account and one of a community-B key that carries community A's account name
+  const a = [listen({ a: T.street }, staffA), listen({ a: T.street }, staffA)];
+  const b = listen({ a: T.street }, staffB);
+  const key = listen({ a: T.street }, keyB);
+  await until(() => live.localSubscribers('CASE_UPDATED') === base + 3, 'one execution per viewer and scope');
+  const report = (location: typeof T.inA1, description: string) =>
+    db.services.cases.report(
+      { categoryCode: 'L0201', description, location, channel: 'APP' },
+      { name: 's', scope: UNRESTRICTED },
+    );
+  const inA = await report(T.inA1, '社区甲的马蜂窝');
+  const inB = await report(T.inB1, '社区乙的马蜂窝');
+  await until(
+    () => a.every((s) => s.got.length === 1) && b.got.length === 1 && key.got.length === 1,
+    'each viewer gets one event',
+  );
+  // a second report in each community, so a leak would have had every chance to arrive
+  const inA2 = await report(T.inA2, '社区甲的第二处');
+  const inB2 = await report(T.inB1, '社区乙的第二处');
+  await until(
+    () => a.every((s) => s.got.length === 2) && b.got.length === 2 && key.got.length === 2,
+    'each viewer gets its second event',
+  );
+  const ids = (got: { caseId: string }[]) => got.map((e) => e.caseId);
+  for (const s of a) expect(ids(s.got)).toEqual([toGlobalId('Case', inA.id), toGlobalId('Case', inA2.id)]);
+  for (const s of [b, key])
+    expect(ids(s.got)).toEqual([toGlobalId('Case', inB.id), toGlobalId('Case', inB2.id)]);
+  for (const s of [...a, b, key]) s.stop();
 });

@@ -11,21 +11,43 @@ interface Hub {
 }
 
 /**
+ * Who a subscriber is, for sharing: the viewer's id (account or key), its permissions and its
+ * read scope. What an execution returns depends on all three (scope filters events, permissions
+ * decide unmasking), so only subscribers equal in all three may share one; a name is not an
+ * identity (an API key may carry an account's name) and one account's tokens may carry different
+ * scopes after its areas changed. Null when there is no viewer: such a subscription is not shared.
+ */
+function viewerKey(context: Context | undefined): string | null {
+  const v = context?.viewer;
+  if (!v || v.kind === 'ANONYMOUS') return null;
+  const s = v.readScope;
+  return JSON.stringify([
+    v.kind,
+    v.id,
+    [...v.permissions].sort(),
+    s.areaCodes === null ? null : [...s.areaCodes].sort(),
+    s.departments === null ? null : [...s.departments].sort(),
+  ]);
+}
+
+/**
  * graphql-ws's `subscribe`, sharing work between identical subscriptions: subscribers of one
- * process that send the same document and variables, as the same actor, share ONE execution of
- * every event instead of one each (2,000 dashboards watching a street cost one execution per
- * event, not 2,000). A subscription that resumes (`after` given) replays on its own.
+ * process that send the same document and variables, as the same viewer with the same scope,
+ * share ONE execution of every event instead of one each (2,000 dashboards of one account
+ * watching a street cost one execution per event, not 2,000). Never across viewers: each
+ * execution is filtered by its viewer's scope. A subscription that resumes (`after` given)
+ * replays on its own.
  */
 export function createSharedSubscribe(): (args: ExecutionArgs) => Promise<Results | ExecutionResult> {
   const hubs = new Map<string, Hub>();
   return async (args) => {
     const variables = (args.variableValues ?? {}) as Record<string, unknown>;
     const text = print(args.document);
-    const actor = (args.contextValue as Context | undefined)?.actor?.name ?? '';
+    const viewer = viewerKey(args.contextValue as Context | undefined);
     // resuming subscribers get their own replay; literal arguments are part of the text already
-    const shareable = variables.after === undefined || variables.after === null;
+    const shareable = viewer !== null && (variables.after === undefined || variables.after === null);
     if (!shareable || /\bafter:\s*\d/.test(text)) return subscribe(args);
-    const key = `${actor}\u0000${args.operationName ?? ''}\u0000${text}\u0000${JSON.stringify(variables)}`;
+    const key = `${viewer}\u0000${args.operationName ?? ''}\u0000${text}\u0000${JSON.stringify(variables)}`;
     let hub = hubs.get(key);
     if (!hub) {
       const result = await subscribe(args);

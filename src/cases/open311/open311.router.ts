@@ -1,4 +1,6 @@
 import { UNRESTRICTED } from '../../auth/scope';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { maskPersonalDataIn } from '../../auth/pii-scan';
 import express, { Request, Response, Router } from 'express';
 import type { Services } from '../../app/services';
 import { AppError } from '../../errors/app-error';
@@ -93,7 +95,9 @@ export function open311Router(services: Services): Router {
       status_notes: c.status === 'INVALID' && c.invalidReason ? `${note}：${c.invalidReason}` : note,
       service_name: category?.name ?? c.categoryCode,
       service_code: c.categoryCode,
-      description: c.description,
+      // the request list is public (GeoReport v2): the reporter's name and phone are never in it,
+      // and numbers typed into the description are masked
+      description: maskPersonalDataIn(c.description),
       agency_responsible: c.departmentCode ?? c.handlingAreaCode,
       service_notice: null,
       requested_datetime: c.reportedAt.toISOString(),
@@ -133,7 +137,10 @@ export function open311Router(services: Services): Router {
         .split(',')
         .map((k) => k.trim())
         .filter(Boolean);
-      if (typeof p.api_key !== 'string' || !keys.includes(p.api_key)) {
+      // compared as SHA-256 digests in constant time, so response timing tells nothing of a key
+      const digest = (k: string) => createHash('sha256').update(k).digest();
+      const presented = typeof p.api_key === 'string' ? digest(p.api_key) : null;
+      if (!presented || !keys.some((k) => timingSafeEqual(digest(k), presented))) {
         throw new Open311Error(403, 'api_key is missing or not valid');
       }
       const code = typeof p.service_code === 'string' ? p.service_code : '';

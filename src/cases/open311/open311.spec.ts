@@ -90,6 +90,28 @@ describe('Open311 GeoReport v2', () => {
     });
   });
 
+  it('never shows personal data in the public request list or a request: no reporter, numbers masked', async () => {
+    const id = Number(
+      (
+        await post({
+          ...valid,
+          description: '楼道里有马蜂窝，联系13912345678，身份证610902199001011234',
+        })
+      ).body[0].service_request_id,
+    );
+    const list = await get(`/requests.json?service_request_id=${id}`);
+    const one = await get(`/requests/${id}.json`);
+    for (const body of [list.body, one.body]) {
+      expect(body).toHaveLength(1);
+      expect(body[0].description).toBe('楼道里有马蜂窝，联系139****5678，身份证610902********1234');
+      const text = JSON.stringify(body);
+      for (const personal of ['13912345678', '610902199001011234', '13812345678', '王小明', '小明'])
+        expect(text).not.toContain(personal);
+    }
+    const recent = await get('/requests.json');
+    expect(JSON.stringify(recent.body)).not.toMatch(/1[3-9]\d{9}|王小明/);
+  });
+
   it('follows requests: open/closed with a status note, filters, one request by id', async () => {
     const a = Number((await post(valid)).body[0].service_request_id);
     const b = Number(
