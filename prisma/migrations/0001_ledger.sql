@@ -289,42 +289,25 @@ LANGUAGE sql STABLE AS $$
   SELECT district_code, entity_id, jsonb_object_agg(key, old) FROM firsts GROUP BY district_code, entity_id
 $$;
 
-CREATE FUNCTION person_as_of(t timestamptz) RETURNS SETOF person LANGUAGE sql STABLE AS $$
-  SELECT r.* FROM person x
-  LEFT JOIN ledger_overrides('PERSON', t) o ON o.district_code = x.district_code AND o.entity_id = x.id
-  CROSS JOIN LATERAL jsonb_populate_record(x, coalesce(o.overrides, '{}'::jsonb)) r
-  WHERE x.created_at <= t
-$$;
-CREATE FUNCTION household_as_of(t timestamptz) RETURNS SETOF household LANGUAGE sql STABLE AS $$
-  SELECT r.* FROM household x
-  LEFT JOIN ledger_overrides('HOUSEHOLD', t) o ON o.district_code = x.district_code AND o.entity_id = x.id
-  CROSS JOIN LATERAL jsonb_populate_record(x, coalesce(o.overrides, '{}'::jsonb)) r
-  WHERE x.created_at <= t
-$$;
-CREATE FUNCTION house_as_of(t timestamptz) RETURNS SETOF house LANGUAGE sql STABLE AS $$
-  SELECT r.* FROM house x
-  LEFT JOIN ledger_overrides('HOUSE', t) o ON o.district_code = x.district_code AND o.entity_id = x.id
-  CROSS JOIN LATERAL jsonb_populate_record(x, coalesce(o.overrides, '{}'::jsonb)) r
-  WHERE x.created_at <= t
-$$;
-CREATE FUNCTION thing_as_of(t timestamptz) RETURNS SETOF thing LANGUAGE sql STABLE AS $$
-  SELECT r.* FROM thing x
-  LEFT JOIN ledger_overrides('THING', t) o ON o.district_code = x.district_code AND o.entity_id = x.id
-  CROSS JOIN LATERAL jsonb_populate_record(x, coalesce(o.overrides, '{}'::jsonb)) r
-  WHERE x.created_at <= t
-$$;
-CREATE FUNCTION civic_case_as_of(t timestamptz) RETURNS SETOF civic_case LANGUAGE sql STABLE AS $$
-  SELECT r.* FROM civic_case x
-  LEFT JOIN ledger_overrides('CASE', t) o ON o.district_code = x.district_code AND o.entity_id = x.id
-  CROSS JOIN LATERAL jsonb_populate_record(x, coalesce(o.overrides, '{}'::jsonb)) r
-  WHERE x.created_at <= t
-$$;
-CREATE FUNCTION fact_as_of(t timestamptz) RETURNS SETOF fact LANGUAGE sql STABLE AS $$
-  SELECT r.* FROM fact x
-  LEFT JOIN ledger_overrides('FACT', t) o ON o.district_code = x.district_code AND o.entity_id = x.id
-  CROSS JOIN LATERAL jsonb_populate_record(x, coalesce(o.overrides, '{}'::jsonb)) r
-  WHERE x.created_at <= t
-$$;
+-- <table>_as_of(T) for every ledger table: the rows as recorded at T. One definition, made for
+-- each (table, entity type) pair, so the six functions cannot drift apart.
+DO $do$
+DECLARE
+  e record;
+BEGIN
+  FOR e IN SELECT * FROM (VALUES ('person', 'PERSON'), ('household', 'HOUSEHOLD'), ('house', 'HOUSE'),
+                                 ('thing', 'THING'), ('civic_case', 'CASE'), ('fact', 'FACT')) AS v(tbl, etype)
+  LOOP
+    EXECUTE format($f$
+      CREATE FUNCTION %1$I(t timestamptz) RETURNS SETOF %2$I LANGUAGE sql STABLE AS $$
+        SELECT r.* FROM %2$I x
+        LEFT JOIN ledger_overrides(%3$L, t) o ON o.district_code = x.district_code AND o.entity_id = x.id
+        CROSS JOIN LATERAL jsonb_populate_record(x, coalesce(o.overrides, '{}'::jsonb)) r
+        WHERE x.created_at <= t
+      $$$f$, e.tbl || '_as_of', e.tbl, e.etype);
+  END LOOP;
+END
+$do$;
 
 -- Down Migration
 DROP SCHEMA public CASCADE;
