@@ -12,6 +12,7 @@ import { HouseService } from '../registry/house.service';
 import { HouseholdService } from '../registry/household.service';
 import { PersonService } from '../registry/person.service';
 import { ThingService } from '../registry/thing.service';
+import { IngestService } from '../ingest/run/ingest.service';
 
 /** Every service of one process, wired once. */
 export interface Services {
@@ -28,6 +29,7 @@ export interface Services {
   facts: FactService;
   cases: CaseService;
   events: AppPubSub;
+  ingest: IngestService;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export function createServices(config: Services['config']): Services {
     facts: new FactService(pool, ledger),
     cases: new CaseService(pool, areas),
     events,
+    ingest: new IngestService(pool, ledger, areas, { storageDir: config.INGEST_STORAGE_DIR ?? 'storage/ingest' }),
     async close() {
       await events.close();
       await prisma.$disconnect();

@@ -10,6 +10,8 @@ const schema = z.object({
   /** Prefix for BullMQ queues and pub/sub channels; wrap in {braces} for Redis Cluster hash tags. */
   QUEUE_PREFIX: z.string().min(1).default('yibiao'),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /** Where uploaded rosters are kept (by content hash) so that a run can be resumed. */
+  INGEST_STORAGE_DIR: z.string().min(1).default('storage/ingest'),
 });
 
 /** The validated environment; the only place that reads process.env. */

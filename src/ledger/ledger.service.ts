@@ -245,7 +245,7 @@ export class LedgerService {
   }
 
   private sourceRow(s: SourceInput, id: number, atIso: string) {
-    const hash = createHash('sha256').update(JSON.stringify(s.raw)).digest('hex');
+    const hash = s.contentHash ?? createHash('sha256').update(JSON.stringify(s.raw)).digest('hex');
     return {
       district_code: s.districtCode,
       id,

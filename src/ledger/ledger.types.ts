@@ -14,6 +14,11 @@ export interface SourceInput {
   raw: Record<string, unknown>;
   /** The values after normalisation. */
   normalized?: Record<string, unknown>;
+  /**
+   * Identifies the content for de-duplication; defaults to a hash of `raw`. Ingest passes a hash
+   * that also covers the department and profile, so a re-run or a restart finds its rows again.
+   */
+  contentHash?: string;
 }
 
 /**
