@@ -11,6 +11,7 @@ import { createContext, Context } from './graphql/context';
 import { formatError } from './graphql/errors';
 import { createSchema } from './graphql/schema';
 import { statementCounter } from './db/pool';
+import { ingestRouter } from './ingest/ingest.routes';
 
 /** A running API server. */
 export interface RunningServer {
@@ -56,6 +57,8 @@ export async function startServer(
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  const ingestHttp = ingestRouter(services);
+  app.use('/ingest', ingestHttp.router);
   const gql = expressMiddleware(apollo, { context: async () => createContext(services) });
   app.use('/graphql', express.json({ limit: '1mb' }), (req, res, next) => {
     const store = { count: 0 };
@@ -77,6 +80,7 @@ export async function startServer(
     schema,
     async close() {
       await apollo.stop();
+      await ingestHttp.close();
     },
   };
 }

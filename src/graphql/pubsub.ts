@@ -3,6 +3,7 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import type { PubSub } from 'type-graphql';
 import type { CommitResult } from '../ledger/ledger.types';
+import type { IngestProgress } from '../ingest/run/ingest.service';
 
 /** A ledger record changed (published after its transaction committed). */
 export interface RecordChangedEvent {
@@ -18,10 +19,11 @@ export interface RecordChangedEvent {
 /** Every subscription topic and its payload, in one place. */
 export interface Topics {
   RECORD_CHANGED: RecordChangedEvent;
+  INGEST_PROGRESS: IngestProgress;
 }
 
 /** Topic names for resolvers' `topics` option. */
-export const TOPIC = { RECORD_CHANGED: 'RECORD_CHANGED' } as const satisfies Record<
+export const TOPIC = { RECORD_CHANGED: 'RECORD_CHANGED', INGEST_PROGRESS: 'INGEST_PROGRESS' } as const satisfies Record<
   keyof Topics,
   keyof Topics
 >;

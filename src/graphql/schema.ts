@@ -10,6 +10,7 @@ import { FactResolver } from '../resolvers/person/fact.resolver';
 import { PersonResolver } from '../resolvers/person/person.resolver';
 import { ThingResolver } from '../resolvers/thing/thing.resolver';
 import { RecordChangeResolver } from '../resolvers/ledger/record-change.resolver';
+import { IngestResolver } from '../resolvers/ingest/ingest.resolver';
 import { DateTimeScalar } from './scalars';
 
 /** Every resolver of the API; a new capability adds its resolvers here. */
@@ -23,6 +24,7 @@ export const RESOLVERS = [
   ThingResolver,
   CaseResolver,
   RecordChangeResolver,
+  IngestResolver,
 ] as const;
 
 const noPubSub: PubSub = {

@@ -82,4 +82,18 @@ export const ingestSql = {
     INSERT INTO review_item (district_code, kind, person_id, candidate_id, match_decision_id, ingest_run_id, created_at)
     SELECT district_code, kind, person_id, candidate_id, match_decision_id, ingest_run_id, created_at
     FROM jsonb_populate_recordset(NULL::review_item, $1::jsonb)`,
+
+  /** Open review items and open person conflicts, oldest first: what staff must look at. */
+  reviewQueue: `
+    SELECT * FROM (
+      SELECT 'MATCH' AS source, r.id, r.kind::text AS kind, r.person_id, r.candidate_id, NULL::text AS field,
+             NULL::jsonb AS chosen_value, NULL::jsonb AS other_value, d.score, d.explanation, r.created_at
+      FROM review_item r LEFT JOIN match_decision d ON d.district_code = r.district_code AND d.id = r.match_decision_id
+      WHERE r.status = 'OPEN' AND ($1::text IS NULL OR r.district_code = $1)
+      UNION ALL
+      SELECT 'CONFLICT', c.id, 'CONFLICT', c.entity_id, NULL, c.field, c.chosen_value, c.other_value, NULL, NULL,
+             c.created_at
+      FROM conflict c
+      WHERE c.status = 'OPEN' AND c.entity_type = 'PERSON' AND ($1::text IS NULL OR c.district_code = $1)
+    ) q ORDER BY created_at, source, id LIMIT $2`,
 };

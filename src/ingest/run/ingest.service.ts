@@ -14,6 +14,8 @@ import type { ReadOptions } from '../read/read.types';
 import { rowEvents } from '../rows';
 import { type BatchRow, type BatchStats, type RunContext, writeBatch } from './batch';
 import { ingestSql } from './ingest.queries';
+import { writeRejectsWorkbook } from './rejects';
+import type { Writable } from 'node:stream';
 
 /** An ingest run as stored: the file, the profile, the status and the counts. */
 export interface IngestRunRow {
@@ -56,6 +58,21 @@ export interface IngestRowIssueRow {
   reason: string;
   message: string;
   raw: Record<string, unknown>;
+}
+
+/** An item of the review queue: a low-score or ambiguous match, or a conflict between sources. */
+export interface ReviewQueueRow {
+  source: 'MATCH' | 'CONFLICT';
+  id: number;
+  kind: 'LOW_SCORE_MATCH' | 'AMBIGUOUS_MATCH' | 'CONFLICT';
+  person_id: number;
+  candidate_id: number | null;
+  field: string | null;
+  chosen_value: unknown;
+  other_value: unknown;
+  score: number | null;
+  explanation: string | null;
+  created_at: Date;
 }
 
 /** How far a run has come, sent to subscribers and the CLI's progress bar. */
@@ -166,6 +183,19 @@ export class IngestService {
   async issues(runId: number, outcome: 'SKIPPED' | 'REJECTED' | null, after = 0, limit = 100): Promise<IngestRowIssueRow[]> {
     const { rows } = await this.pool.query<IngestRowIssueRow>(ingestSql.issues, [runId, outcome, after, limit]);
     return rows;
+  }
+
+  /** The review queue: open match reviews and open conflicts on persons, oldest first. */
+  async reviewQueue(limit = 100, districtCode: string | null = null): Promise<ReviewQueueRow[]> {
+    const { rows } = await this.pool.query<ReviewQueueRow>(ingestSql.reviewQueue, [districtCode, limit]);
+    return rows;
+  }
+
+  /** Streams the run's skipped and rejected rows as an XLSX workbook (original columns + reason). */
+  async writeRejects(runId: number, out: Writable): Promise<void> {
+    const run = await this.get(runId);
+    if (!run) throw new AppError('INGEST_RUN_NOT_FOUND', `Ingest run ${runId} does not exist`);
+    await writeRejectsWorkbook(run, (after) => this.issues(runId, null, after, 1000), out);
   }
 
   /** Creates a run and executes it at once (the CLI without a queue, and tests). */

@@ -215,3 +215,25 @@ describe('bad files and corrections', () => {
     expect(Object.keys(last[0].changes).sort()).toEqual(['phone', 'version']);
   });
 });
+
+describe('rejects download', () => {
+  it('gives the skipped and rejected rows as XLSX with the original columns, row number and reason', async () => {
+    const run = (await ingest.list(100)).find((r) => r.file_name === 'civil-affairs-dibao.xlsx' && r.status === 'SUCCEEDED')!;
+    const dir = mkdtempSync(join(tmpdir(), 'rejects-'));
+    const { createWriteStream } = await import('node:fs');
+    const out = createWriteStream(join(dir, 'rejects.xlsx'));
+    await ingest.writeRejects(run.id, out);
+    await new Promise<void>((r) => out.on('close', () => r()));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(dir, 'rejects.xlsx'));
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['北门社区', '文昌社区']);
+    const ws = wb.getWorksheet('文昌社区')!;
+    const header = (ws.getRow(1).values as unknown[]).slice(1);
+    expect(header.slice(0, 4)).toEqual(['序号', '户号', '家庭住址', '成员信息/姓名']);
+    expect(header.slice(-4)).toEqual(['原行号', '处理结果', '原因代码', '说明']);
+    const zhou = (ws.getRow(2).values as unknown[]).slice(1);
+    expect(zhou[3]).toBe('周杰');
+    expect(zhou.slice(-4, -1)).toEqual([7, '拒收', 'ID_SCIENTIFIC_NOTATION']);
+    expect(ws.rowCount).toBe(4);
+  });
+});
