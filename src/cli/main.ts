@@ -9,6 +9,7 @@ import { ensureDatabase, migrate } from '../db/migrate';
 import { printSortedSchema } from '../graphql/schema';
 import { seedDistrict } from '../seed/seed.service';
 import { startServer } from '../server';
+import { registerIngestCommand } from '../ingest/ingest.command';
 
 const out = (line: string) => process.stdout.write(line + '\n');
 const err = (line: string) => process.stderr.write(line + '\n');
@@ -102,6 +103,7 @@ export function buildCli(): Command {
       } else process.stdout.write(sdl);
     });
 
+  registerIngestCommand(program, () => createServices(config()));
   return program;
 }
 
