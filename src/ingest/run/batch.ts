@@ -355,7 +355,8 @@ async function land(
   for (const w of commit.results) stats.conflicts += w.conflicts;
 
   // match decisions for records matched (or not) without an ID number, and the review queue
-  const decided = planned.map((p, i) => ({ p, i })).filter(({ p }) => p.match !== null);
+  // a decision is kept whenever there was someone to compare with; a first sighting needs none
+  const decided = planned.map((p, i) => ({ p, i })).filter(({ p }) => p.match !== null && p.match.best !== null);
   if (decided.length > 0) {
     const { rows: decisionIds } = await client.query<{ id: number }>(ingestSql.allocateDecisionIds, [decided.length]);
     const at = commit.recordedAt.toISOString();

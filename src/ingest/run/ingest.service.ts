@@ -245,16 +245,12 @@ export class IngestService {
       let batchNumber = 0;
       let batch: BatchRow[] = [];
       const progress = { runId, processed: run.checkpoint, total, landed: run.landed, skipped: run.skipped, rejected: run.rejected, status: 'RUNNING' as const };
-      const flush = async () => {
-        if (batch.length === 0) return;
-        const rows = batch;
-        batch = [];
-        batchNumber++;
+      const commitRows = async (rows: BatchRow[], n: number) => {
         const last = rows[rows.length - 1].seq;
         const { stats, commit } = await withTransaction(this.pool, async (client) => {
           const out = await writeBatch(client, this.ledger, ctx, rows);
           await client.query(ingestSql.advance, [runId, last, ...statsParams(out.stats)]);
-          await hooks.beforeCommit?.(batchNumber);
+          await hooks.beforeCommit?.(n);
           return out;
         });
         if (commit) this.ledger.emit(commit);
@@ -264,6 +260,18 @@ export class IngestService {
         progress.rejected += stats.rejected;
         hooks.onProgress?.({ ...progress });
       };
+      // one batch is written while the next is read and normalised; batches still commit in
+      // file order, one after the other, so the checkpoint only ever moves forward
+      let inflight: Promise<void> | null = null;
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const rows = batch;
+        batch = [];
+        batchNumber++;
+        if (inflight) await inflight;
+        inflight = commitRows(rows, batchNumber);
+        inflight.catch(() => undefined);
+      };
       for await (const e of rowEvents(await openSpreadsheet(run.file_path, opts), profile)) {
         if (e.kind === 'sheet') continue;
         seq++;
@@ -272,6 +280,7 @@ export class IngestService {
         if (batch.length >= batchSize) await flush();
       }
       await flush();
+      if (inflight) await inflight;
       await this.pool.query(ingestSql.finishRun, [runId]);
       run = (await this.get(runId))!;
       hooks.onProgress?.({ ...progress, processed: run.checkpoint, status: 'SUCCEEDED' });
