@@ -13,6 +13,7 @@ import { HouseholdService } from '../registry/household.service';
 import { PersonService } from '../registry/person.service';
 import { ThingService } from '../registry/thing.service';
 import { IngestService } from '../ingest/run/ingest.service';
+import { MergeService } from '../ledger/merge.service';
 
 /** Every service of one process, wired once. */
 export interface Services {
@@ -30,6 +31,7 @@ export interface Services {
   cases: CaseService;
   events: AppPubSub;
   ingest: IngestService;
+  merges: MergeService;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export function createServices(config: Services['config']): Services {
     facts: new FactService(pool, ledger),
     cases: new CaseService(pool, areas),
     events,
+    merges: new MergeService(pool, ledger),
     ingest: new IngestService(pool, ledger, areas, { storageDir: config.INGEST_STORAGE_DIR ?? 'storage/ingest' }),
     async close() {
       await events.close();

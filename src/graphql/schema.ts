@@ -11,6 +11,7 @@ import { PersonResolver } from '../resolvers/person/person.resolver';
 import { ThingResolver } from '../resolvers/thing/thing.resolver';
 import { RecordChangeResolver } from '../resolvers/ledger/record-change.resolver';
 import { IngestResolver } from '../resolvers/ingest/ingest.resolver';
+import { MergeResolver } from '../resolvers/ingest/merge.resolver';
 import { DateTimeScalar } from './scalars';
 
 /** Every resolver of the API; a new capability adds its resolvers here. */
@@ -25,6 +26,7 @@ export const RESOLVERS = [
   CaseResolver,
   RecordChangeResolver,
   IngestResolver,
+  MergeResolver,
 ] as const;
 
 const noPubSub: PubSub = {

@@ -33,6 +33,11 @@ export interface EntityWrite {
   values: Record<string, unknown>;
   /** Optimistic concurrency for staff edits: the version the editor saw. */
   expectedVersion?: number;
+  /**
+   * Merge and unmerge only: after the values are applied, set these provenance entries (a source
+   * record id) or remove them (null), so values moved between records keep the sources they came from.
+   */
+  provenance?: Record<string, number | null>;
 }
 
 /** One source and the writes it supports. */
