@@ -6,7 +6,7 @@
 CREATE TYPE ingest_run_status AS ENUM ('QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED');
 CREATE TYPE ingest_row_outcome AS ENUM ('SKIPPED', 'REJECTED');
 CREATE TYPE match_method AS ENUM ('NAME_BIRTH_CONTEXT', 'NEW_PERSON');
-CREATE TYPE review_kind AS ENUM ('LOW_SCORE_MATCH', 'AMBIGUOUS_MATCH');
+CREATE TYPE review_kind AS ENUM ('LOW_SCORE_MATCH', 'AMBIGUOUS_MATCH', 'ROW_CONTRADICTS_ID');
 CREATE TYPE review_status AS ENUM ('OPEN', 'RESOLVED');
 
 CREATE TABLE ingest_run (
@@ -87,6 +87,9 @@ CREATE TABLE review_item (
   candidate_id      bigint,
   match_decision_id bigint,
   ingest_run_id     bigint,
+  -- for a row that contradicts its own ID number: the row, and what disagreed
+  source_record_id  bigint,
+  detail            text,
   status            review_status NOT NULL DEFAULT 'OPEN',
   created_at        timestamptz NOT NULL DEFAULT now(),
   resolved_at       timestamptz,

@@ -66,6 +66,11 @@ interface Planned {
   match: MatchOutcome | null;
 }
 
+function warningsOf(row: BatchRow) {
+  const o = row.event.outcome;
+  return o ? o.warnings : [];
+}
+
 function areaFor(ctx: RunContext, r: NormalizedRecord): string {
   const key = (s: string | null) => (s ? s.replace(/\s/g, '') : '');
   return ctx.areaByName.get(key(r.grid)) ?? ctx.areaByName.get(key(r.community)) ?? ctx.areaCode;
@@ -345,7 +350,7 @@ async function land(
         sheet: p.row.event.sheet,
         rowNumber: p.row.event.rowNumber,
         raw: p.row.event.raw,
-        normalized: r as unknown as Record<string, unknown>,
+        normalized: { ...r, warnings: warningsOf(p.row) } as unknown as Record<string, unknown>,
         contentHash: p.hash,
       },
       writes,
@@ -356,6 +361,26 @@ async function land(
 
   // match decisions for records matched (or not) without an ID number, and the review queue
   // a decision is kept whenever there was someone to compare with; a first sighting needs none
+  // a row whose birth date or gender contradicts its own ID number: the ID wins, staff check the row
+  const contradictions: object[] = [];
+  planned.forEach((p, i) => {
+    const bad = warningsOf(p.row).filter((w) => w.problem === 'BIRTH_DATE_MISMATCH' || w.problem === 'GENDER_MISMATCH');
+    if (bad.length === 0) return;
+    contradictions.push({
+      district_code: d,
+      kind: 'ROW_CONTRADICTS_ID',
+      person_id: real(p.person),
+      ingest_run_id: ctx.runId,
+      source_record_id: commit.sourceRecordIds[i],
+      detail: `${p.row.event.sheet} 第 ${p.row.event.rowNumber} 行：${bad.map((w) => (w.problem === 'BIRTH_DATE_MISMATCH' ? '出生日期' : '性别')).join('、')}与身份证号不符，已按身份证号记录`,
+      created_at: commit.recordedAt.toISOString(),
+    });
+  });
+  if (contradictions.length > 0) {
+    await client.query(ingestSql.insertReviews, [JSON.stringify(contradictions)]);
+    stats.reviewItems += contradictions.length;
+  }
+
   const decided = planned.map((p, i) => ({ p, i })).filter(({ p }) => p.match !== null && p.match.best !== null);
   if (decided.length > 0) {
     const { rows: decisionIds } = await client.query<{ id: number }>(ingestSql.allocateDecisionIds, [decided.length]);

@@ -79,15 +79,18 @@ export const ingestSql = {
   allocateDecisionIds: `SELECT nextval(pg_get_serial_sequence('match_decision', 'id'))::bigint AS id FROM generate_series(1, $1::int)`,
 
   insertReviews: `
-    INSERT INTO review_item (district_code, kind, person_id, candidate_id, match_decision_id, ingest_run_id, created_at)
-    SELECT district_code, kind, person_id, candidate_id, match_decision_id, ingest_run_id, created_at
+    INSERT INTO review_item (district_code, kind, person_id, candidate_id, match_decision_id, ingest_run_id,
+                             source_record_id, detail, created_at)
+    SELECT district_code, kind, person_id, candidate_id, match_decision_id, ingest_run_id, source_record_id, detail,
+           created_at
     FROM jsonb_populate_recordset(NULL::review_item, $1::jsonb)`,
 
   /** Open review items and open person conflicts, oldest first: what staff must look at. */
   reviewQueue: `
     SELECT * FROM (
       SELECT 'MATCH' AS source, r.id, r.kind::text AS kind, r.person_id, r.candidate_id, NULL::text AS field,
-             NULL::jsonb AS chosen_value, NULL::jsonb AS other_value, d.score, d.explanation, r.created_at
+             NULL::jsonb AS chosen_value, NULL::jsonb AS other_value, d.score, coalesce(d.explanation, r.detail),
+             r.created_at
       FROM review_item r LEFT JOIN match_decision d ON d.district_code = r.district_code AND d.id = r.match_decision_id
       WHERE r.status = 'OPEN' AND ($1::text IS NULL OR r.district_code = $1)
       UNION ALL

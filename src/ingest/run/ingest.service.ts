@@ -64,7 +64,7 @@ export interface IngestRowIssueRow {
 export interface ReviewQueueRow {
   source: 'MATCH' | 'CONFLICT';
   id: number;
-  kind: 'LOW_SCORE_MATCH' | 'AMBIGUOUS_MATCH' | 'CONFLICT';
+  kind: 'LOW_SCORE_MATCH' | 'AMBIGUOUS_MATCH' | 'ROW_CONTRADICTS_ID' | 'CONFLICT';
   person_id: number;
   candidate_id: number | null;
   field: string | null;

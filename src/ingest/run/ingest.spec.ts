@@ -82,6 +82,17 @@ describe('ingesting the civil-affairs 低保 roster', () => {
     expect(await count("fact WHERE kind = 'MINIMUM_LIVING'")).toBe(8);
   });
 
+  it('puts a row whose gender contradicts its own ID number in the review queue, recording the ID\'s gender', async () => {
+    const p = await person(PEOPLE.zhaoGuoqing.idNumber!);
+    expect(p.gender).toBe('MALE');
+    const { rows } = await db.services.pool.query("SELECT * FROM review_item WHERE kind = 'ROW_CONTRADICTS_ID' AND ingest_run_id = $1", [runId]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ person_id: p.id, status: 'OPEN' });
+    expect(rows[0].detail).toBe('文昌社区 第 5 行：性别与身份证号不符，已按身份证号记录');
+    const src = await db.services.pool.query('SELECT normalized FROM source_record WHERE id = $1', [rows[0].source_record_id]);
+    expect(src.rows[0].normalized.warnings.map((w: { problem: string }) => w.problem)).toEqual(['GENDER_MISMATCH']);
+  });
+
   it('lists rejected and skipped rows with sheet, spreadsheet row number, reason and cells', async () => {
     const rejected = await ingest.issues(runId, 'REJECTED');
     expect(rejected).toEqual([expect.objectContaining({ sheet: '文昌社区', row_number: 7, reason: 'ID_SCIENTIFIC_NOTATION' })]);

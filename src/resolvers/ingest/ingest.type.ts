@@ -159,7 +159,7 @@ export class ReviewQueueItem {
   @Field(() => ID, { description: 'Item key: kind and number.' })
   id: string;
 
-  @Field({ description: 'LOW_SCORE_MATCH, AMBIGUOUS_MATCH or CONFLICT.' })
+  @Field({ description: 'LOW_SCORE_MATCH, AMBIGUOUS_MATCH, ROW_CONTRADICTS_ID (a row whose birth date or gender disagrees with its ID number) or CONFLICT.' })
   kind: string;
 
   @Field(() => ID, { description: 'Global id of the person concerned.' })
@@ -180,7 +180,7 @@ export class ReviewQueueItem {
   @Field(() => Int, { nullable: true, description: 'Match score 0..100 (matches only; 80 joins a person).' })
   score: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Which fields agreed, in words (matches only).' })
+  @Field(() => String, { nullable: true, description: 'Why the item is in the queue, in words: which fields agreed (matches), what disagreed (rows).' })
   explanation: string | null;
 
   @Field({ description: 'When the item arose.' })
