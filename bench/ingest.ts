@@ -38,7 +38,7 @@ function row(i: number) {
   const birth = new Date(Date.UTC(1930, 0, 1) + day * 86400000).toISOString().slice(0, 10);
   const gender = seq % 2 === 1 ? 'MALE' : 'FEMALE';
   // another county's area code, so no resident of the fixture district shares a number
-  const id = makeIdNumber('610925', birth, seq, gender);
+  const id = makeIdNumber('610927', birth, seq, gender);
   const name = SURNAMES[i % SURNAMES.length] + GIVEN[(i * 7) % GIVEN.length] + (i % 3 === 0 ? '' : GIVEN[(i * 13) % GIVEN.length]);
   const h = Math.floor(i / 3);
   return {

@@ -15,6 +15,8 @@ export interface RunContext {
   areaCode: string;
   department: string;
   profileName: string;
+  /** The reporting period the profile says the roster describes, kept with every row. */
+  period: string | null;
   fileName: string;
   /** Community and grid names under the run's area → codes. */
   areaByName: Map<string, string>;
@@ -350,7 +352,7 @@ async function land(
         sheet: p.row.event.sheet,
         rowNumber: p.row.event.rowNumber,
         raw: p.row.event.raw,
-        normalized: { ...r, warnings: warningsOf(p.row) } as unknown as Record<string, unknown>,
+        normalized: { ...r, warnings: warningsOf(p.row), period: ctx.period } as unknown as Record<string, unknown>,
         contentHash: p.hash,
       },
       writes,

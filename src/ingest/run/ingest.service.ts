@@ -308,6 +308,7 @@ export class IngestService {
       areaCode: run.area_code,
       department: profile.department,
       profileName: profile.name,
+      period: profile.period ?? null,
       fileName: run.file_name,
       areaByName,
     };

@@ -63,6 +63,7 @@ describe('ingesting the civil-affairs 低保 roster', () => {
     const p = await person(PEOPLE.zhaoGuoqing.idNumber!);
     const { rows } = await db.services.pool.query('SELECT * FROM source_record WHERE id = $1', [p.provenance.name]);
     expect(rows[0]).toMatchObject({ kind: 'INGEST', department_code: 'CIVIL_AFFAIRS', file_name: 'civil-affairs-dibao.xlsx', sheet: '文昌社区', row_number: 5, ingest_run_id: runId });
+    expect(rows[0].normalized).toMatchObject({ idNumber: PEOPLE.zhaoGuoqing.idNumber, period: '2024-09-30' });
     // the 15-digit number as received stays in the raw cells; the ledger holds the 18-character one
     expect(rows[0].raw['成员信息/身份证号码']).toBe(PEOPLE.zhaoGuoqing.idNumber!.slice(0, 6) + PEOPLE.zhaoGuoqing.idNumber!.slice(8, 17));
     expect(p.area_code).toBe(T.communityB);
