@@ -68,6 +68,16 @@ interface Planned {
   match: MatchOutcome | null;
 }
 
+/** The normalised values without blanks: a million rows of nulls would only fatten the source log. */
+function compact(o: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
 function warningsOf(row: BatchRow) {
   const o = row.event.outcome;
   return o ? o.warnings : [];
@@ -352,7 +362,7 @@ async function land(
         sheet: p.row.event.sheet,
         rowNumber: p.row.event.rowNumber,
         raw: p.row.event.raw,
-        normalized: { ...r, warnings: warningsOf(p.row), period: ctx.period } as unknown as Record<string, unknown>,
+        normalized: compact({ ...r, warnings: warningsOf(p.row), period: ctx.period }),
         contentHash: p.hash,
       },
       writes,
