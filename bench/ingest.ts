@@ -85,6 +85,20 @@ async function writeXlsx(path: string, n: number): Promise<void> {
   await wb.commit();
 }
 
+/** Samples RSS every 100 ms while a part runs: the part's own peak, apart from seeding the district. */
+function rssSampler() {
+  let peak = 0;
+  const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+  const before = process.memoryUsage().rss;
+  return {
+    stop: () => {
+      clearInterval(t);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      return { rssBeforeMb: Math.round(before / 1048576), rssPeakDuringMb: Math.round(peak / 1048576) };
+    },
+  };
+}
+
 function peakRssMb(): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : Math.round(process.memoryUsage().rss / 1048576);
@@ -159,13 +173,14 @@ async function main() {
     const url = await freshDatabase(base, 'yibiao_bench_ingest');
     const { s, street } = await withDistrict(url);
     const ingest = new IngestService(s.pool, s.ledger, s.areas, { storageDir: join(out, 'storage'), batchSize });
+    const sampler = rssSampler();
     const t0 = Date.now();
     const run = await ingest.ingestFile(csv, { fileName: 'roster.csv', areaCode: street }, {
       onProgress: (p) => process.stderr.write(`\rcsv ${p.processed}/${p.total}`),
     });
     const secs = (Date.now() - t0) / 1000;
     process.stderr.write('\n');
-    result.csv = { status: run.status, seconds: secs, rowsPerSecond: Math.round(rows / secs), landed: run.landed, rejected: run.rejected, peakRssMb: peakRssMb() };
+    result.csv = { status: run.status, seconds: secs, rowsPerSecond: Math.round(rows / secs), landed: run.landed, rejected: run.rejected, ...sampler.stop(), processPeakRssMb: peakRssMb() };
     await s.close();
   }
 
@@ -174,10 +189,11 @@ async function main() {
     const url = await freshDatabase(base, 'yibiao_bench_xlsx');
     const { s, street } = await withDistrict(url);
     const ingest = new IngestService(s.pool, s.ledger, s.areas, { storageDir: join(out, 'storage'), batchSize });
+    const sampler = rssSampler();
     const t0 = Date.now();
     const run = await ingest.ingestFile(xlsx, { fileName: 'roster.xlsx', areaCode: street });
     const secs = (Date.now() - t0) / 1000;
-    result.xlsx = { status: run.status, seconds: secs, rowsPerSecond: Math.round(xlsxRows / secs), landed: run.landed, peakRssMb: peakRssMb() };
+    result.xlsx = { status: run.status, seconds: secs, rowsPerSecond: Math.round(xlsxRows / secs), landed: run.landed, ...sampler.stop(), processPeakRssMb: peakRssMb() };
     await s.close();
   }
   if (result.copy && result.csv) {
