@@ -1,0 +1,150 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { openTestDb, type TestDb } from '../../test/harness';
+import { buildTerritory, T } from '../../test/factories';
+import { RunningServer, startServer } from '../server';
+import { PEOPLE } from './fixtures/ingest-fixtures';
+import { IngestQueue } from './ingest-run.job';
+import { IngestService } from './run/ingest.service';
+
+const DIR = join(__dirname, '../../fixtures/ingest');
+
+let db: TestDb;
+let server: RunningServer;
+let queue: IngestQueue;
+let worker: ReturnType<IngestQueue['startWorker']>;
+beforeAll(async () => {
+  db = await openTestDb();
+  await buildTerritory(db.services);
+  db.services.ingest = new IngestService(db.services.pool, db.services.ledger, db.services.areas, {
+    storageDir: mkdtempSync(join(tmpdir(), 'ingest-api-')),
+    batchSize: 2,
+  });
+  // a queue prefix of this test's own, so no other test's worker picks up these jobs
+  db.services.config.QUEUE_PREFIX = `t${process.pid}${Date.now()}`;
+  server = await startServer(db.services, { port: 0, host: '127.0.0.1', log: () => undefined });
+  queue = new IngestQueue(db.services.config.REDIS_URL, db.services.config.QUEUE_PREFIX);
+  worker = queue.startWorker(db.services);
+});
+afterAll(async () => {
+  await queue.close();
+  await server.close();
+  await db.close();
+});
+
+async function gql(query: string, variables?: object) {
+  const res = await fetch(`http://127.0.0.1:${server.port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as any;
+}
+
+async function upload(file: string, query: string) {
+  const form = new FormData();
+  form.append('file', new Blob([readFileSync(join(DIR, file))]), file.split('/').pop());
+  const res = await fetch(`http://127.0.0.1:${server.port}/ingest/upload?${query}`, { method: 'POST', body: form });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+async function finished(id: string) {
+  for (let i = 0; i < 200; i++) {
+    const r = await gql(`query($id: ID!) { ingestRun(id: $id) { status } }`, { id });
+    if (r.data.ingestRun.status === 'SUCCEEDED' || r.data.ingestRun.status === 'FAILED') return r.data.ingestRun.status;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('run did not finish');
+}
+
+describe('ingest over HTTP and GraphQL', () => {
+  let runId: string;
+
+  it('uploads a file, queues a BullMQ job and reports progress to subscribers until the run ends', async () => {
+    const client = createClient({ url: `ws://127.0.0.1:${server.port}/graphql`, webSocketImpl: WebSocket, lazy: false });
+    try {
+      // hold the worker so that the subscription is in place before the run starts
+      await worker.pause();
+      const events: any[] = [];
+      const created = await upload('civil-affairs-dibao.xlsx', `profile=civil-affairs-dibao&areaCode=${T.street}`);
+      expect(created.status).toBe(202);
+      expect(created.body.run).toMatchObject({ fileName: 'civil-affairs-dibao.xlsx', profile: 'civil-affairs-dibao', department: 'CIVIL_AFFAIRS', status: 'QUEUED' });
+      runId = created.body.run.id;
+      const done = new Promise<void>((resolve, reject) => {
+        client.subscribe(
+          { query: `subscription($id: ID!) { ingestProgress(runId: $id) { runId processed total landed skipped rejected status } }`, variables: { id: runId } },
+          {
+            next: (v) => {
+              events.push(v.data!.ingestProgress);
+              if ((v.data!.ingestProgress as any).status !== 'RUNNING') resolve();
+            },
+            error: reject,
+            complete: () => undefined,
+          },
+        );
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      worker.resume();
+      await done;
+      expect(await finished(runId)).toBe('SUCCEEDED');
+      expect(events.length).toBeGreaterThanOrEqual(3);
+      for (const e of events) expect(e.runId).toBe(runId);
+      const processed = events.map((e) => e.processed);
+      expect(processed).toEqual([...processed].sort((a, b) => a - b));
+      expect(events[events.length - 1]).toMatchObject({ status: 'SUCCEEDED', processed: 13, total: 13, landed: 8, skipped: 4, rejected: 1 });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('answers ingestRun and ingestRuns with counts, and lists problem rows with masked cells', async () => {
+    const r = await gql(
+      `query($id: ID!) { ingestRun(id: $id) { status rowsTotal processed landed skipped rejected personsCreated rejectsUrl
+         issues(outcome: REJECTED) { sheet rowNumber outcome reason message cells } }
+         ingestRuns(first: 5) { id status } }`,
+      { id: runId },
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data.ingestRun).toMatchObject({ status: 'SUCCEEDED', rowsTotal: 13, processed: 13, landed: 8, skipped: 4, rejected: 1, personsCreated: 8 });
+    expect(r.data.ingestRuns.map((x: any) => x.id)).toContain(runId);
+    const issue = r.data.ingestRun.issues[0];
+    expect(issue).toMatchObject({ sheet: '文昌社区', rowNumber: 7, outcome: 'REJECTED', reason: 'ID_SCIENTIFIC_NOTATION' });
+    expect(issue.cells['成员信息/姓名']).toBe('周杰');
+    expect(JSON.stringify(issue.cells)).not.toMatch(/\d{15}/);
+  });
+
+  it('downloads the problem rows as XLSX', async () => {
+    const r = await gql(`query($id: ID!) { ingestRun(id: $id) { rejectsUrl } }`, { id: runId });
+    const res = await fetch(`http://127.0.0.1:${server.port}${r.data.ingestRun.rejectsUrl}`);
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    expect(wb.getWorksheet('文昌社区')!.rowCount).toBe(4);
+  });
+
+  it('shows doubtful matches and conflicts in the review queue, masked', async () => {
+    const second = await upload('health-chronic.csv', `profile=health-chronic&areaCode=${T.street}`);
+    expect(await finished(second.body.run.id)).toBe('SUCCEEDED');
+    const r = await gql(`{ reviewQueue(first: 50) { kind field chosenValue otherValue person } }`);
+    expect(r.errors).toBeUndefined();
+    const phone = r.data.reviewQueue.find((i: any) => i.kind === 'CONFLICT' && i.field === 'phone');
+    expect(phone).toMatchObject({ chosenValue: '138****5678', otherValue: '139****4321' });
+    expect(JSON.stringify(r.data)).not.toContain(PEOPLE.wangJianguo.idNumber);
+  });
+
+  it('refuses a bad upload with a clear error and fails the run without writing', async () => {
+    const r = await upload('bad/encrypted.xlsx', `areaCode=${T.street}`);
+    expect(r.status).toBe(202);
+    expect(await finished(r.body.run.id)).toBe('FAILED');
+    const run = await gql(`query($id: ID!) { ingestRun(id: $id) { errorReason errorMessage landed } }`, { id: r.body.run.id });
+    expect(run.data.ingestRun).toMatchObject({ errorReason: 'FILE_ENCRYPTED', landed: 0 });
+    const missing = await fetch(`http://127.0.0.1:${server.port}/ingest/upload?areaCode=${T.street}`, { method: 'POST', body: new FormData() });
+    expect(missing.status).toBe(400);
+    const unknownProfile = await upload('hrss-insured.csv', `profile=nope&areaCode=${T.street}`);
+    expect(unknownProfile).toMatchObject({ status: 404, body: { error: { reason: 'PROFILE_NOT_FOUND' } } });
+  });
+});
