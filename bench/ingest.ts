@@ -23,7 +23,8 @@ import { IngestService } from '../src/ingest/run/ingest.service';
 import { makeIdNumber } from '../src/normalize';
 import { seedDistrict } from '../src/seed/seed.service';
 
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const GIVEN = '伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国玉兰萍红志强德华淑珍';
 
 function arg(name: string, dflt: number): number {
@@ -39,7 +40,10 @@ function row(i: number) {
   const gender = seq % 2 === 1 ? 'MALE' : 'FEMALE';
   // another county's area code, so no resident of the fixture district shares a number
   const id = makeIdNumber('610927', birth, seq, gender);
-  const name = SURNAMES[i % SURNAMES.length] + GIVEN[(i * 7) % GIVEN.length] + (i % 3 === 0 ? '' : GIVEN[(i * 13) % GIVEN.length]);
+  const name =
+    SURNAMES[i % SURNAMES.length] +
+    GIVEN[(i * 7) % GIVEN.length] +
+    (i % 3 === 0 ? '' : GIVEN[(i * 13) % GIVEN.length]);
   const h = Math.floor(i / 3);
   return {
     name,
@@ -74,7 +78,11 @@ async function writeCsv(path: string, n: number): Promise<void> {
 }
 
 async function writeXlsx(path: string, n: number): Promise<void> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: false, useStyles: false });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    filename: path,
+    useSharedStrings: false,
+    useStyles: false,
+  });
   const ws = wb.addWorksheet('新城社区');
   ws.addRow(['新城街道社区居民花名册']).commit();
   ws.addRow(['姓名', '身份证号', '性别', '出生日期', '联系电话', '户号', '与户主关系', '家庭住址']).commit();
@@ -118,9 +126,13 @@ async function freshDatabase(base: string, name: string): Promise<string> {
 }
 
 async function withDistrict(url: string) {
-  const s = createServices({ DATABASE_URL: url, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+  const s = createServices({
+    DATABASE_URL: url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  });
   await seedDistrict(s, { persons: 2000 });
-  const street = (await s.areas.list('STREET')).find((a) => a.name === '新城街道') ?? (await s.areas.list('STREET'))[0];
+  const street =
+    (await s.areas.list('STREET')).find((a) => a.name === '新城街道') ?? (await s.areas.list('STREET'))[0];
   return { s, street: street.code };
 }
 
@@ -148,7 +160,11 @@ async function main() {
     const { s, street } = await withDistrict(url);
     const client = await s.pool.connect();
     const t0 = Date.now();
-    const copy = client.query(copyFrom('COPY person (district_code, id_number, name, gender, birth_date, phone, relation_to_head, area_code, provenance) FROM STDIN'));
+    const copy = client.query(
+      copyFrom(
+        'COPY person (district_code, id_number, name, gender, birth_date, phone, relation_to_head, area_code, provenance) FROM STDIN',
+      ),
+    );
     async function* data() {
       let buf = '';
       for (let i = 0; i < rows; i++) {
@@ -172,15 +188,30 @@ async function main() {
   if (want('csv')) {
     const url = await freshDatabase(base, 'yibiao_bench_ingest');
     const { s, street } = await withDistrict(url);
-    const ingest = new IngestService(s.pool, s.ledger, s.areas, { storageDir: join(out, 'storage'), batchSize });
+    const ingest = new IngestService(s.pool, s.ledger, s.areas, {
+      storageDir: join(out, 'storage'),
+      batchSize,
+    });
     const sampler = rssSampler();
     const t0 = Date.now();
-    const run = await ingest.ingestFile(csv, { fileName: 'roster.csv', areaCode: street }, {
-      onProgress: (p) => process.stderr.write(`\rcsv ${p.processed}/${p.total}`),
-    });
+    const run = await ingest.ingestFile(
+      csv,
+      { fileName: 'roster.csv', areaCode: street },
+      {
+        onProgress: (p) => process.stderr.write(`\rcsv ${p.processed}/${p.total}`),
+      },
+    );
     const secs = (Date.now() - t0) / 1000;
     process.stderr.write('\n');
-    result.csv = { status: run.status, seconds: secs, rowsPerSecond: Math.round(rows / secs), landed: run.landed, rejected: run.rejected, ...sampler.stop(), processPeakRssMb: peakRssMb() };
+    result.csv = {
+      status: run.status,
+      seconds: secs,
+      rowsPerSecond: Math.round(rows / secs),
+      landed: run.landed,
+      rejected: run.rejected,
+      ...sampler.stop(),
+      processPeakRssMb: peakRssMb(),
+    };
     await s.close();
   }
 
@@ -188,12 +219,22 @@ async function main() {
   if (want('xlsx')) {
     const url = await freshDatabase(base, 'yibiao_bench_xlsx');
     const { s, street } = await withDistrict(url);
-    const ingest = new IngestService(s.pool, s.ledger, s.areas, { storageDir: join(out, 'storage'), batchSize });
+    const ingest = new IngestService(s.pool, s.ledger, s.areas, {
+      storageDir: join(out, 'storage'),
+      batchSize,
+    });
     const sampler = rssSampler();
     const t0 = Date.now();
     const run = await ingest.ingestFile(xlsx, { fileName: 'roster.xlsx', areaCode: street });
     const secs = (Date.now() - t0) / 1000;
-    result.xlsx = { status: run.status, seconds: secs, rowsPerSecond: Math.round(xlsxRows / secs), landed: run.landed, ...sampler.stop(), processPeakRssMb: peakRssMb() };
+    result.xlsx = {
+      status: run.status,
+      seconds: secs,
+      rowsPerSecond: Math.round(xlsxRows / secs),
+      landed: run.landed,
+      ...sampler.stop(),
+      processPeakRssMb: peakRssMb(),
+    };
     await s.close();
   }
   if (result.copy && result.csv) {

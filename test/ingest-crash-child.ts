@@ -8,7 +8,11 @@ import { createServices } from '../src/app/services';
 import { IngestService } from '../src/ingest/run/ingest.service';
 
 async function main() {
-  const [runId, storageDir, killAt] = process.argv.slice(2).map((a, i) => (i === 1 ? a : Number(a))) as [number, string, number];
+  const [runId, storageDir, killAt] = process.argv.slice(2).map((a, i) => (i === 1 ? a : Number(a))) as [
+    number,
+    string,
+    number,
+  ];
   const s = createServices({ DATABASE_URL: process.env.DATABASE_URL!, REDIS_URL: process.env.REDIS_URL! });
   const ingest = new IngestService(s.pool, s.ledger, s.areas, { storageDir, batchSize: 3 });
   await ingest.execute(runId, {

@@ -85,7 +85,9 @@ export function createServices(config: Services['config']): Services {
     reports,
     live,
     merges: new MergeService(pool, ledger),
-    ingest: new IngestService(pool, ledger, areas, { storageDir: config.INGEST_STORAGE_DIR ?? 'storage/ingest' }),
+    ingest: new IngestService(pool, ledger, areas, {
+      storageDir: config.INGEST_STORAGE_DIR ?? 'storage/ingest',
+    }),
     async close() {
       await reports.close();
       await events.close();

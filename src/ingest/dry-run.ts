@@ -32,7 +32,11 @@ export interface DryRunReport {
  * counts and the first rows as they would land, without touching the database. A bad file fails
  * with the same error a real run would give.
  */
-export async function dryRun(path: string, profile: Profile, opts: ReadOptions & { sampleSize?: number } = {}): Promise<DryRunReport> {
+export async function dryRun(
+  path: string,
+  profile: Profile,
+  opts: ReadOptions & { sampleSize?: number } = {},
+): Promise<DryRunReport> {
   const file = await openSpreadsheet(path, {
     ...opts,
     encoding: opts.encoding ?? profile.encoding,
@@ -44,7 +48,12 @@ export async function dryRun(path: string, profile: Profile, opts: ReadOptions &
   let current: SheetPreview | null = null;
   for await (const e of rowEvents(file, profile)) {
     if (e.kind === 'sheet') {
-      current = { layout: e.layout, mapping: e.mapping, counts: { rows: 0, wouldLand: 0, skipped: 0, rejected: 0 }, sample: [] };
+      current = {
+        layout: e.layout,
+        mapping: e.mapping,
+        counts: { rows: 0, wouldLand: 0, skipped: 0, rejected: 0 },
+        sample: [],
+      };
       sheets.push(current);
       continue;
     }
@@ -53,7 +62,8 @@ export async function dryRun(path: string, profile: Profile, opts: ReadOptions &
     if (e.skip) c.skipped++;
     else if (e.outcome?.ok) c.wouldLand++;
     else c.rejected++;
-    if (current!.sample.length < sampleSize) current!.sample.push({ rowNumber: e.rowNumber, skip: e.skip, outcome: maskOutcome(e.outcome) });
+    if (current!.sample.length < sampleSize)
+      current!.sample.push({ rowNumber: e.rowNumber, skip: e.skip, outcome: maskOutcome(e.outcome) });
   }
   return {
     fileName: opts.fileName ?? path.split('/').pop()!,

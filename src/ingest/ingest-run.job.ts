@@ -13,7 +13,9 @@ type Payload = JobPayloads['ingest.run'];
  * unrecoverable failure, not a retry; a run whose worker died resumes from its checkpoint.
  */
 export function ingestRunHandler(services: Services) {
-  return async (job: Job<Payload>): Promise<Pick<IngestRunRow, 'id' | 'status' | 'landed' | 'skipped' | 'rejected'>> => {
+  return async (
+    job: Job<Payload>,
+  ): Promise<Pick<IngestRunRow, 'id' | 'status' | 'landed' | 'skipped' | 'rejected'>> => {
     const run = await services.ingest.get(job.data.runId);
     if (!run) throw new UnrecoverableError(`ingest run ${job.data.runId} does not exist`);
     const done = await services.ingest.execute(run.id, {
@@ -22,7 +24,13 @@ export function ingestRunHandler(services: Services) {
         services.events.publish(TOPIC.INGEST_PROGRESS, p);
       },
     });
-    return { id: done.id, status: done.status, landed: done.landed, skipped: done.skipped, rejected: done.rejected };
+    return {
+      id: done.id,
+      status: done.status,
+      landed: done.landed,
+      skipped: done.skipped,
+      rejected: done.rejected,
+    };
   };
 }
 
@@ -38,7 +46,10 @@ export class IngestQueue {
     private readonly prefix = 'yibiao',
   ) {
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    this.queue = new Queue<Payload>(QUEUE_OF['ingest.run'], { connection: this.connection, prefix: this.prefix });
+    this.queue = new Queue<Payload>(QUEUE_OF['ingest.run'], {
+      connection: this.connection,
+      prefix: this.prefix,
+    });
   }
 
   /** Queues a run (once: the job id is the run's). */

@@ -48,14 +48,18 @@ async function gql(query: string, variables?: object) {
 async function upload(file: string, query: string) {
   const form = new FormData();
   form.append('file', new Blob([readFileSync(join(DIR, file))]), file.split('/').pop());
-  const res = await fetch(`http://127.0.0.1:${server.port}/ingest/upload?${query}`, { method: 'POST', body: form });
+  const res = await fetch(`http://127.0.0.1:${server.port}/ingest/upload?${query}`, {
+    method: 'POST',
+    body: form,
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 
 async function finished(id: string) {
   for (let i = 0; i < 200; i++) {
     const r = await gql(`query($id: ID!) { ingestRun(id: $id) { status } }`, { id });
-    if (r.data.ingestRun.status === 'SUCCEEDED' || r.data.ingestRun.status === 'FAILED') return r.data.ingestRun.status;
+    if (r.data.ingestRun.status === 'SUCCEEDED' || r.data.ingestRun.status === 'FAILED')
+      return r.data.ingestRun.status;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('run did not finish');
@@ -65,18 +69,33 @@ describe('ingest over HTTP and GraphQL', () => {
   let runId: string;
 
   it('uploads a file, queues a BullMQ job and reports progress to subscribers until the run ends', async () => {
-    const client = createClient({ url: `ws://127.0.0.1:${server.port}/graphql`, webSocketImpl: WebSocket, lazy: false });
+    const client = createClient({
+      url: `ws://127.0.0.1:${server.port}/graphql`,
+      webSocketImpl: WebSocket,
+      lazy: false,
+    });
     try {
       // hold the worker so that the subscription is in place before the run starts
       await worker.pause();
       const events: any[] = [];
-      const created = await upload('civil-affairs-dibao.xlsx', `profile=civil-affairs-dibao&areaCode=${T.street}`);
+      const created = await upload(
+        'civil-affairs-dibao.xlsx',
+        `profile=civil-affairs-dibao&areaCode=${T.street}`,
+      );
       expect(created.status).toBe(202);
-      expect(created.body.run).toMatchObject({ fileName: 'civil-affairs-dibao.xlsx', profile: 'civil-affairs-dibao', department: 'CIVIL_AFFAIRS', status: 'QUEUED' });
+      expect(created.body.run).toMatchObject({
+        fileName: 'civil-affairs-dibao.xlsx',
+        profile: 'civil-affairs-dibao',
+        department: 'CIVIL_AFFAIRS',
+        status: 'QUEUED',
+      });
       runId = created.body.run.id;
       const done = new Promise<void>((resolve, reject) => {
         client.subscribe(
-          { query: `subscription($id: ID!) { ingestProgress(runId: $id) { runId processed total landed skipped rejected status } }`, variables: { id: runId } },
+          {
+            query: `subscription($id: ID!) { ingestProgress(runId: $id) { runId processed total landed skipped rejected status } }`,
+            variables: { id: runId },
+          },
           {
             next: (v) => {
               events.push(v.data!.ingestProgress);
@@ -88,14 +107,21 @@ describe('ingest over HTTP and GraphQL', () => {
         );
       });
       await new Promise((r) => setTimeout(r, 300));
-      worker.resume();
+      await worker.resume();
       await done;
       expect(await finished(runId)).toBe('SUCCEEDED');
       expect(events.length).toBeGreaterThanOrEqual(3);
       for (const e of events) expect(e.runId).toBe(runId);
       const processed = events.map((e) => e.processed);
       expect(processed).toEqual([...processed].sort((a, b) => a - b));
-      expect(events[events.length - 1]).toMatchObject({ status: 'SUCCEEDED', processed: 13, total: 13, landed: 8, skipped: 4, rejected: 1 });
+      expect(events[events.length - 1]).toMatchObject({
+        status: 'SUCCEEDED',
+        processed: 13,
+        total: 13,
+        landed: 8,
+        skipped: 4,
+        rejected: 1,
+      });
     } finally {
       await client.dispose();
     }
@@ -109,10 +135,23 @@ describe('ingest over HTTP and GraphQL', () => {
       { id: runId },
     );
     expect(r.errors).toBeUndefined();
-    expect(r.data.ingestRun).toMatchObject({ status: 'SUCCEEDED', rowsTotal: 13, processed: 13, landed: 8, skipped: 4, rejected: 1, personsCreated: 8 });
+    expect(r.data.ingestRun).toMatchObject({
+      status: 'SUCCEEDED',
+      rowsTotal: 13,
+      processed: 13,
+      landed: 8,
+      skipped: 4,
+      rejected: 1,
+      personsCreated: 8,
+    });
     expect(r.data.ingestRuns.map((x: any) => x.id)).toContain(runId);
     const issue = r.data.ingestRun.issues[0];
-    expect(issue).toMatchObject({ sheet: '文昌社区', rowNumber: 7, outcome: 'REJECTED', reason: 'ID_SCIENTIFIC_NOTATION' });
+    expect(issue).toMatchObject({
+      sheet: '文昌社区',
+      rowNumber: 7,
+      outcome: 'REJECTED',
+      reason: 'ID_SCIENTIFIC_NOTATION',
+    });
     expect(issue.cells['成员信息/姓名']).toBe('周杰');
     expect(JSON.stringify(issue.cells)).not.toMatch(/\d{15}/);
   });
@@ -140,9 +179,14 @@ describe('ingest over HTTP and GraphQL', () => {
     const r = await upload('bad/encrypted.xlsx', `areaCode=${T.street}`);
     expect(r.status).toBe(202);
     expect(await finished(r.body.run.id)).toBe('FAILED');
-    const run = await gql(`query($id: ID!) { ingestRun(id: $id) { errorReason errorMessage landed } }`, { id: r.body.run.id });
+    const run = await gql(`query($id: ID!) { ingestRun(id: $id) { errorReason errorMessage landed } }`, {
+      id: r.body.run.id,
+    });
     expect(run.data.ingestRun).toMatchObject({ errorReason: 'FILE_ENCRYPTED', landed: 0 });
-    const missing = await fetch(`http://127.0.0.1:${server.port}/ingest/upload?areaCode=${T.street}`, { method: 'POST', body: new FormData() });
+    const missing = await fetch(`http://127.0.0.1:${server.port}/ingest/upload?areaCode=${T.street}`, {
+      method: 'POST',
+      body: new FormData(),
+    });
     expect(missing.status).toBe(400);
     const unknownProfile = await upload('hrss-insured.csv', `profile=nope&areaCode=${T.street}`);
     expect(unknownProfile).toMatchObject({ status: 404, body: { error: { reason: 'PROFILE_NOT_FOUND' } } });

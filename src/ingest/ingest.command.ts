@@ -66,14 +66,25 @@ function bar(p: IngestProgress): string {
 }
 
 function printDryRun(r: DryRunReport, io: CommandIo): void {
-  io.out(`文件 ${r.fileName}：${r.format}${r.encoding ? `，编码 ${r.encoding}` : ''}${r.delimiter ? `，分隔符 ${JSON.stringify(r.delimiter)}` : ''}，方案 ${r.profile}`);
+  io.out(
+    `文件 ${r.fileName}：${r.format}${r.encoding ? `，编码 ${r.encoding}` : ''}${r.delimiter ? `，分隔符 ${JSON.stringify(r.delimiter)}` : ''}，方案 ${r.profile}`,
+  );
   if (r.ignoredSheets.length > 0) io.out(`未读取的工作表（隐藏或空白）：${r.ignoredSheets.join('、')}`);
   for (const s of r.sheets) {
-    io.out(`\n工作表 ${s.layout.sheet}：标题行 ${s.layout.titleRows.join(',') || '无'}，表头行 ${s.layout.headerRows.join(',')}`);
-    for (const m of s.mapping) io.out(`  ${m.letter.padEnd(3)} ${m.header} → ${m.target ?? '（仅保留原值）'}  [${m.via}]`);
-    io.out(`  共 ${s.counts.rows} 行：可入库 ${s.counts.wouldLand}，跳过 ${s.counts.skipped}，拒收 ${s.counts.rejected}`);
+    io.out(
+      `\n工作表 ${s.layout.sheet}：标题行 ${s.layout.titleRows.join(',') || '无'}，表头行 ${s.layout.headerRows.join(',')}`,
+    );
+    for (const m of s.mapping)
+      io.out(`  ${m.letter.padEnd(3)} ${m.header} → ${m.target ?? '（仅保留原值）'}  [${m.via}]`);
+    io.out(
+      `  共 ${s.counts.rows} 行：可入库 ${s.counts.wouldLand}，跳过 ${s.counts.skipped}，拒收 ${s.counts.rejected}`,
+    );
     for (const x of s.sample) {
-      const what = x.skip ? `跳过 ${x.skip}` : x.outcome?.ok ? JSON.stringify(x.outcome.record) : `拒收 ${x.outcome?.reason}：${x.outcome?.message}`;
+      const what = x.skip
+        ? `跳过 ${x.skip}`
+        : x.outcome?.ok
+          ? JSON.stringify(x.outcome.record)
+          : `拒收 ${x.outcome?.reason}：${x.outcome?.message}`;
       io.out(`  第 ${x.rowNumber} 行 ${what}`);
     }
   }
@@ -84,9 +95,16 @@ function printDryRun(r: DryRunReport, io: CommandIo): void {
  * otherwise the file is ingested in this process with a progress bar on stderr and a summary
  * (or one JSON object with --json) on stdout. A failed run exits non-zero.
  */
-export async function runIngestCommand(services: Services, file: string, o: IngestCommandOptions, io: CommandIo): Promise<number> {
+export async function runIngestCommand(
+  services: Services,
+  file: string,
+  o: IngestCommandOptions,
+  io: CommandIo,
+): Promise<number> {
   if (o.dryRun) {
-    const report = await dryRun(file, await services.ingest.profile(o.profile ?? null), { fileName: basename(file) });
+    const report = await dryRun(file, await services.ingest.profile(o.profile ?? null), {
+      fileName: basename(file),
+    });
     if (o.json) io.out(JSON.stringify(report));
     else printDryRun(report, io);
     return 0;
@@ -94,13 +112,18 @@ export async function runIngestCommand(services: Services, file: string, o: Inge
   let areaCode = o.area;
   if (!areaCode) {
     const districts = await services.areas.list('DISTRICT');
-    if (districts.length !== 1) throw new AppError('AREA_UNKNOWN', 'Name the area the rows belong to with --area CODE', 'area');
+    if (districts.length !== 1)
+      throw new AppError('AREA_UNKNOWN', 'Name the area the rows belong to with --area CODE', 'area');
     areaCode = districts[0].code;
   }
   const hooks = { onProgress: (p: IngestProgress) => io.progress(bar(p)) };
   const run = o.resume
     ? await services.ingest.execute(o.resume, hooks)
-    : await services.ingest.ingestFile(file, { fileName: basename(file), profile: o.profile ?? null, areaCode, actor: 'cli' }, hooks);
+    : await services.ingest.ingestFile(
+        file,
+        { fileName: basename(file), profile: o.profile ?? null, areaCode, actor: 'cli' },
+        hooks,
+      );
   const s = summaryOf(run);
   if (o.json) io.out(JSON.stringify(s));
   else if (s.error) io.out(`导入失败（批次 ${s.runId}）：${s.error.reason} ${s.error.message}`);
@@ -120,7 +143,10 @@ export function registerIngestCommand(program: Command, makeServices: () => Serv
     .description('ingest a department roster (CSV or XLSX) into the ledger, or --dry-run to preview it')
     .argument('<file>', 'the roster file')
     .option('--profile <name>', 'department profile in fixtures/profiles (default: synonyms only)')
-    .option('--area <code>', 'area the rows belong to when they do not name their community (default: the only district)')
+    .option(
+      '--area <code>',
+      'area the rows belong to when they do not name their community (default: the only district)',
+    )
     .option('--dry-run', 'show the layout, mapping and first rows; write nothing')
     .option('--json', 'print the summary as one JSON object')
     .option('--resume <run>', 'resume a run that was interrupted', (v) => Number(v))
@@ -135,7 +161,9 @@ export function registerIngestCommand(program: Command, makeServices: () => Serv
         process.exitCode = code;
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
-        process.stderr.write(`${o.json ? JSON.stringify({ error: { reason: e.reason, message: e.message } }) : `错误：${e.message}`}\n`);
+        process.stderr.write(
+          `${o.json ? JSON.stringify({ error: { reason: e.reason, message: e.message } }) : `错误：${e.message}`}\n`,
+        );
         process.exitCode = 1;
       } finally {
         await s.close();

@@ -31,7 +31,9 @@ export function runJson(run: IngestRunRow) {
 
 function fail(res: Response, e: unknown) {
   if (e instanceof AppError) {
-    res.status(STATUS[REASONS[e.reason]] ?? 400).json({ error: { code: e.code, reason: e.reason, message: e.message } });
+    res
+      .status(STATUS[REASONS[e.reason]] ?? 400)
+      .json({ error: { code: e.code, reason: e.reason, message: e.message } });
     return;
   }
   res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal server error' } });
@@ -49,12 +51,24 @@ export function ingestRouter(services: Services, opts: { maxFileBytes?: number }
 
   router.post('/upload', (req: Request, res: Response) => {
     const areaCode = typeof req.query.areaCode === 'string' ? req.query.areaCode : '';
-    const profile = typeof req.query.profile === 'string' && req.query.profile !== '' ? req.query.profile : null;
+    const profile =
+      typeof req.query.profile === 'string' && req.query.profile !== '' ? req.query.profile : null;
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: maxFileBytes } });
+      bb = busboy({
+        headers: req.headers,
+        defParamCharset: 'utf8',
+        limits: { files: 1, fileSize: maxFileBytes },
+      });
     } catch {
-      fail(res, new AppError('VALUE_INVALID', 'Send the roster as multipart/form-data with a field named file', 'file'));
+      fail(
+        res,
+        new AppError(
+          'VALUE_INVALID',
+          'Send the roster as multipart/form-data with a field named file',
+          'file',
+        ),
+      );
       return;
     }
     let saved: Promise<{ path: string; name: string; truncated: boolean; dir: string }> | undefined;
@@ -79,9 +93,17 @@ export function ingestRouter(services: Services, opts: { maxFileBytes?: number }
         const f = await saved;
         try {
           if (f.truncated) {
-            throw new AppError('FILE_TOO_LARGE', `${f.name} is larger than the limit of ${(maxFileBytes / 1048576).toFixed(1)} MB`);
+            throw new AppError(
+              'FILE_TOO_LARGE',
+              `${f.name} is larger than the limit of ${(maxFileBytes / 1048576).toFixed(1)} MB`,
+            );
           }
-          const run = await services.ingest.createRun(f.path, { fileName: f.name, profile, areaCode, actor: 'upload' });
+          const run = await services.ingest.createRun(f.path, {
+            fileName: f.name,
+            profile,
+            areaCode,
+            actor: 'upload',
+          });
           queue ??= new IngestQueue(services.config.REDIS_URL, services.config.QUEUE_PREFIX ?? 'yibiao');
           await queue.enqueue(run.id);
           res.status(202).json({ run: runJson(run) });
@@ -97,9 +119,13 @@ export function ingestRouter(services: Services, opts: { maxFileBytes?: number }
     void (async () => {
       const id = Number(req.params.id);
       const run = Number.isInteger(id) ? await services.ingest.get(id) : undefined;
-      if (!run) throw new AppError('INGEST_RUN_NOT_FOUND', `Ingest run ${String(req.params.id)} does not exist`);
+      if (!run)
+        throw new AppError('INGEST_RUN_NOT_FOUND', `Ingest run ${String(req.params.id)} does not exist`);
       res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-      res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${run.file_name}.问题行.xlsx`)}`);
+      res.setHeader(
+        'content-disposition',
+        `attachment; filename*=UTF-8''${encodeURIComponent(`${run.file_name}.问题行.xlsx`)}`,
+      );
       await services.ingest.writeRejects(id, res);
     })().catch((e: unknown) => fail(res, e));
   });

@@ -38,7 +38,8 @@ export async function* rowEvents(file: OpenedSpreadsheet, profile: Profile): Asy
       }
       const outcome = normalizeRow(transformer.apply(row.cells), mapping, profile);
       // one sheet per community is common: the sheet's name says where its rows live
-      if (outcome.ok && outcome.record.community === null && COMMUNITY_SHEET.test(row.sheet)) outcome.record.community = row.sheet;
+      if (outcome.ok && outcome.record.community === null && COMMUNITY_SHEET.test(row.sheet))
+        outcome.record.community = row.sheet;
       yield { kind: 'row', sheet: row.sheet, rowNumber: row.rowNumber, raw, skip: null, outcome };
     }
   }

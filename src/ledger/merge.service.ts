@@ -51,31 +51,54 @@ export class MergeService {
 
   /** Merges `mergedId` into `survivorId`. */
   async merge(survivorId: number, mergedId: number, actor: string): Promise<MergeResult> {
-    if (survivorId === mergedId) throw new AppError('MERGE_REFUSED', 'A person cannot be merged into itself', 'mergedId');
+    if (survivorId === mergedId)
+      throw new AppError('MERGE_REFUSED', 'A person cannot be merged into itself', 'mergedId');
     const commits: CommitResult[] = [];
     const result = await withTransaction(this.pool, async (client) => {
       const { rows } = await client.query<PersonRow>(mergeSql.lockPersons, [[survivorId, mergedId]]);
       const survivor = rows.find((r) => r.id === survivorId);
       const merged = rows.find((r) => r.id === mergedId);
-      if (!survivor || survivor.status !== 'ACTIVE') throw new AppError('PERSON_NOT_FOUND', `no active person has id ${survivorId}`, 'survivorId');
-      if (!merged || merged.status !== 'ACTIVE') throw new AppError('PERSON_NOT_FOUND', `no active person has id ${mergedId}`, 'mergedId');
-      if (survivor.district_code !== merged.district_code) throw new AppError('DISTRICT_MISMATCH', 'The two persons belong to different districts');
+      if (!survivor || survivor.status !== 'ACTIVE')
+        throw new AppError('PERSON_NOT_FOUND', `no active person has id ${survivorId}`, 'survivorId');
+      if (!merged || merged.status !== 'ACTIVE')
+        throw new AppError('PERSON_NOT_FOUND', `no active person has id ${mergedId}`, 'mergedId');
+      if (survivor.district_code !== merged.district_code)
+        throw new AppError('DISTRICT_MISMATCH', 'The two persons belong to different districts');
       if (survivor.id_number && merged.id_number && survivor.id_number !== merged.id_number) {
-        throw new AppError('MERGE_REFUSED', 'The two persons have different valid ID numbers, so they are different people', 'mergedId');
+        throw new AppError(
+          'MERGE_REFUSED',
+          'The two persons have different valid ID numbers, so they are different people',
+          'mergedId',
+        );
       }
       const d = survivor.district_code;
       const columns = Object.keys(ENTITIES.PERSON.columns).filter((c) => !OWN.has(c));
-      const filled = columns.filter((c) => survivor[c] === null && merged[c] !== null && merged[c] !== undefined);
-      const facts = (await client.query<{ id: number }>(mergeSql.factsOf, [d, mergedId])).rows.map((r) => r.id);
-      const households = (await client.query<{ id: number }>(mergeSql.headedBy, [d, mergedId])).rows.map((r) => r.id);
+      const filled = columns.filter(
+        (c) => survivor[c] === null && merged[c] !== null && merged[c] !== undefined,
+      );
+      const facts = (await client.query<{ id: number }>(mergeSql.factsOf, [d, mergedId])).rows.map(
+        (r) => r.id,
+      );
+      const households = (await client.query<{ id: number }>(mergeSql.headedBy, [d, mergedId])).rows.map(
+        (r) => r.id,
+      );
       const snapshot: Snapshot = {
-        merged: { values: Object.fromEntries(columns.map((c) => [c, merged[c] ?? null])), provenance: merged.provenance },
+        merged: {
+          values: Object.fromEntries(columns.map((c) => [c, merged[c] ?? null])),
+          provenance: merged.provenance,
+        },
         filled,
         survivorProvenance: Object.fromEntries(filled.map((c) => [c, survivor.provenance[c] ?? null])),
         facts,
         households,
       };
-      const { rows: m } = await client.query<{ id: number }>(mergeSql.insertMerge, [d, survivorId, mergedId, JSON.stringify(snapshot), actor]);
+      const { rows: m } = await client.query<{ id: number }>(mergeSql.insertMerge, [
+        d,
+        survivorId,
+        mergedId,
+        JSON.stringify(snapshot),
+        actor,
+      ]);
       const source = (step: string): SourceInput => ({
         districtCode: d,
         kind: 'SYSTEM',
@@ -85,7 +108,18 @@ export class MergeService {
       // first the merged record lets go of its ID number (unique), then the survivor takes it
       commits.push(
         await this.ledger.recordIn(client, [
-          { source: source('retire'), writes: [{ type: 'PERSON', districtCode: d, id: mergedId, create: false, values: { status: 'MERGED', merged_into_id: survivorId, id_number: null } }] },
+          {
+            source: source('retire'),
+            writes: [
+              {
+                type: 'PERSON',
+                districtCode: d,
+                id: mergedId,
+                create: false,
+                values: { status: 'MERGED', merged_into_id: survivorId, id_number: null },
+              },
+            ],
+          },
         ]),
       );
       commits.push(
@@ -99,10 +133,26 @@ export class MergeService {
                 id: survivorId,
                 create: false,
                 values: Object.fromEntries(filled.map((c) => [c, merged[c]])),
-                provenance: Object.fromEntries(filled.filter((c) => merged.provenance[c] !== undefined).map((c) => [c, merged.provenance[c]])),
+                provenance: Object.fromEntries(
+                  filled
+                    .filter((c) => merged.provenance[c] !== undefined)
+                    .map((c) => [c, merged.provenance[c]]),
+                ),
               },
-              ...facts.map((id) => ({ type: 'FACT' as const, districtCode: d, id, create: false, values: { person_id: survivorId } })),
-              ...households.map((id) => ({ type: 'HOUSEHOLD' as const, districtCode: d, id, create: false, values: { head_person_id: survivorId } })),
+              ...facts.map((id) => ({
+                type: 'FACT' as const,
+                districtCode: d,
+                id,
+                create: false,
+                values: { person_id: survivorId },
+              })),
+              ...households.map((id) => ({
+                type: 'HOUSEHOLD' as const,
+                districtCode: d,
+                id,
+                create: false,
+                values: { head_person_id: survivorId },
+              })),
             ],
           },
         ]),
@@ -119,21 +169,38 @@ export class MergeService {
    * and households move back.
    */
   async unmerge(mergeId: number, actor: string): Promise<MergeResult> {
-    if (!Number.isSafeInteger(mergeId)) throw new AppError('MERGE_NOT_FOUND', 'mergeId is not a merge number', 'mergeId');
+    if (!Number.isSafeInteger(mergeId))
+      throw new AppError('MERGE_NOT_FOUND', 'mergeId is not a merge number', 'mergeId');
     const commits: CommitResult[] = [];
     const result = await withTransaction(this.pool, async (client) => {
-      const { rows: found } = await client.query<{ district_code: string; id: number; survivor_id: number; merged_id: number; snapshot: Snapshot; unmerged_at: Date | null }>(mergeSql.mergeById, [mergeId]);
+      const { rows: found } = await client.query<{
+        district_code: string;
+        id: number;
+        survivor_id: number;
+        merged_id: number;
+        snapshot: Snapshot;
+        unmerged_at: Date | null;
+      }>(mergeSql.mergeById, [mergeId]);
       const merge = found[0];
-      if (!merge || merge.unmerged_at) throw new AppError('MERGE_NOT_FOUND', `no merge ${mergeId} to undo`, 'mergeId');
+      if (!merge || merge.unmerged_at)
+        throw new AppError('MERGE_NOT_FOUND', `no merge ${mergeId} to undo`, 'mergeId');
       const d = merge.district_code;
-      const { rows } = await client.query<PersonRow>(mergeSql.lockPersons, [[merge.survivor_id, merge.merged_id]]);
+      const { rows } = await client.query<PersonRow>(mergeSql.lockPersons, [
+        [merge.survivor_id, merge.merged_id],
+      ]);
       const survivor = rows.find((r) => r.id === merge.survivor_id)!;
       const snap = merge.snapshot;
       const source = (step: string): SourceInput => ({
         districtCode: d,
         kind: 'SYSTEM',
         actor,
-        raw: { operation: 'unmergePersons', step, mergeId, survivorId: merge.survivor_id, mergedId: merge.merged_id },
+        raw: {
+          operation: 'unmergePersons',
+          step,
+          mergeId,
+          survivorId: merge.survivor_id,
+          mergedId: merge.merged_id,
+        },
       });
       // fields still holding what the merge gave them go back; a later correction stays
       const giveBack = snap.filled.filter((c) => survivor.provenance[c] === snap.merged.provenance[c]);
@@ -150,8 +217,20 @@ export class MergeService {
                 values: Object.fromEntries(giveBack.map((c) => [c, null])),
                 provenance: Object.fromEntries(giveBack.map((c) => [c, snap.survivorProvenance[c] ?? null])),
               },
-              ...snap.facts.map((id) => ({ type: 'FACT' as const, districtCode: d, id, create: false, values: { person_id: merge.merged_id } })),
-              ...snap.households.map((id) => ({ type: 'HOUSEHOLD' as const, districtCode: d, id, create: false, values: { head_person_id: merge.merged_id } })),
+              ...snap.facts.map((id) => ({
+                type: 'FACT' as const,
+                districtCode: d,
+                id,
+                create: false,
+                values: { person_id: merge.merged_id },
+              })),
+              ...snap.households.map((id) => ({
+                type: 'HOUSEHOLD' as const,
+                districtCode: d,
+                id,
+                create: false,
+                values: { head_person_id: merge.merged_id },
+              })),
             ],
           },
         ]),
@@ -167,7 +246,9 @@ export class MergeService {
                 id: merge.merged_id,
                 create: false,
                 values: { ...snap.merged.values, status: 'ACTIVE', merged_into_id: null },
-                provenance: Object.fromEntries(Object.keys(ENTITIES.PERSON.columns).map((c) => [c, snap.merged.provenance[c] ?? null])),
+                provenance: Object.fromEntries(
+                  Object.keys(ENTITIES.PERSON.columns).map((c) => [c, snap.merged.provenance[c] ?? null]),
+                ),
               },
             ],
           },

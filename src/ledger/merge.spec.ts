@@ -20,13 +20,29 @@ const UNMERGE = `mutation($id: ID!) { unmergePersons(mergeId: $id) { mergeId sur
 
 describe('merging two person records', () => {
   it('moves the values the survivor lacks with their sources, the facts, and marks the other MERGED; unmerge restores both', async () => {
-    const survivor = await buildPerson(api.services, { name: '王小明', idNumber: null, birthDate: '2019-05-01', gender: 'MALE' });
-    const merged = await buildPerson(api.services, { name: '王小明', idNumber: idNumberFor('2019-05-01', 'MALE'), phone: '13812345678' });
-    await api.services.facts.record({ personId: merged.id, kind: 'LEFT_BEHIND_CHILD', validFrom: '2024-01-01' }, { name: '民政', scope: UNRESTRICTED }, merged);
+    const survivor = await buildPerson(api.services, {
+      name: '王小明',
+      idNumber: null,
+      birthDate: '2019-05-01',
+      gender: 'MALE',
+    });
+    const merged = await buildPerson(api.services, {
+      name: '王小明',
+      idNumber: idNumberFor('2019-05-01', 'MALE'),
+      phone: '13812345678',
+    });
+    await api.services.facts.record(
+      { personId: merged.id, kind: 'LEFT_BEHIND_CHILD', validFrom: '2024-01-01' },
+      { name: '民政', scope: UNRESTRICTED },
+      merged,
+    );
     const beforeSurvivor = await row(survivor.id);
     const beforeMerged = await row(merged.id);
 
-    const r = await api.exec(MERGE, { s: toGlobalId('Person', survivor.id), m: toGlobalId('Person', merged.id) });
+    const r = await api.exec(MERGE, {
+      s: toGlobalId('Person', survivor.id),
+      m: toGlobalId('Person', merged.id),
+    });
     expect(r.errors).toBeUndefined();
     const s1 = await row(survivor.id);
     const m1 = await row(merged.id);
@@ -36,7 +52,9 @@ describe('merging two person records', () => {
     // the moved values keep the source records they came from
     expect(s1.provenance.phone).toBe(beforeMerged.provenance.phone);
     expect(s1.provenance.id_number).toBe(beforeMerged.provenance.id_number);
-    const facts = await api.services.pool.query('SELECT person_id FROM fact WHERE kind = $1', ['LEFT_BEHIND_CHILD']);
+    const facts = await api.services.pool.query('SELECT person_id FROM fact WHERE kind = $1', [
+      'LEFT_BEHIND_CHILD',
+    ]);
     expect(facts.rows.map((f) => f.person_id)).toEqual([survivor.id]);
 
     const u = await api.exec(UNMERGE, { id: r.data!.mergePersons.mergeId });
@@ -47,16 +65,33 @@ describe('merging two person records', () => {
       [beforeSurvivor, s2],
       [beforeMerged, m2],
     ]) {
-      for (const c of ['id_number', 'name', 'gender', 'birth_date', 'phone', 'status', 'merged_into_id', 'area_code']) expect(after[c]).toEqual(before[c]);
+      for (const c of [
+        'id_number',
+        'name',
+        'gender',
+        'birth_date',
+        'phone',
+        'status',
+        'merged_into_id',
+        'area_code',
+      ])
+        expect(after[c]).toEqual(before[c]);
       expect(after.provenance).toEqual(before.provenance);
     }
-    const back = await api.services.pool.query('SELECT person_id FROM fact WHERE kind = $1', ['LEFT_BEHIND_CHILD']);
+    const back = await api.services.pool.query('SELECT person_id FROM fact WHERE kind = $1', [
+      'LEFT_BEHIND_CHILD',
+    ]);
     expect(back.rows.map((f) => f.person_id)).toEqual([merged.id]);
     // every step is in the change log
-    const { rows } = await api.services.pool.query("SELECT count(*)::int AS n FROM ledger_change WHERE entity_type = 'PERSON' AND entity_id = $1", [merged.id]);
+    const { rows } = await api.services.pool.query(
+      "SELECT count(*)::int AS n FROM ledger_change WHERE entity_type = 'PERSON' AND entity_id = $1",
+      [merged.id],
+    );
     expect(rows[0].n).toBe(3);
     // a merge is undone once
-    expect((await api.exec(UNMERGE, { id: r.data!.mergePersons.mergeId })).errors?.[0].extensions).toMatchObject({ reason: 'MERGE_NOT_FOUND' });
+    expect(
+      (await api.exec(UNMERGE, { id: r.data!.mergePersons.mergeId })).errors?.[0].extensions,
+    ).toMatchObject({ reason: 'MERGE_NOT_FOUND' });
   });
 
   it('refuses to merge two records with different valid ID numbers', async () => {

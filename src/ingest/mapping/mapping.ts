@@ -51,7 +51,8 @@ export function mapColumns(columns: readonly string[], profile: Profile): Column
         via = 'SYNONYM';
       }
     }
-    if (target && claimed.has(target) && !MULTI.has(target)) return { index, letter, header, target: null, via: 'DUPLICATE' };
+    if (target && claimed.has(target) && !MULTI.has(target))
+      return { index, letter, header, target: null, via: 'DUPLICATE' };
     if (target) claimed.add(target);
     return { index, letter, header, target, via };
   });

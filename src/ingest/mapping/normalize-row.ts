@@ -67,7 +67,11 @@ function text(v: CellValue): string | null {
  * scientific notation is never guessed), or neither an ID number nor a birth date. Any other bad
  * value (a phone, a gender word) is dropped with a warning and the row still lands.
  */
-export function normalizeRow(cells: readonly CellValue[], mapping: readonly ColumnMapping[], profile: Profile): RowOutcome {
+export function normalizeRow(
+  cells: readonly CellValue[],
+  mapping: readonly ColumnMapping[],
+  profile: Profile,
+): RowOutcome {
   const warnings: FieldProblem[] = [];
   const byField = new Map<string, CellValue[]>();
   for (const m of mapping) {
@@ -82,7 +86,12 @@ export function normalizeRow(cells: readonly CellValue[], mapping: readonly Colu
 
   const nameResult = normalizeName(first('name'));
   if (!nameResult.ok) {
-    return { ok: false, reason: nameResult.problem === 'BLANK' ? 'NAME_MISSING' : nameResult.problem, message: nameResult.message, warnings };
+    return {
+      ok: false,
+      reason: nameResult.problem === 'BLANK' ? 'NAME_MISSING' : nameResult.problem,
+      message: nameResult.message,
+      warnings,
+    };
   }
   const name = toSimplifiedChinese(nameResult.value);
 
@@ -106,13 +115,18 @@ export function normalizeRow(cells: readonly CellValue[], mapping: readonly Colu
       warnings.push({
         field: 'birthDate',
         problem: 'BIRTH_DATE_MISMATCH',
-        message: 'The birth date column disagrees with the ID number; the ID number\'s date is used',
+        message: "The birth date column disagrees with the ID number; the ID number's date is used",
       });
     }
     birthDate = idInfo.birthDate;
   }
   if (!idNumber && !birthDate) {
-    return { ok: false, reason: 'IDENTITY_INSUFFICIENT', message: 'The row has neither an ID number nor a birth date, so the person cannot be identified', warnings };
+    return {
+      ok: false,
+      reason: 'IDENTITY_INSUFFICIENT',
+      message: 'The row has neither an ID number nor a birth date, so the person cannot be identified',
+      warnings,
+    };
   }
 
   let gender: Gender | null = null;
@@ -123,7 +137,11 @@ export function normalizeRow(cells: readonly CellValue[], mapping: readonly Colu
   }
   if (idInfo) {
     if (gender && gender !== idInfo.gender) {
-      warnings.push({ field: 'gender', problem: 'GENDER_MISMATCH', message: 'The gender column disagrees with the ID number; the ID number\'s gender is used' });
+      warnings.push({
+        field: 'gender',
+        problem: 'GENDER_MISMATCH',
+        message: "The gender column disagrees with the ID number; the ID number's gender is used",
+      });
     }
     gender = idInfo.gender;
   }
@@ -131,7 +149,12 @@ export function normalizeRow(cells: readonly CellValue[], mapping: readonly Colu
   const phones: string[] = [];
   for (const v of byField.get('phone') ?? []) {
     const found = splitPhones(v);
-    if (found.length === 0) warnings.push({ field: 'phone', problem: 'PHONE_INVALID', message: 'A phone cell holds no valid phone number' });
+    if (found.length === 0)
+      warnings.push({
+        field: 'phone',
+        problem: 'PHONE_INVALID',
+        message: 'A phone cell holds no valid phone number',
+      });
     for (const p of found) if (!phones.includes(p)) phones.push(p);
   }
 

@@ -60,7 +60,11 @@ export type Profile = z.infer<typeof schema>;
 export type Transform = z.infer<typeof transform>;
 
 /** The profile used when none is named: synonyms only, no department facts. */
-export const DEFAULT_PROFILE: Profile = schema.parse({ name: 'default', title: '通用花名册', department: 'COMMUNITY' });
+export const DEFAULT_PROFILE: Profile = schema.parse({
+  name: 'default',
+  title: '通用花名册',
+  department: 'COMMUNITY',
+});
 
 /** Folder that holds the profiles kept in the repository. */
 export function profilesDir(): string {
@@ -79,7 +83,10 @@ export function parseProfile(json: unknown, label: string): Profile {
       try {
         new RegExp(t.pattern);
       } catch {
-        throw new AppError('PROFILE_INVALID', `Profile ${label} is invalid: transforms: pattern ${t.pattern} is not a regular expression`);
+        throw new AppError(
+          'PROFILE_INVALID',
+          `Profile ${label} is invalid: transforms: pattern ${t.pattern} is not a regular expression`,
+        );
       }
     }
   }

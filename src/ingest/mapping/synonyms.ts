@@ -34,7 +34,17 @@ export type TargetField = (typeof TARGET_FIELDS)[number];
  * required-field stars and a trailing note in brackets (出生日期（年月日）).
  */
 export const SYNONYMS: Record<TargetField, readonly string[]> = {
-  idNumber: ['身份证号', '身份证号码', '公民身份号码', '公民身份证号码', '证件号码', '证件号', '身份证', '居民身份证号码', '身份证件号码'],
+  idNumber: [
+    '身份证号',
+    '身份证号码',
+    '公民身份号码',
+    '公民身份证号码',
+    '证件号码',
+    '证件号',
+    '身份证',
+    '居民身份证号码',
+    '身份证件号码',
+  ],
   name: ['姓名', '名字', '人员姓名', '居民姓名', '成员姓名', '家庭成员姓名', '户籍人姓名'],
   gender: ['性别'],
   birthDate: ['出生日期', '出生年月', '出生年月日', '生日'],

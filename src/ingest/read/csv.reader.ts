@@ -23,7 +23,8 @@ export interface CsvDialect {
  * decodes the same). Binary junk (NUL bytes, control characters) is refused here.
  */
 export function detectEncoding(sample: Buffer, fileLabel: string): { encoding: string; bomBytes: number } {
-  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return { encoding: 'utf-8', bomBytes: 3 };
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf)
+    return { encoding: 'utf-8', bomBytes: 3 };
   if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf-16le', bomBytes: 2 };
   if (sample.includes(0)) throw notText(fileLabel);
   let controls = 0;
@@ -72,7 +73,11 @@ export function detectDelimiter(text: string): string {
 }
 
 /** Reads the first bytes of a CSV file and decides how to decode and split it. */
-export async function detectCsvDialect(path: string, opts: ReadOptions, fileLabel: string): Promise<CsvDialect> {
+export async function detectCsvDialect(
+  path: string,
+  opts: ReadOptions,
+  fileLabel: string,
+): Promise<CsvDialect> {
   const fh = await open(path, 'r');
   const buf = Buffer.alloc(SAMPLE_BYTES);
   let sample: Buffer;
@@ -119,12 +124,19 @@ export async function* csvRows(path: string, dialect: CsvDialect, fileLabel: str
     }
   } catch (e) {
     if (e instanceof AppError) throw e;
-    throw new AppError('FILE_CORRUPT', `${fileLabel} cannot be read as CSV after row ${rowNumber} (unbalanced quotes?)`);
+    throw new AppError(
+      'FILE_CORRUPT',
+      `${fileLabel} cannot be read as CSV after row ${rowNumber} (unbalanced quotes?)`,
+    );
   }
 }
 
 /** Opens a CSV file: one sheet named after the file. */
-export async function openCsv(path: string, opts: ReadOptions, fileLabel: string): Promise<OpenedSpreadsheet> {
+export async function openCsv(
+  path: string,
+  opts: ReadOptions,
+  fileLabel: string,
+): Promise<OpenedSpreadsheet> {
   const dialect = await detectCsvDialect(path, opts, fileLabel);
   const sheetName = fileLabel.replace(/\.[^.]+$/, '');
   return {

@@ -39,7 +39,10 @@ export async function openSpreadsheet(path: string, opts: ReadOptions = {}): Pro
   const isOle = head.subarray(0, 8).equals(OLE);
   if (isOle) {
     if (ext === '.xlsx' && (await holds(path, size, ENCRYPTED_MARK))) {
-      throw new AppError('FILE_ENCRYPTED', `${fileLabel} is password-protected; save it without a password and upload again`);
+      throw new AppError(
+        'FILE_ENCRYPTED',
+        `${fileLabel} is password-protected; save it without a password and upload again`,
+      );
     }
     throw new AppError(
       'FILE_FORMAT_UNSUPPORTED',
@@ -47,14 +50,21 @@ export async function openSpreadsheet(path: string, opts: ReadOptions = {}): Pro
     );
   }
   if (ext === '.xls') {
-    throw new AppError('FILE_FORMAT_UNSUPPORTED', `${fileLabel}: .xls files are not supported; save the workbook as .xlsx`);
+    throw new AppError(
+      'FILE_FORMAT_UNSUPPORTED',
+      `${fileLabel}: .xls files are not supported; save the workbook as .xlsx`,
+    );
   }
   if (ext === '.xlsx') {
     if (!isZip) throw new AppError('FILE_CORRUPT', `${fileLabel} is named .xlsx but is not an XLSX workbook`);
     return openXlsx(path, opts, fileLabel);
   }
   if (ext === '.csv' || ext === '.txt') {
-    if (isZip) throw new AppError('FILE_FORMAT_UNSUPPORTED', `${fileLabel} is named ${ext} but is an XLSX workbook; rename it to .xlsx`);
+    if (isZip)
+      throw new AppError(
+        'FILE_FORMAT_UNSUPPORTED',
+        `${fileLabel} is named ${ext} but is an XLSX workbook; rename it to .xlsx`,
+      );
     return openCsv(path, opts, fileLabel);
   }
   throw new AppError(

@@ -20,7 +20,13 @@ async function readAll(path: string, opts: ReadOptions = {}) {
     for await (const r of t.rows) rows.push(r);
     sheets.push({ layout: t.layout, rows });
   }
-  return { format: file.format, encoding: file.encoding, delimiter: file.delimiter, ignored: file.ignoredSheets, sheets };
+  return {
+    format: file.format,
+    encoding: file.encoding,
+    delimiter: file.delimiter,
+    ignored: file.ignoredSheets,
+    sheets,
+  };
 }
 
 async function reason(path: string, opts: ReadOptions = {}): Promise<{ reason: string; message: string }> {
@@ -68,8 +74,12 @@ describe('CSV reader', () => {
 
   it('lets the caller override the detected encoding', async () => {
     // read as UTF-8, the GB18030 header is garbage, so no header can be found
-    expect((await reason(join(DIR, 'health-chronic.csv'), { encoding: 'utf-8' })).reason).toBe('HEADER_NOT_FOUND');
-    expect((await reason(join(DIR, 'health-chronic.csv'), { encoding: 'big5' })).reason).toBe('FILE_ENCODING_INVALID');
+    expect((await reason(join(DIR, 'health-chronic.csv'), { encoding: 'utf-8' })).reason).toBe(
+      'HEADER_NOT_FOUND',
+    );
+    expect((await reason(join(DIR, 'health-chronic.csv'), { encoding: 'big5' })).reason).toBe(
+      'FILE_ENCODING_INVALID',
+    );
   });
 
   it('skips title rows, totals rows, repeated headers and everything from a signature footer down, with row numbers as shown', async () => {
@@ -101,7 +111,13 @@ describe('CSV reader', () => {
     );
     const s = (await readAll(path)).sheets[0];
     expect(s.layout.headerRows).toEqual([2, 3]);
-    expect(s.layout.columns).toEqual(['序号', '基本信息/姓名', '基本信息/身份证号', '联系方式/手机号', '联系方式/住址']);
+    expect(s.layout.columns).toEqual([
+      '序号',
+      '基本信息/姓名',
+      '基本信息/身份证号',
+      '联系方式/手机号',
+      '联系方式/住址',
+    ]);
     expect(s.rows.map((r) => r.rowNumber)).toEqual([4]);
   });
 
@@ -146,8 +162,16 @@ describe('XLSX reader', () => {
 
   it('applies vertically merged household cells to every member row', async () => {
     const s = (await readAll(join(DIR, 'civil-affairs-dibao.xlsx'))).sheets[0];
-    expect(column(s, '户号')).toEqual(['6109020020010001', '6109020020010001', '6109020020010001', '6109020020010002', '6109020020010002']);
-    expect(new Set(column(s, '家庭住址').slice(0, 3))).toEqual(new Set(['新城街道北门社区兴安路12号3栋2单元301室']));
+    expect(column(s, '户号')).toEqual([
+      '6109020020010001',
+      '6109020020010001',
+      '6109020020010001',
+      '6109020020010002',
+      '6109020020010002',
+    ]);
+    expect(new Set(column(s, '家庭住址').slice(0, 3))).toEqual(
+      new Set(['新城街道北门社区兴安路12号3栋2单元301室']),
+    );
   });
 
   it('skips totals rows and signature footers with their reason and keeps spreadsheet row numbers', async () => {
@@ -207,8 +231,12 @@ describe('bad files are refused before any row is read', () => {
   });
 
   it('refuses a file over the size limit and a workbook over the uncompressed limit', async () => {
-    expect((await reason(join(DIR, 'hrss-insured.csv'), { maxFileBytes: 100 })).reason).toBe('FILE_TOO_LARGE');
-    expect((await reason(join(DIR, 'civil-affairs-dibao.xlsx'), { maxUncompressedBytes: 10_000 })).reason).toBe('FILE_TOO_LARGE');
+    expect((await reason(join(DIR, 'hrss-insured.csv'), { maxFileBytes: 100 })).reason).toBe(
+      'FILE_TOO_LARGE',
+    );
+    expect(
+      (await reason(join(DIR, 'civil-affairs-dibao.xlsx'), { maxUncompressedBytes: 10_000 })).reason,
+    ).toBe('FILE_TOO_LARGE');
   });
 
   it('names the uploaded file, not the temporary path, in messages', async () => {
@@ -235,10 +263,12 @@ describe('fixtures', () => {
     await writeIngestFixtures(dir);
     for (const name of readdirSync(DIR)) {
       if (name.endsWith('.csv')) expect(readFileSync(join(dir, name))).toEqual(readFileSync(join(DIR, name)));
-      if (name.endsWith('.xlsx')) expect(await readAll(join(dir, name))).toEqual(await readAll(join(DIR, name)));
+      if (name.endsWith('.xlsx'))
+        expect(await readAll(join(dir, name))).toEqual(await readAll(join(DIR, name)));
     }
     for (const name of readdirSync(join(DIR, 'bad'))) {
-      if (!name.endsWith('.xlsx')) expect(readFileSync(join(dir, 'bad', name))).toEqual(readFileSync(join(DIR, 'bad', name)));
+      if (!name.endsWith('.xlsx'))
+        expect(readFileSync(join(dir, 'bad', name))).toEqual(readFileSync(join(DIR, 'bad', name)));
     }
   });
 });

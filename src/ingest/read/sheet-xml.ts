@@ -55,7 +55,8 @@ async function* elements(stream: Readable, closing: string): AsyncGenerator<stri
 export async function readSharedStrings(stream: Readable): Promise<string[]> {
   const strings: string[] = [];
   for await (const block of elements(stream, '</si>')) {
-    for (const m of block.matchAll(/<si>([\s\S]*?)<\/si>|<si\/>/g)) strings.push(m[1] === undefined ? '' : itemText(m[1]));
+    for (const m of block.matchAll(/<si>([\s\S]*?)<\/si>|<si\/>/g))
+      strings.push(m[1] === undefined ? '' : itemText(m[1]));
   }
   return strings;
 }

@@ -1,13 +1,22 @@
 import { AppError } from '../../errors/app-error';
 import { toHalfWidth } from '../../normalize';
 import { headerKey, isKnownHeader } from '../mapping/synonyms';
-import type { CellValue, MergeRange, RawRow, SheetLayout, SheetTable, SkipReason, TableRow } from './read.types';
+import type {
+  CellValue,
+  MergeRange,
+  RawRow,
+  SheetLayout,
+  SheetTable,
+  SkipReason,
+  TableRow,
+} from './read.types';
 
 /** How many rows from the top are searched for the header. */
 export const HEADER_SCAN_ROWS = 30;
 
 const TOTAL = /^(合计|小计|总计|共计)/;
-const FOOTER = /^(填表人|填报人|制表人|审核人|审批人|负责人|单位负责人|统计人|经办人|报出日期|填表日期|制表日期|填报日期|单位\(盖章\)|单位盖章)/;
+const FOOTER =
+  /^(填表人|填报人|制表人|审核人|审批人|负责人|单位负责人|统计人|经办人|报出日期|填表日期|制表日期|填报日期|单位\(盖章\)|单位盖章)/;
 
 /** Column letters as the spreadsheet shows them: 0 → A, 26 → AA. */
 export function columnLetter(index: number): string {
@@ -34,7 +43,9 @@ export function parseCellRef(ref: string): { row: number; col: number } | null {
 export function cellText(v: CellValue): string {
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return v.toISOString().slice(0, 10);
-  return toHalfWidth(String(v)).replace(/[\s\u3000\u200B-\u200D\uFEFF]+/g, ' ').trim();
+  return toHalfWidth(String(v))
+    .replace(/[\s\u3000\u200B-\u200D\uFEFF]+/g, ' ')
+    .trim();
 }
 
 function isBlankRow(cells: CellValue[]): boolean {
@@ -154,7 +165,10 @@ export async function readSheetTable(
   const columns = joinHeader(band, opts.hasMergeInfo);
   const layout: SheetLayout = {
     sheet,
-    titleRows: buffered.slice(0, headerIndex).filter((r) => !band.includes(r)).map((r) => r.rowNumber),
+    titleRows: buffered
+      .slice(0, headerIndex)
+      .filter((r) => !band.includes(r))
+      .map((r) => r.rowNumber),
     headerRows: band.map((r) => r.rowNumber),
     columns,
   };
@@ -168,7 +182,12 @@ export async function readSheetTable(
       if (inFooter || texts.some((t) => FOOTER.test(t.replace(/\s/g, '')))) {
         inFooter = true;
         skip = 'FOOTER';
-      } else if (texts.filter((t) => t !== '').slice(0, 3).some((t) => TOTAL.test(t.replace(/\s/g, '')))) {
+      } else if (
+        texts
+          .filter((t) => t !== '')
+          .slice(0, 3)
+          .some((t) => TOTAL.test(t.replace(/\s/g, '')))
+      ) {
         skip = 'TOTAL_ROW';
       } else if (texts.length >= 2 && lastHeader.every((t, i) => t === (texts[i] ?? ''))) {
         skip = 'REPEATED_HEADER';
@@ -188,7 +207,12 @@ export async function readSheetTable(
 }
 
 /** A row above the header is its upper level when merges tie it to the header, or it groups columns. */
-function isUpperHeader(upper: RawRow, header: RawRow, merges: readonly MergeRange[], hasMergeInfo: boolean): boolean {
+function isUpperHeader(
+  upper: RawRow,
+  header: RawRow,
+  merges: readonly MergeRange[],
+  hasMergeInfo: boolean,
+): boolean {
   // a title merged across the sheet repeats one text; a group row has at least two
   const texts = upper.cells.map(cellText);
   if (new Set(texts.filter((t) => t !== '')).size < 2) return false;
@@ -199,17 +223,23 @@ function isUpperHeader(upper: RawRow, header: RawRow, merges: readonly MergeRang
     const width = header.cells.length;
     return merges.some(
       (m) =>
-        m.top === u &&
-        (m.bottom >= header.rowNumber || (m.right > m.left && m.right - m.left + 1 < width)),
+        m.top === u && (m.bottom >= header.rowNumber || (m.right > m.left && m.right - m.left + 1 < width)),
     );
   }
   if (texts.some((t) => /\d/.test(t))) return false;
   // a group cell sits above a header cell and is followed by a blank over the group's other columns
-  return texts.some((t, i) => t !== '' && (texts[i + 1] ?? '') === '' && cellText(header.cells[i + 1] ?? null) !== '');
+  return texts.some(
+    (t, i) => t !== '' && (texts[i + 1] ?? '') === '' && cellText(header.cells[i + 1] ?? null) !== '',
+  );
 }
 
 /** A row below the header is its lower level when merges tie it to the header, or it fills the header's gaps. */
-function isLowerHeader(header: RawRow, lower: RawRow, merges: readonly MergeRange[], hasMergeInfo: boolean): boolean {
+function isLowerHeader(
+  header: RawRow,
+  lower: RawRow,
+  merges: readonly MergeRange[],
+  hasMergeInfo: boolean,
+): boolean {
   if (lower.cells.some(looksLikeData)) return false;
   const h = header.rowNumber;
   if (hasMergeInfo) {

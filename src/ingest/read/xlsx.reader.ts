@@ -31,7 +31,8 @@ export function parseWorkbookSheets(workbookXml: string, relsXml: string): Workb
     const rid = /\br:id="([^"]+)"/.exec(m[1])?.[1];
     const state = /\bstate="([^"]+)"/.exec(m[1])?.[1];
     const entry = rid ? targets.get(rid) : undefined;
-    if (name !== undefined && entry) sheets.push({ name: decodeXml(name), entry, hidden: state === 'hidden' || state === 'veryHidden' });
+    if (name !== undefined && entry)
+      sheets.push({ name: decodeXml(name), entry, hidden: state === 'hidden' || state === 'veryHidden' });
   }
   return sheets;
 }
@@ -43,7 +44,13 @@ export function parseWorkbookSheets(workbookXml: string, relsXml: string): Workb
  * sheet part once (memory stays flat whatever the size) and, by counting every inflated byte,
  * also proves the workbook's real uncompressed size before exceljs reads it.
  */
-async function scanEntry(path: string, entry: ZipEntry, budget: { left: number }, fileLabel: string, wantMerges: boolean): Promise<MergeRange[]> {
+async function scanEntry(
+  path: string,
+  entry: ZipEntry,
+  budget: { left: number },
+  fileLabel: string,
+  wantMerges: boolean,
+): Promise<MergeRange[]> {
   const merges: MergeRange[] = [];
   let tail = '';
   try {
@@ -57,7 +64,13 @@ async function scanEntry(path: string, entry: ZipEntry, budget: { left: number }
       for (let m = MERGE.exec(text); m; m = MERGE.exec(text)) {
         const a = parseCellRef(m[1]);
         const b = parseCellRef(m[2] ?? m[1]);
-        if (a && b) merges.push({ top: Math.min(a.row, b.row), left: Math.min(a.col, b.col), bottom: Math.max(a.row, b.row), right: Math.max(a.col, b.col) });
+        if (a && b)
+          merges.push({
+            top: Math.min(a.row, b.row),
+            left: Math.min(a.col, b.col),
+            bottom: Math.max(a.row, b.row),
+            right: Math.max(a.col, b.col),
+          });
         lastEnd = MERGE.lastIndex;
       }
       tail = text.slice(Math.max(lastEnd, text.length - 200));
@@ -84,7 +97,10 @@ async function* sheetRows(
     }
   } catch (e) {
     if (e instanceof AppError) throw e;
-    throw new AppError('FILE_CORRUPT', `${fileLabel}, sheet ${sheet}: the sheet's content is damaged after row ${last}`);
+    throw new AppError(
+      'FILE_CORRUPT',
+      `${fileLabel}, sheet ${sheet}: the sheet's content is damaged after row ${last}`,
+    );
   }
 }
 
@@ -96,7 +112,11 @@ async function* sheetRows(
  * time to time under test (its unzipper stream and temp files race), it cannot report merges, and
  * it cannot enforce the uncompressed-size cap. exceljs stays for writing workbooks.
  */
-export async function openXlsx(path: string, opts: ReadOptions, fileLabel: string): Promise<OpenedSpreadsheet> {
+export async function openXlsx(
+  path: string,
+  opts: ReadOptions,
+  fileLabel: string,
+): Promise<OpenedSpreadsheet> {
   const max = opts.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED_BYTES;
   const entries = await listZipEntries(path, fileLabel);
   checkZipEntries(entries, { maxUncompressedBytes: max, maxRatio: MAX_RATIO }, fileLabel);
@@ -104,9 +124,15 @@ export async function openXlsx(path: string, opts: ReadOptions, fileLabel: strin
   const workbook = byName.get('xl/workbook.xml');
   const rels = byName.get('xl/_rels/workbook.xml.rels');
   if (!workbook || !rels) {
-    throw new AppError('FILE_CORRUPT', `${fileLabel} is a zip archive but not an XLSX workbook (no xl/workbook.xml)`);
+    throw new AppError(
+      'FILE_CORRUPT',
+      `${fileLabel} is a zip archive but not an XLSX workbook (no xl/workbook.xml)`,
+    );
   }
-  const sheets = parseWorkbookSheets(await readZipText(path, workbook, max, fileLabel), await readZipText(path, rels, max, fileLabel));
+  const sheets = parseWorkbookSheets(
+    await readZipText(path, workbook, max, fileLabel),
+    await readZipText(path, rels, max, fileLabel),
+  );
   const sheetByEntry = new Map(sheets.map((s) => [s.entry, s]));
   const merges = new Map<string, MergeRange[]>();
   const budget = { left: max };
@@ -139,11 +165,16 @@ export async function openXlsx(path: string, opts: ReadOptions, fileLabel: strin
           ignoredSheets.push(sheet.name);
           continue;
         }
-        const table = await readSheetTable(sheet.name, sheetRows(path, entry, shared, max, fileLabel, sheet.name), merges.get(sheet.name) ?? [], {
-          fileLabel,
-          hasMergeInfo: true,
-          extraHeaders: opts.extraHeaders,
-        });
+        const table = await readSheetTable(
+          sheet.name,
+          sheetRows(path, entry, shared, max, fileLabel, sheet.name),
+          merges.get(sheet.name) ?? [],
+          {
+            fileLabel,
+            hasMergeInfo: true,
+            extraHeaders: opts.extraHeaders,
+          },
+        );
         if (!table) {
           ignoredSheets.push(sheet.name);
           continue;

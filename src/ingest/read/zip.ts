@@ -84,11 +84,16 @@ export function checkZipEntries(entries: ZipEntry[], limits: ZipLimits, fileLabe
   let total = 0;
   for (const e of entries) {
     if (e.encrypted) {
-      throw new AppError('FILE_ENCRYPTED', `${fileLabel} is password-protected; save it without a password and upload again`);
+      throw new AppError(
+        'FILE_ENCRYPTED',
+        `${fileLabel} is password-protected; save it without a password and upload again`,
+      );
     }
-    if (e.method !== 0 && e.method !== 8) throw corrupt(fileLabel, `entry ${e.name} uses an unsupported compression method`);
+    if (e.method !== 0 && e.method !== 8)
+      throw corrupt(fileLabel, `entry ${e.name} uses an unsupported compression method`);
     total += e.uncompressedSize;
-    if (e.compressedSize > 0 && e.uncompressedSize / e.compressedSize > limits.maxRatio) throw bomb(fileLabel);
+    if (e.compressedSize > 0 && e.uncompressedSize / e.compressedSize > limits.maxRatio)
+      throw bomb(fileLabel);
   }
   if (total > limits.maxUncompressedBytes) throw bomb(fileLabel);
 }
@@ -127,10 +132,16 @@ export async function openZipEntry(
 }
 
 /** Reads a small entry (workbook.xml, rels) whole, as UTF-8 text. */
-export async function readZipText(path: string, entry: ZipEntry, maxBytes: number, fileLabel: string): Promise<string> {
+export async function readZipText(
+  path: string,
+  entry: ZipEntry,
+  maxBytes: number,
+  fileLabel: string,
+): Promise<string> {
   const parts: Buffer[] = [];
   try {
-    for await (const chunk of await openZipEntry(path, entry, maxBytes, fileLabel)) parts.push(chunk as Buffer);
+    for await (const chunk of await openZipEntry(path, entry, maxBytes, fileLabel))
+      parts.push(chunk as Buffer);
   } catch (e) {
     throw asZipError(e, fileLabel);
   }

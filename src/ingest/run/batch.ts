@@ -48,7 +48,9 @@ const SKIP_MESSAGES: Record<string, string> = {
 
 /** The de-duplication key of a row: its cells, under its department and profile. */
 export function rowContentHash(department: string, profile: string, raw: Record<string, unknown>): string {
-  return createHash('sha256').update(`${department}\u0000${profile}\u0000${JSON.stringify(raw)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${department}\u0000${profile}\u0000${JSON.stringify(raw)}`)
+    .digest('hex');
 }
 
 type Ref = number; // a real id (> 0) or a temporary one (< 0) until ids are allocated
@@ -102,20 +104,45 @@ export async function writeBatch(
   ctx: RunContext,
   rows: readonly BatchRow[],
 ): Promise<{ stats: BatchStats; commit: CommitResult | null }> {
-  const stats: BatchStats = { landed: 0, unchanged: 0, skipped: 0, rejected: 0, personsCreated: 0, personsMatched: 0, conflicts: 0, reviewItems: 0 };
+  const stats: BatchStats = {
+    landed: 0,
+    unchanged: 0,
+    skipped: 0,
+    rejected: 0,
+    personsCreated: 0,
+    personsMatched: 0,
+    conflicts: 0,
+    reviewItems: 0,
+  };
   const issues: object[] = [];
   const candidatesRows: { row: BatchRow; record: NormalizedRecord; hash: string }[] = [];
   for (const row of rows) {
     const e = row.event;
-    const issue = { district_code: ctx.districtCode, run_id: ctx.runId, seq: row.seq, sheet: e.sheet, row_number: e.rowNumber, raw: e.raw };
+    const issue = {
+      district_code: ctx.districtCode,
+      run_id: ctx.runId,
+      seq: row.seq,
+      sheet: e.sheet,
+      row_number: e.rowNumber,
+      raw: e.raw,
+    };
     if (e.skip) {
       issues.push({ ...issue, outcome: 'SKIPPED', reason: e.skip, message: SKIP_MESSAGES[e.skip] ?? e.skip });
       stats.skipped++;
     } else if (!e.outcome || !e.outcome.ok) {
-      issues.push({ ...issue, outcome: 'REJECTED', reason: e.outcome?.reason ?? 'UNKNOWN', message: e.outcome?.message ?? '' });
+      issues.push({
+        ...issue,
+        outcome: 'REJECTED',
+        reason: e.outcome?.reason ?? 'UNKNOWN',
+        message: e.outcome?.message ?? '',
+      });
       stats.rejected++;
     } else {
-      candidatesRows.push({ row, record: e.outcome.record, hash: rowContentHash(ctx.department, ctx.profileName, e.raw) });
+      candidatesRows.push({
+        row,
+        record: e.outcome.record,
+        hash: rowContentHash(ctx.department, ctx.profileName, e.raw),
+      });
     }
   }
 
@@ -158,20 +185,55 @@ async function land(
 
   const ids = uniq(recs.flatMap((r) => [r.idNumber, r.guardianIdNumber]));
   // one client runs one statement at a time: these go one after the other
-  const persons = await client.query<{ id: number; id_number: string; status: string; merged_into_id: number | null; household_id: number | null; house_id: number | null }>(ingestSql.personsByIdNumber, [ids]);
-  const households = await client.query<{ id: number; household_number: string; house_id: number | null }>(ingestSql.householdsByNumber, [d, uniq(recs.map((r) => r.householdNumber))]);
-  const housesByCode = await client.query<{ id: number; code: string }>(ingestSql.housesByCode, [d, uniq(recs.map((r) => r.houseCode))]);
-  const housesByAddress = await client.query<{ id: number; address: string }>(ingestSql.housesByAddress, [d, uniq(recs.map((r) => r.address))]);
+  const persons = await client.query<{
+    id: number;
+    id_number: string;
+    status: string;
+    merged_into_id: number | null;
+    household_id: number | null;
+    house_id: number | null;
+  }>(ingestSql.personsByIdNumber, [ids]);
+  const households = await client.query<{ id: number; household_number: string; house_id: number | null }>(
+    ingestSql.householdsByNumber,
+    [d, uniq(recs.map((r) => r.householdNumber))],
+  );
+  const housesByCode = await client.query<{ id: number; code: string }>(ingestSql.housesByCode, [
+    d,
+    uniq(recs.map((r) => r.houseCode)),
+  ]);
+  const housesByAddress = await client.query<{ id: number; address: string }>(ingestSql.housesByAddress, [
+    d,
+    uniq(recs.map((r) => r.address)),
+  ]);
   const personById = new Map(persons.rows.map((p) => [p.id_number, p]));
   const needCandidates = recs.filter((r) => r.birthDate && (!r.idNumber || !personById.has(r.idNumber)));
   const dbCandidates: Candidate[] = [];
   if (needCandidates.length > 0) {
-    const { rows } = await client.query<{ id: number; name: string; birth_date: string; gender: string | null; household_id: number | null; house_id: number | null; household_number: string | null; address: string | null }>(
-      ingestSql.candidates,
-      [d, uniq(needCandidates.map((r) => r.birthDate)), uniq(needCandidates.map((r) => r.name))],
-    );
+    const { rows } = await client.query<{
+      id: number;
+      name: string;
+      birth_date: string;
+      gender: string | null;
+      household_id: number | null;
+      house_id: number | null;
+      household_number: string | null;
+      address: string | null;
+    }>(ingestSql.candidates, [
+      d,
+      uniq(needCandidates.map((r) => r.birthDate)),
+      uniq(needCandidates.map((r) => r.name)),
+    ]);
     for (const c of rows) {
-      dbCandidates.push({ id: c.id, name: c.name, birthDate: c.birth_date, gender: c.gender, householdId: c.household_id, householdNumber: c.household_number, houseId: c.house_id, address: c.address });
+      dbCandidates.push({
+        id: c.id,
+        name: c.name,
+        birthDate: c.birth_date,
+        gender: c.gender,
+        householdId: c.household_id,
+        householdNumber: c.household_number,
+        houseId: c.house_id,
+        address: c.address,
+      });
     }
   }
 
@@ -186,7 +248,11 @@ async function land(
   const newHouses = new Set<Ref>();
   const personRefById = new Map<string, { ref: Ref; household: Ref | null; house: Ref | null }>();
   for (const p of persons.rows) {
-    personRefById.set(p.id_number, { ref: p.status === 'MERGED' && p.merged_into_id ? p.merged_into_id : p.id, household: p.household_id, house: p.house_id });
+    personRefById.set(p.id_number, {
+      ref: p.status === 'MERGED' && p.merged_into_id ? p.merged_into_id : p.id,
+      household: p.household_id,
+      house: p.house_id,
+    });
   }
   const batchCandidates: Candidate[] = [];
   const newPersons = new Set<Ref>();
@@ -255,7 +321,16 @@ async function land(
         personIsNew = true;
         newPersons.add(person);
         if (!r.idNumber) {
-          batchCandidates.push({ id: person, name: r.name, birthDate: r.birthDate!, gender: r.gender, householdId: household, householdNumber: r.householdNumber, houseId: house, address: r.address });
+          batchCandidates.push({
+            id: person,
+            name: r.name,
+            birthDate: r.birthDate!,
+            gender: r.gender,
+            householdId: household,
+            householdNumber: r.householdNumber,
+            houseId: house,
+            address: r.address,
+          });
         }
       }
     }
@@ -266,7 +341,20 @@ async function land(
     }
     if (personIsNew) stats.personsCreated++;
     else if (personExisting) stats.personsMatched++;
-    planned.push({ row: t.row, record: r, hash: t.hash, areaCode, person, personIsNew, personExisting, household, householdIsNew, house, houseIsNew, match });
+    planned.push({
+      row: t.row,
+      record: r,
+      hash: t.hash,
+      areaCode,
+      person,
+      personIsNew,
+      personExisting,
+      household,
+      householdIsNew,
+      house,
+      houseIsNew,
+      match,
+    });
   }
 
   // allocate real ids for the new entities, one statement per type
@@ -276,7 +364,10 @@ async function land(
     refs.forEach((ref, i) => realOf.set(ref, real[i]));
   };
   await allocate('HOUSE', [...newHouses]);
-  await allocate('HOUSEHOLD', [...householdRef.values()].filter((h) => h.isNew).map((h) => h.ref));
+  await allocate(
+    'HOUSEHOLD',
+    [...householdRef.values()].filter((h) => h.isNew).map((h) => h.ref),
+  );
   await allocate('PERSON', [...newPersons]);
   const real = (ref: Ref | null): number | null => (ref === null ? null : ref > 0 ? ref : realOf.get(ref)!);
 
@@ -287,10 +378,17 @@ async function land(
   if (factKind) {
     const existing = [...new Set(planned.filter((p) => p.person > 0).map((p) => p.person))];
     if (existing.length > 0) {
-      const { rows } = await client.query<{ id: number; person_id: number }>(ingestSql.activeFacts, [d, existing, factKind, ctx.department]);
+      const { rows } = await client.query<{ id: number; person_id: number }>(ingestSql.activeFacts, [
+        d,
+        existing,
+        factKind,
+        ctx.department,
+      ]);
       for (const f of rows) factOf.set(f.person_id, f.id);
     }
-    const needing = [...new Set(planned.filter((p) => p.record.fact).map((p) => real(p.person)!))].filter((id) => !factOf.has(id));
+    const needing = [...new Set(planned.filter((p) => p.record.fact).map((p) => real(p.person)!))].filter(
+      (id) => !factOf.has(id),
+    );
     const factIds = await ledger.allocateIds(client, 'FACT', needing.length);
     needing.forEach((pid, i) => {
       factOf.set(pid, factIds[i]);
@@ -313,19 +411,25 @@ async function land(
     const personId = real(p.person)!;
     if (houseId !== null) {
       const create = p.house! < 0 && once(`H${houseId}`);
-      const values: Record<string, unknown> = create ? { address: r.address, use: 'RESIDENTIAL', area_code: p.areaCode } : {};
+      const values: Record<string, unknown> = create
+        ? { address: r.address, use: 'RESIDENTIAL', area_code: p.areaCode }
+        : {};
       if (r.houseCode) values.code = r.houseCode;
       writes.push({ type: 'HOUSE', districtCode: d, id: houseId, create, values });
     }
     if (householdId !== null) {
       const create = p.household! < 0 && once(`F${householdId}`);
-      const values: Record<string, unknown> = create ? { household_number: r.householdNumber, area_code: p.areaCode } : {};
+      const values: Record<string, unknown> = create
+        ? { household_number: r.householdNumber, area_code: p.areaCode }
+        : {};
       if (houseId !== null) values.house_id = houseId;
       if (r.relationToHead === '户主' || r.relationToHead === '本人') values.head_person_id = personId;
       writes.push({ type: 'HOUSEHOLD', districtCode: d, id: householdId, create, values });
     }
     const create = p.person < 0 && once(`P${personId}`);
-    const values: Record<string, unknown> = create ? { status: 'ACTIVE', name: r.name, area_code: p.areaCode } : { name: r.name, area_code: p.areaCode };
+    const values: Record<string, unknown> = create
+      ? { status: 'ACTIVE', name: r.name, area_code: p.areaCode }
+      : { name: r.name, area_code: p.areaCode };
     const optional: [string, unknown][] = [
       ['id_number', r.idNumber],
       ['gender', r.gender],
@@ -348,7 +452,14 @@ async function land(
         id: factId,
         create: createFact,
         values: createFact
-          ? { person_id: personId, kind: r.fact.kind, department_code: ctx.department, valid_from: r.fact.validFrom, attributes: r.fact.attributes, status: 'ACTIVE' }
+          ? {
+              person_id: personId,
+              kind: r.fact.kind,
+              department_code: ctx.department,
+              valid_from: r.fact.validFrom,
+              attributes: r.fact.attributes,
+              status: 'ACTIVE',
+            }
           : { valid_from: r.fact.validFrom, attributes: r.fact.attributes },
       });
     }
@@ -376,7 +487,9 @@ async function land(
   // a row whose birth date or gender contradicts its own ID number: the ID wins, staff check the row
   const contradictions: object[] = [];
   planned.forEach((p, i) => {
-    const bad = warningsOf(p.row).filter((w) => w.problem === 'BIRTH_DATE_MISMATCH' || w.problem === 'GENDER_MISMATCH');
+    const bad = warningsOf(p.row).filter(
+      (w) => w.problem === 'BIRTH_DATE_MISMATCH' || w.problem === 'GENDER_MISMATCH',
+    );
     if (bad.length === 0) return;
     contradictions.push({
       district_code: d,
@@ -393,9 +506,13 @@ async function land(
     stats.reviewItems += contradictions.length;
   }
 
-  const decided = planned.map((p, i) => ({ p, i })).filter(({ p }) => p.match !== null && p.match.best !== null);
+  const decided = planned
+    .map((p, i) => ({ p, i }))
+    .filter(({ p }) => p.match !== null && p.match.best !== null);
   if (decided.length > 0) {
-    const { rows: decisionIds } = await client.query<{ id: number }>(ingestSql.allocateDecisionIds, [decided.length]);
+    const { rows: decisionIds } = await client.query<{ id: number }>(ingestSql.allocateDecisionIds, [
+      decided.length,
+    ]);
     const at = commit.recordedAt.toISOString();
     const decisions: object[] = [];
     const reviews: object[] = [];

@@ -18,11 +18,19 @@ async function ledgerContent(db: TestDb) {
              h.household_number, hs.address, (h.head_person_id = p.id) AS head
       FROM person p LEFT JOIN household h ON h.id = p.household_id LEFT JOIN house hs ON hs.id = p.house_id
       ORDER BY p.name, p.id_number`),
-    facts: await q(`SELECT p.name, f.kind, f.valid_from, f.attributes, f.version FROM fact f JOIN person p ON p.id = f.person_id ORDER BY p.name`),
+    facts: await q(
+      `SELECT p.name, f.kind, f.valid_from, f.attributes, f.version FROM fact f JOIN person p ON p.id = f.person_id ORDER BY p.name`,
+    ),
     houses: await q(`SELECT address, area_code, version FROM house ORDER BY address`),
-    sources: await q(`SELECT sheet, row_number, raw, content_hash FROM source_record WHERE kind = 'INGEST' ORDER BY sheet, row_number`),
-    changes: await q(`SELECT entity_type, op, count(*)::int AS n FROM ledger_change GROUP BY 1, 2 ORDER BY 1, 2`),
-    issues: await q(`SELECT sheet, row_number, outcome, reason FROM ingest_row_issue ORDER BY sheet, row_number`),
+    sources: await q(
+      `SELECT sheet, row_number, raw, content_hash FROM source_record WHERE kind = 'INGEST' ORDER BY sheet, row_number`,
+    ),
+    changes: await q(
+      `SELECT entity_type, op, count(*)::int AS n FROM ledger_change GROUP BY 1, 2 ORDER BY 1, 2`,
+    ),
+    issues: await q(
+      `SELECT sheet, row_number, outcome, reason FROM ingest_row_issue ORDER BY sheet, row_number`,
+    ),
     conflicts: await q(`SELECT count(*)::int AS n FROM conflict`),
   };
 }
@@ -44,11 +52,26 @@ it('a run killed with kill -9 inside a batch and started again leaves exactly th
   const storageDir = mkdtempSync(join(tmpdir(), 'ingest-crash-'));
   const opts = { storageDir, batchSize: 3 };
   const a = new IngestService(crashed.services.pool, crashed.services.ledger, crashed.services.areas, opts);
-  const run = await a.createRun(FILE, { fileName: 'civil-affairs-dibao.xlsx', profile: 'civil-affairs-dibao', areaCode: T.street });
-  const child = spawnSync(process.execPath, ['-r', join(ROOT, 'test/swc-register.js'), join(ROOT, 'test/ingest-crash-child.ts'), String(run.id), storageDir, '3'], {
-    env: { ...process.env, DATABASE_URL: crashed.url },
-    encoding: 'utf8',
+  const run = await a.createRun(FILE, {
+    fileName: 'civil-affairs-dibao.xlsx',
+    profile: 'civil-affairs-dibao',
+    areaCode: T.street,
   });
+  const child = spawnSync(
+    process.execPath,
+    [
+      '-r',
+      join(ROOT, 'test/swc-register.js'),
+      join(ROOT, 'test/ingest-crash-child.ts'),
+      String(run.id),
+      storageDir,
+      '3',
+    ],
+    {
+      env: { ...process.env, DATABASE_URL: crashed.url },
+      encoding: 'utf8',
+    },
+  );
   expect(child.signal).toBe('SIGKILL');
   const half = (await a.get(run.id))!;
   expect(half.status).toBe('RUNNING');
@@ -57,17 +80,36 @@ it('a run killed with kill -9 inside a batch and started again leaves exactly th
   expect(done.status).toBe('SUCCEEDED');
   expect(done.landed + done.skipped + done.rejected).toBe(done.rows_total);
 
-  const b = new IngestService(clean.services.pool, clean.services.ledger, clean.services.areas, { storageDir: mkdtempSync(join(tmpdir(), 'ingest-clean-')), batchSize: 3 });
-  const cleanRun = await b.ingestFile(FILE, { fileName: 'civil-affairs-dibao.xlsx', profile: 'civil-affairs-dibao', areaCode: T.street });
-  expect([done.landed, done.skipped, done.rejected, done.persons_created]).toEqual([cleanRun.landed, cleanRun.skipped, cleanRun.rejected, cleanRun.persons_created]);
+  const b = new IngestService(clean.services.pool, clean.services.ledger, clean.services.areas, {
+    storageDir: mkdtempSync(join(tmpdir(), 'ingest-clean-')),
+    batchSize: 3,
+  });
+  const cleanRun = await b.ingestFile(FILE, {
+    fileName: 'civil-affairs-dibao.xlsx',
+    profile: 'civil-affairs-dibao',
+    areaCode: T.street,
+  });
+  expect([done.landed, done.skipped, done.rejected, done.persons_created]).toEqual([
+    cleanRun.landed,
+    cleanRun.skipped,
+    cleanRun.rejected,
+    cleanRun.persons_created,
+  ]);
   expect(await ledgerContent(crashed)).toEqual(await ledgerContent(clean));
 });
 
 it('a failure inside a batch rolls the batch back; starting the run again completes it without duplicates', async () => {
   const storageDir = mkdtempSync(join(tmpdir(), 'ingest-crash-'));
-  const a = new IngestService(clean.services.pool, clean.services.ledger, clean.services.areas, { storageDir, batchSize: 3 });
+  const a = new IngestService(clean.services.pool, clean.services.ledger, clean.services.areas, {
+    storageDir,
+    batchSize: 3,
+  });
   const before = await ledgerContent(clean);
-  const run = await a.createRun(FILE, { fileName: 'civil-affairs-dibao.xlsx', profile: 'civil-affairs-dibao', areaCode: T.street });
+  const run = await a.createRun(FILE, {
+    fileName: 'civil-affairs-dibao.xlsx',
+    profile: 'civil-affairs-dibao',
+    areaCode: T.street,
+  });
   await expect(
     a.execute(run.id, {
       beforeCommit: (n) => {

@@ -143,11 +143,19 @@ export class IngestService {
   async createRun(path: string, input: CreateRunInput): Promise<IngestRunRow> {
     const profile = await this.profile(input.profile);
     const area = await this.areas.get(input.areaCode, 'areaCode');
-    if (!area.districtCode) throw new AppError('AREA_LEVEL_INVALID', 'Ingest needs a district, street, community or grid', 'areaCode');
+    if (!area.districtCode)
+      throw new AppError(
+        'AREA_LEVEL_INVALID',
+        'Ingest needs a district, street, community or grid',
+        'areaCode',
+      );
     const { size } = await stat(path);
     const max = this.options.maxFileBytes;
     if (max !== undefined && size > max) {
-      throw new AppError('FILE_TOO_LARGE', `${input.fileName} is ${(size / 1048576).toFixed(1)} MB; the limit is ${(max / 1048576).toFixed(1)} MB`);
+      throw new AppError(
+        'FILE_TOO_LARGE',
+        `${input.fileName} is ${(size / 1048576).toFixed(1)} MB; the limit is ${(max / 1048576).toFixed(1)} MB`,
+      );
     }
     const hash = await sha256(path);
     await mkdir(this.options.storageDir, { recursive: true });
@@ -180,8 +188,18 @@ export class IngestService {
   }
 
   /** Skipped and rejected rows of a run in file order, after row `after` (keyset paging). */
-  async issues(runId: number, outcome: 'SKIPPED' | 'REJECTED' | null, after = 0, limit = 100): Promise<IngestRowIssueRow[]> {
-    const { rows } = await this.pool.query<IngestRowIssueRow>(ingestSql.issues, [runId, outcome, after, limit]);
+  async issues(
+    runId: number,
+    outcome: 'SKIPPED' | 'REJECTED' | null,
+    after = 0,
+    limit = 100,
+  ): Promise<IngestRowIssueRow[]> {
+    const { rows } = await this.pool.query<IngestRowIssueRow>(ingestSql.issues, [
+      runId,
+      outcome,
+      after,
+      limit,
+    ]);
     return rows;
   }
 
@@ -244,7 +262,15 @@ export class IngestService {
       let seq = 0;
       let batchNumber = 0;
       let batch: BatchRow[] = [];
-      const progress = { runId, processed: run.checkpoint, total, landed: run.landed, skipped: run.skipped, rejected: run.rejected, status: 'RUNNING' as const };
+      const progress = {
+        runId,
+        processed: run.checkpoint,
+        total,
+        landed: run.landed,
+        skipped: run.skipped,
+        rejected: run.rejected,
+        status: 'RUNNING' as const,
+      };
       const commitRows = async (rows: BatchRow[], n: number) => {
         const last = rows[rows.length - 1].seq;
         const { stats, commit } = await withTransaction(this.pool, async (client) => {
@@ -289,10 +315,24 @@ export class IngestService {
       if (e instanceof AppError) {
         await this.pool.query(ingestSql.failRun, [runId, e.reason, e.message]);
         run = (await this.get(runId))!;
-        hooks.onProgress?.({ runId, processed: run.checkpoint, total: run.rows_total, landed: run.landed, skipped: run.skipped, rejected: run.rejected, status: 'FAILED' });
+        hooks.onProgress?.({
+          runId,
+          processed: run.checkpoint,
+          total: run.rows_total,
+          landed: run.landed,
+          skipped: run.skipped,
+          rejected: run.rejected,
+          status: 'FAILED',
+        });
         return run;
       }
-      await this.pool.query(ingestSql.failRun, [runId, 'INTERNAL', 'The run stopped on an unexpected error; it can be started again']).catch(() => undefined);
+      await this.pool
+        .query(ingestSql.failRun, [
+          runId,
+          'INTERNAL',
+          'The run stopped on an unexpected error; it can be started again',
+        ])
+        .catch(() => undefined);
       throw e;
     }
   }
@@ -300,7 +340,8 @@ export class IngestService {
   private async context(run: IngestRunRow, profile: Profile): Promise<RunContext> {
     const areaByName = new Map<string, string>();
     for (const level of ['COMMUNITY', 'GRID'] as const) {
-      for (const a of await this.areas.list(level, run.area_code)) areaByName.set(a.name.replace(/\s/g, ''), a.code);
+      for (const a of await this.areas.list(level, run.area_code))
+        areaByName.set(a.name.replace(/\s/g, ''), a.code);
     }
     return {
       runId: run.id,
@@ -316,5 +357,14 @@ export class IngestService {
 }
 
 function statsParams(s: BatchStats): number[] {
-  return [s.landed, s.unchanged, s.skipped, s.rejected, s.personsCreated, s.personsMatched, s.conflicts, s.reviewItems];
+  return [
+    s.landed,
+    s.unchanged,
+    s.skipped,
+    s.rejected,
+    s.personsCreated,
+    s.personsMatched,
+    s.conflicts,
+    s.reviewItems,
+  ];
 }

@@ -22,7 +22,10 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 async function count(sql: string, params: unknown[] = []): Promise<number> {
-  const { rows } = await db.services.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params);
+  const { rows } = await db.services.pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${sql}`,
+    params,
+  );
   return rows[0].n;
 }
 
@@ -46,7 +49,12 @@ async function totals() {
 describe('ingesting the civil-affairs 低保 roster', () => {
   let runId: number;
   beforeAll(async () => {
-    const run = await ingest.ingestFile(join(DIR, 'civil-affairs-dibao.xlsx'), { fileName: 'civil-affairs-dibao.xlsx', profile: 'civil-affairs-dibao', areaCode: T.street, actor: '民政局 张敏' });
+    const run = await ingest.ingestFile(join(DIR, 'civil-affairs-dibao.xlsx'), {
+      fileName: 'civil-affairs-dibao.xlsx',
+      profile: 'civil-affairs-dibao',
+      areaCode: T.street,
+      actor: '民政局 张敏',
+    });
     runId = run.id;
   });
 
@@ -61,42 +69,70 @@ describe('ingesting the civil-affairs 低保 roster', () => {
 
   it('keeps each landed value with its source: department, file, sheet, row number, raw cells, run', async () => {
     const p = await person(PEOPLE.zhaoGuoqing.idNumber!);
-    const { rows } = await db.services.pool.query('SELECT * FROM source_record WHERE id = $1', [p.provenance.name]);
-    expect(rows[0]).toMatchObject({ kind: 'INGEST', department_code: 'CIVIL_AFFAIRS', file_name: 'civil-affairs-dibao.xlsx', sheet: '文昌社区', row_number: 5, ingest_run_id: runId });
+    const { rows } = await db.services.pool.query('SELECT * FROM source_record WHERE id = $1', [
+      p.provenance.name,
+    ]);
+    expect(rows[0]).toMatchObject({
+      kind: 'INGEST',
+      department_code: 'CIVIL_AFFAIRS',
+      file_name: 'civil-affairs-dibao.xlsx',
+      sheet: '文昌社区',
+      row_number: 5,
+      ingest_run_id: runId,
+    });
     expect(rows[0].normalized).toMatchObject({ idNumber: PEOPLE.zhaoGuoqing.idNumber, period: '2024-09-30' });
     // the 15-digit number as received stays in the raw cells; the ledger holds the 18-character one
-    expect(rows[0].raw['成员信息/身份证号码']).toBe(PEOPLE.zhaoGuoqing.idNumber!.slice(0, 6) + PEOPLE.zhaoGuoqing.idNumber!.slice(8, 17));
+    expect(rows[0].raw['成员信息/身份证号码']).toBe(
+      PEOPLE.zhaoGuoqing.idNumber!.slice(0, 6) + PEOPLE.zhaoGuoqing.idNumber!.slice(8, 17),
+    );
     expect(p.area_code).toBe(T.communityB);
   });
 
-  it('resolves households (merged 户号 cells) and houses, and records the roster\'s fact', async () => {
+  it("resolves households (merged 户号 cells) and houses, and records the roster's fact", async () => {
     const wang = await person(PEOPLE.wangJianguo.idNumber!);
     const li = await person(PEOPLE.liXiuying.idNumber!);
     expect(li.household_id).toBe(wang.household_id);
     expect(li.house_id).toBe(wang.house_id);
-    const { rows } = await db.services.pool.query('SELECT * FROM household WHERE id = $1', [wang.household_id]);
+    const { rows } = await db.services.pool.query('SELECT * FROM household WHERE id = $1', [
+      wang.household_id,
+    ]);
     expect(rows[0]).toMatchObject({ household_number: '6109020020010001', head_person_id: wang.id });
     expect(await count('household')).toBe(4);
     expect(await count('house')).toBe(4);
-    const facts = await db.services.pool.query("SELECT * FROM fact WHERE kind = 'MINIMUM_LIVING' AND person_id = $1", [wang.id]);
-    expect(facts.rows[0]).toMatchObject({ department_code: 'CIVIL_AFFAIRS', attributes: { period: '2024Q3', monthlyAmount: 560 } });
+    const facts = await db.services.pool.query(
+      "SELECT * FROM fact WHERE kind = 'MINIMUM_LIVING' AND person_id = $1",
+      [wang.id],
+    );
+    expect(facts.rows[0]).toMatchObject({
+      department_code: 'CIVIL_AFFAIRS',
+      attributes: { period: '2024Q3', monthlyAmount: 560 },
+    });
     expect(await count("fact WHERE kind = 'MINIMUM_LIVING'")).toBe(8);
   });
 
-  it('puts a row whose gender contradicts its own ID number in the review queue, recording the ID\'s gender', async () => {
+  it("puts a row whose gender contradicts its own ID number in the review queue, recording the ID's gender", async () => {
     const p = await person(PEOPLE.zhaoGuoqing.idNumber!);
     expect(p.gender).toBe('MALE');
-    const { rows } = await db.services.pool.query("SELECT * FROM review_item WHERE kind = 'ROW_CONTRADICTS_ID' AND ingest_run_id = $1", [runId]);
+    const { rows } = await db.services.pool.query(
+      "SELECT * FROM review_item WHERE kind = 'ROW_CONTRADICTS_ID' AND ingest_run_id = $1",
+      [runId],
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ person_id: p.id, status: 'OPEN' });
     expect(rows[0].detail).toBe('文昌社区 第 5 行：性别与身份证号不符，已按身份证号记录');
-    const src = await db.services.pool.query('SELECT normalized FROM source_record WHERE id = $1', [rows[0].source_record_id]);
-    expect(src.rows[0].normalized.warnings.map((w: { problem: string }) => w.problem)).toEqual(['GENDER_MISMATCH']);
+    const src = await db.services.pool.query('SELECT normalized FROM source_record WHERE id = $1', [
+      rows[0].source_record_id,
+    ]);
+    expect(src.rows[0].normalized.warnings.map((w: { problem: string }) => w.problem)).toEqual([
+      'GENDER_MISMATCH',
+    ]);
   });
 
   it('lists rejected and skipped rows with sheet, spreadsheet row number, reason and cells', async () => {
     const rejected = await ingest.issues(runId, 'REJECTED');
-    expect(rejected).toEqual([expect.objectContaining({ sheet: '文昌社区', row_number: 7, reason: 'ID_SCIENTIFIC_NOTATION' })]);
+    expect(rejected).toEqual([
+      expect.objectContaining({ sheet: '文昌社区', row_number: 7, reason: 'ID_SCIENTIFIC_NOTATION' }),
+    ]);
     expect(rejected[0].raw['成员信息/姓名']).toBe('周杰');
     const skipped = await ingest.issues(runId, 'SKIPPED');
     expect(skipped.map((s) => [s.sheet, s.row_number, s.reason])).toEqual([
@@ -109,7 +145,11 @@ describe('ingesting the civil-affairs 低保 roster', () => {
 
   it('changes nothing when the same file is ingested again', async () => {
     const before = await totals();
-    const again = await ingest.ingestFile(join(DIR, 'civil-affairs-dibao.xlsx'), { fileName: 'civil-affairs-dibao.xlsx', profile: 'civil-affairs-dibao', areaCode: T.street });
+    const again = await ingest.ingestFile(join(DIR, 'civil-affairs-dibao.xlsx'), {
+      fileName: 'civil-affairs-dibao.xlsx',
+      profile: 'civil-affairs-dibao',
+      areaCode: T.street,
+    });
     expect(again.status).toBe('SUCCEEDED');
     expect([again.landed, again.unchanged, again.persons_created]).toEqual([8, 8, 0]);
     expect(await totals()).toEqual(before);
@@ -142,7 +182,10 @@ describe('several departments', () => {
     const wang = await person(PEOPLE.wangJianguo.idNumber!);
     // civil affairs (200) outranks health (150): its phone stays, health's is kept as a conflict
     expect(wang.phone).toBe('13812345678');
-    const { rows } = await db.services.pool.query("SELECT * FROM conflict WHERE entity_type = 'PERSON' AND entity_id = $1 AND field = 'phone'", [wang.id]);
+    const { rows } = await db.services.pool.query(
+      "SELECT * FROM conflict WHERE entity_type = 'PERSON' AND entity_id = $1 AND field = 'phone'",
+      [wang.id],
+    );
     expect(rows.map((r) => r.other_value)).toContain('13987654321');
   });
 });
@@ -150,7 +193,11 @@ describe('several departments', () => {
 describe('records without an ID number', () => {
   it('matches a child to the person already known from the household, with the decision explained', async () => {
     const before = await count("person WHERE name = '王小明'");
-    const run = await ingest.ingestFile(join(DIR, 'education-children.xlsx'), { fileName: 'education-children.xlsx', profile: 'education-children', areaCode: T.street });
+    const run = await ingest.ingestFile(join(DIR, 'education-children.xlsx'), {
+      fileName: 'education-children.xlsx',
+      profile: 'education-children',
+      areaCode: T.street,
+    });
     expect(run.status).toBe('SUCCEEDED');
     expect(await count("person WHERE name = '王小明'")).toBe(before);
     const { rows } = await db.services.pool.query(
@@ -172,11 +219,16 @@ describe('records without an ID number', () => {
     ws.addRow(['姓名', '性别', '出生日期', '家庭住址']);
     ws.addRow(['王小明', '男', '2019-05-01', '新城街道文昌社区文昌路99号']);
     await wb.xlsx.writeFile(join(dir, 'other.xlsx'));
-    const run = await ingest.ingestFile(join(dir, 'other.xlsx'), { fileName: 'other.xlsx', areaCode: T.street });
+    const run = await ingest.ingestFile(join(dir, 'other.xlsx'), {
+      fileName: 'other.xlsx',
+      areaCode: T.street,
+    });
     expect(run.persons_created).toBe(1);
     expect(run.review_items).toBe(1);
     expect(await count("person WHERE name = '王小明'")).toBe(2);
-    const { rows } = await db.services.pool.query('SELECT * FROM review_item WHERE ingest_run_id = $1', [run.id]);
+    const { rows } = await db.services.pool.query('SELECT * FROM review_item WHERE ingest_run_id = $1', [
+      run.id,
+    ]);
     expect(rows[0]).toMatchObject({ kind: 'LOW_SCORE_MATCH', status: 'OPEN' });
     expect(rows[0].candidate_id).not.toBe(rows[0].person_id);
   });
@@ -189,7 +241,10 @@ describe('bad files and corrections', () => {
     ['bad/no-header.csv', 'HEADER_NOT_FOUND'],
   ])('%s fails the run with %s and writes nothing', async (file, reason) => {
     const before = await totals();
-    const run = await ingest.ingestFile(join(DIR, file), { fileName: file.split('/')[1], areaCode: T.street });
+    const run = await ingest.ingestFile(join(DIR, file), {
+      fileName: file.split('/')[1],
+      areaCode: T.street,
+    });
     expect(run).toMatchObject({ status: 'FAILED', error_reason: reason, landed: 0, skipped: 0, rejected: 0 });
     expect(run.error_message).toContain(file.split('/')[1]);
     expect(await totals()).toEqual(before);
@@ -204,7 +259,10 @@ describe('bad files and corrections', () => {
     wb.addWorksheet('文昌社区').addRow(['会议签到', '2024']);
     await wb.xlsx.writeFile(join(dir, 'half.xlsx'));
     const before = await totals();
-    const run = await ingest.ingestFile(join(dir, 'half.xlsx'), { fileName: 'half.xlsx', areaCode: T.street });
+    const run = await ingest.ingestFile(join(dir, 'half.xlsx'), {
+      fileName: 'half.xlsx',
+      areaCode: T.street,
+    });
     expect(run).toMatchObject({ status: 'FAILED', error_reason: 'HEADER_NOT_FOUND' });
     expect(await totals()).toEqual(before);
   });
@@ -215,22 +273,34 @@ describe('bad files and corrections', () => {
       `姓名,身份证号,联系电话\n孙丽,${PEOPLE.sunLi.idNumber},13700000001\n邓䶮,${PEOPLE.dengYan.idNumber},${phone}\n`;
     writeFileSync(join(dir, 'v1.csv'), rows('13700000002'));
     writeFileSync(join(dir, 'v2.csv'), rows('13700000009'));
-    await ingest.ingestFile(join(dir, 'v1.csv'), { fileName: 'roster.csv', profile: 'police-registry', areaCode: T.street });
+    await ingest.ingestFile(join(dir, 'v1.csv'), {
+      fileName: 'roster.csv',
+      profile: 'police-registry',
+      areaCode: T.street,
+    });
     const before = await totals();
-    const run = await ingest.ingestFile(join(dir, 'v2.csv'), { fileName: 'roster.csv', profile: 'police-registry', areaCode: T.street });
+    const run = await ingest.ingestFile(join(dir, 'v2.csv'), {
+      fileName: 'roster.csv',
+      profile: 'police-registry',
+      areaCode: T.street,
+    });
     expect([run.landed, run.unchanged]).toEqual([2, 1]);
     const after = await totals();
     expect(after.sources - before.sources).toBe(1);
     expect(after.changes - before.changes).toBe(1);
     expect((await person(PEOPLE.dengYan.idNumber!)).phone).toBe('13700000009');
-    const { rows: last } = await db.services.pool.query('SELECT changes FROM ledger_change ORDER BY id DESC LIMIT 1');
+    const { rows: last } = await db.services.pool.query(
+      'SELECT changes FROM ledger_change ORDER BY id DESC LIMIT 1',
+    );
     expect(Object.keys(last[0].changes).sort()).toEqual(['phone', 'version']);
   });
 });
 
 describe('rejects download', () => {
   it('gives the skipped and rejected rows as XLSX with the original columns, row number and reason', async () => {
-    const run = (await ingest.list(100)).find((r) => r.file_name === 'civil-affairs-dibao.xlsx' && r.status === 'SUCCEEDED')!;
+    const run = (await ingest.list(100)).find(
+      (r) => r.file_name === 'civil-affairs-dibao.xlsx' && r.status === 'SUCCEEDED',
+    )!;
     const dir = mkdtempSync(join(tmpdir(), 'rejects-'));
     const { createWriteStream } = await import('node:fs');
     const out = createWriteStream(join(dir, 'rejects.xlsx'));

@@ -58,7 +58,11 @@ export function scoreCandidate(input: MatchInput, c: Candidate): Scored {
     agreed.push('householdNumber');
   }
   const g = input.guardian;
-  if (g && ((g.householdId !== null && g.householdId === c.householdId) || (g.houseId !== null && g.houseId === c.houseId))) {
+  if (
+    g &&
+    ((g.householdId !== null && g.householdId === c.householdId) ||
+      (g.houseId !== null && g.houseId === c.houseId))
+  ) {
     score += WEIGHTS.guardian;
     agreed.push('guardian');
   }
@@ -99,8 +103,18 @@ export function decideMatch(input: MatchInput, candidates: readonly Candidate[])
   const above = scored.filter((s) => s.score >= MATCH_THRESHOLD);
   if (above.length === 1) return { kind: 'MATCH', best: above[0], explanation: explain(above[0]) };
   if (above.length > 1) {
-    return { kind: 'NEW', best: above[0], ambiguous: true, explanation: `${above.length} 人同时符合：${explain(above[0])}` };
+    return {
+      kind: 'NEW',
+      best: above[0],
+      ambiguous: true,
+      explanation: `${above.length} 人同时符合：${explain(above[0])}`,
+    };
   }
   const best = scored[0] ?? null;
-  return { kind: 'NEW', best, ambiguous: false, explanation: best ? `低于阈值 ${MATCH_THRESHOLD}：${explain(best)}` : '无同名同生日人员' };
+  return {
+    kind: 'NEW',
+    best,
+    ambiguous: false,
+    explanation: best ? `低于阈值 ${MATCH_THRESHOLD}：${explain(best)}` : '无同名同生日人员',
+  };
 }

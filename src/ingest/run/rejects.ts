@@ -13,10 +13,18 @@ export type IssuePager = (after: number) => Promise<IngestRowIssueRow[]>;
  * sheet, with the original columns as the file had them, then the row number as the spreadsheet
  * showed it, the outcome and the reason, so staff can correct the rows and send them again.
  */
-export async function writeRejectsWorkbook(run: IngestRunRow, pager: IssuePager, out: Writable): Promise<void> {
+export async function writeRejectsWorkbook(
+  run: IngestRunRow,
+  pager: IssuePager,
+  out: Writable,
+): Promise<void> {
   const layouts = (Array.isArray(run.layout) ? run.layout : []) as { sheet: string; columns: string[] }[];
   const columnsOf = new Map(layouts.map((l) => [l.sheet, l.columns]));
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useSharedStrings: false,
+    useStyles: false,
+  });
   const sheets = new Map<string, { ws: ExcelJS.Worksheet; columns: string[] }>();
   let after = 0;
   for (;;) {
@@ -33,8 +41,13 @@ export async function writeRejectsWorkbook(run: IngestRunRow, pager: IssuePager,
       }
       const extra = Object.keys(issue.raw).filter((k) => !s!.columns.includes(k));
       const cells = s.columns.map((c) => issue.raw[c] ?? null);
-      const note = extra.length > 0 ? `${issue.message}（另有：${extra.map((k) => `${k}=${String(issue.raw[k])}`).join('，')}）` : issue.message;
-      s.ws.addRow([...cells, issue.row_number, OUTCOME[issue.outcome] ?? issue.outcome, issue.reason, note]).commit();
+      const note =
+        extra.length > 0
+          ? `${issue.message}（另有：${extra.map((k) => `${k}=${String(issue.raw[k])}`).join('，')}）`
+          : issue.message;
+      s.ws
+        .addRow([...cells, issue.row_number, OUTCOME[issue.outcome] ?? issue.outcome, issue.reason, note])
+        .commit();
       after = issue.seq;
     }
   }

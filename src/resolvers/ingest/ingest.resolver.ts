@@ -5,7 +5,14 @@ import { TOPIC } from '../../graphql/pubsub';
 import { maskIdNumber, maskPhone } from '../../normalize';
 import type { IngestProgress, IngestRunRow } from '../../ingest/run/ingest.service';
 import { fieldName, maskValue } from '../common/fields';
-import { IngestProgressEvent, IngestRowIssue, IngestRowOutcome, IngestRun, IngestRunStatus, ReviewQueueItem } from './ingest.type';
+import {
+  IngestProgressEvent,
+  IngestRowIssue,
+  IngestRowOutcome,
+  IngestRun,
+  IngestRunStatus,
+  ReviewQueueItem,
+} from './ingest.type';
 
 /** Masks anything in a raw cell that looks like an ID number or a mobile number. */
 export function maskCell(v: unknown): unknown {
@@ -46,8 +53,14 @@ function toRun(r: IngestRunRow): IngestRun {
 /** Ingest runs, their problem rows, the review queue and live progress. Uploads go to POST /ingest/upload. */
 @Resolver(() => IngestRun)
 export class IngestResolver {
-  @Query(() => IngestRun, { nullable: true, description: 'An ingest run by number, with its counts and status.' })
-  async ingestRun(@Arg('id', () => ID, { description: 'Run number.' }) id: string, @Ctx() ctx: Context): Promise<IngestRun | null> {
+  @Query(() => IngestRun, {
+    nullable: true,
+    description: 'An ingest run by number, with its counts and status.',
+  })
+  async ingestRun(
+    @Arg('id', () => ID, { description: 'Run number.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<IngestRun | null> {
     const n = Number(id);
     if (!Number.isSafeInteger(n)) return null;
     const run = await ctx.services.ingest.get(n);
@@ -62,15 +75,31 @@ export class IngestResolver {
     return (await ctx.services.ingest.list(Math.min(Math.max(first, 1), 200))).map(toRun);
   }
 
-  @FieldResolver(() => [IngestRowIssue], { description: 'Skipped and rejected rows in file order (cells masked); page with after.' })
+  @FieldResolver(() => [IngestRowIssue], {
+    description: 'Skipped and rejected rows in file order (cells masked); page with after.',
+  })
   async issues(
     @Root() run: IngestRun,
-    @Arg('outcome', () => IngestRowOutcome, { nullable: true, description: 'Only skipped or only rejected rows.' }) outcome: IngestRowOutcome | null,
-    @Arg('first', () => Int, { defaultValue: 100, description: 'How many rows (at most 1000).' }) first: number,
-    @Arg('after', () => Int, { defaultValue: 0, description: 'The seq of the last row of the previous page.' }) after: number,
+    @Arg('outcome', () => IngestRowOutcome, {
+      nullable: true,
+      description: 'Only skipped or only rejected rows.',
+    })
+    outcome: IngestRowOutcome | null,
+    @Arg('first', () => Int, { defaultValue: 100, description: 'How many rows (at most 1000).' })
+    first: number,
+    @Arg('after', () => Int, {
+      defaultValue: 0,
+      description: 'The seq of the last row of the previous page.',
+    })
+    after: number,
     @Ctx() ctx: Context,
   ): Promise<IngestRowIssue[]> {
-    const rows = await ctx.services.ingest.issues(Number(run.id), outcome ?? null, after, Math.min(Math.max(first, 1), 1000));
+    const rows = await ctx.services.ingest.issues(
+      Number(run.id),
+      outcome ?? null,
+      after,
+      Math.min(Math.max(first, 1), 1000),
+    );
     return rows.map((r) => ({
       seq: r.seq,
       sheet: r.sheet,
@@ -82,9 +111,12 @@ export class IngestResolver {
     }));
   }
 
-  @Query(() => [ReviewQueueItem], { description: 'The review queue (待核实): doubtful matches and open conflicts on persons, oldest first.' })
+  @Query(() => [ReviewQueueItem], {
+    description: 'The review queue (待核实): doubtful matches and open conflicts on persons, oldest first.',
+  })
   async reviewQueue(
-    @Arg('first', () => Int, { defaultValue: 50, description: 'How many items (at most 500).' }) first: number,
+    @Arg('first', () => Int, { defaultValue: 50, description: 'How many items (at most 500).' })
+    first: number,
     @Ctx() ctx: Context,
   ): Promise<ReviewQueueItem[]> {
     const rows = await ctx.services.ingest.reviewQueue(Math.min(Math.max(first, 1), 500));
@@ -104,7 +136,8 @@ export class IngestResolver {
 
   @Subscription(() => IngestProgressEvent, {
     topics: TOPIC.INGEST_PROGRESS,
-    filter: ({ payload, args }: { payload: IngestProgress; args: { runId: string } }) => String(payload.runId) === args.runId,
+    filter: ({ payload, args }: { payload: IngestProgress; args: { runId: string } }) =>
+      String(payload.runId) === args.runId,
     description: 'Progress of one ingest run, after each committed batch and when it ends.',
   })
   ingestProgress(

@@ -15,7 +15,9 @@ registerEnumType(IngestRunStatus, {
     QUEUED: { description: 'Waiting for a worker.' },
     RUNNING: { description: 'Being read and landed; counts grow batch by batch.' },
     SUCCEEDED: { description: 'Every row landed, skipped or rejected.' },
-    FAILED: { description: 'The file could not be read (nothing was written) or the run stopped; see errorReason.' },
+    FAILED: {
+      description: 'The file could not be read (nothing was written) or the run stopped; see errorReason.',
+    },
   },
 });
 
@@ -28,8 +30,13 @@ registerEnumType(IngestRowOutcome, {
   name: 'IngestRowOutcome',
   description: 'What became of a row that did not land.',
   valuesConfig: {
-    SKIPPED: { description: 'Not a person row: totals (合计/小计), signature footer (填表人…), repeated header.' },
-    REJECTED: { description: 'A person row that cannot be landed: no name, a wrong or destroyed ID number, no way to identify the person.' },
+    SKIPPED: {
+      description: 'Not a person row: totals (合计/小计), signature footer (填表人…), repeated header.',
+    },
+    REJECTED: {
+      description:
+        'A person row that cannot be landed: no name, a wrong or destroyed ID number, no way to identify the person.',
+    },
   },
 });
 
@@ -54,12 +61,16 @@ export class IngestRowIssue {
   @Field({ description: 'What was wrong, in words (never the full ID number).' })
   message: string;
 
-  @Field(() => GraphQLJSONObject, { description: 'The cells by column name as received, ID numbers and phones masked.' })
+  @Field(() => GraphQLJSONObject, {
+    description: 'The cells by column name as received, ID numbers and phones masked.',
+  })
   cells: Record<string, unknown>;
 }
 
 /** An ingest run. */
-@ObjectType({ description: 'An ingest run (导入批次): one department file read into the ledger, with its counts.' })
+@ObjectType({
+  description: 'An ingest run (导入批次): one department file read into the ledger, with its counts.',
+})
 export class IngestRun {
   @Field(() => ID, { description: 'Run number.' })
   id: string;
@@ -76,7 +87,10 @@ export class IngestRun {
   @Field(() => IngestRunStatus, { description: 'Where the run stands.' })
   status: IngestRunStatus;
 
-  @Field(() => String, { nullable: true, description: 'Why the run failed, e.g. FILE_ENCRYPTED, HEADER_NOT_FOUND.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the run failed, e.g. FILE_ENCRYPTED, HEADER_NOT_FOUND.',
+  })
   errorReason: string | null;
 
   @Field(() => String, { nullable: true, description: 'What was wrong with the file, in words.' })
@@ -85,10 +99,15 @@ export class IngestRun {
   @Field(() => String, { nullable: true, description: 'CSV or XLSX, once read.' })
   format: string | null;
 
-  @Field(() => GraphQLJSON, { description: 'Per sheet: title rows, header rows, column names and how each column was mapped.' })
+  @Field(() => GraphQLJSON, {
+    description: 'Per sheet: title rows, header rows, column names and how each column was mapped.',
+  })
   layout: unknown;
 
-  @Field(() => Int, { description: 'Rows below the header (blank rows are not counted): landed + skipped + rejected once finished.' })
+  @Field(() => Int, {
+    description:
+      'Rows below the header (blank rows are not counted): landed + skipped + rejected once finished.',
+  })
   rowsTotal: number;
 
   @Field(() => Int, { description: 'Rows processed and committed so far.' })
@@ -97,7 +116,9 @@ export class IngestRun {
   @Field(() => Int, { description: 'Rows landed in the ledger (including unchanged ones).' })
   landed: number;
 
-  @Field(() => Int, { description: 'Landed rows that were already in the ledger from an earlier run and changed nothing.' })
+  @Field(() => Int, {
+    description: 'Landed rows that were already in the ledger from an earlier run and changed nothing.',
+  })
   unchanged: number;
 
   @Field(() => Int, { description: 'Rows skipped (totals, footers, repeated headers).' })
@@ -154,33 +175,52 @@ export class IngestProgressEvent {
 }
 
 /** Something staff must look at. */
-@ObjectType({ description: 'An item of the review queue (待核实): a doubtful match, or two sources disagreeing about a person.' })
+@ObjectType({
+  description:
+    'An item of the review queue (待核实): a doubtful match, or two sources disagreeing about a person.',
+})
 export class ReviewQueueItem {
   @Field(() => ID, { description: 'Item key: kind and number.' })
   id: string;
 
-  @Field({ description: 'LOW_SCORE_MATCH, AMBIGUOUS_MATCH, ROW_CONTRADICTS_ID (a row whose birth date or gender disagrees with its ID number) or CONFLICT.' })
+  @Field({
+    description:
+      'LOW_SCORE_MATCH, AMBIGUOUS_MATCH, ROW_CONTRADICTS_ID (a row whose birth date or gender disagrees with its ID number) or CONFLICT.',
+  })
   kind: string;
 
   @Field(() => ID, { description: 'Global id of the person concerned.' })
   person: string;
 
-  @Field(() => ID, { nullable: true, description: 'Global id of the person it may be the same as (matches only).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Global id of the person it may be the same as (matches only).',
+  })
   candidate: string | null;
 
   @Field(() => String, { nullable: true, description: 'Field the sources disagree about (conflicts only).' })
   field: string | null;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: 'The value the ledger shows (conflicts only, masked).' })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'The value the ledger shows (conflicts only, masked).',
+  })
   chosenValue: unknown;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: 'The other source\'s value (conflicts only, masked).' })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: "The other source's value (conflicts only, masked).",
+  })
   otherValue: unknown;
 
   @Field(() => Int, { nullable: true, description: 'Match score 0..100 (matches only; 80 joins a person).' })
   score: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Why the item is in the queue, in words: which fields agreed (matches), what disagreed (rows).' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the item is in the queue, in words: which fields agreed (matches), what disagreed (rows).',
+  })
   explanation: string | null;
 
   @Field({ description: 'When the item arose.' })

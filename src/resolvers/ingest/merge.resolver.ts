@@ -8,7 +8,9 @@ export class MergePersonsInput {
   @Field(() => ID, { description: 'Global id of the person that stays.' })
   survivorId: string;
 
-  @Field(() => ID, { description: 'Global id of the person merged into it (kept as MERGED, answering "merged into").' })
+  @Field(() => ID, {
+    description: 'Global id of the person merged into it (kept as MERGED, answering "merged into").',
+  })
   mergedId: string;
 }
 
@@ -29,16 +31,37 @@ export class MergePersonsPayload {
 @Resolver()
 export class MergeResolver {
   @Mutation(() => MergePersonsPayload, {
-    description: 'Merges two person records into one; values, their sources, facts and households move to the survivor. Records with different ID numbers are refused.',
+    description:
+      'Merges two person records into one; values, their sources, facts and households move to the survivor. Records with different ID numbers are refused.',
   })
-  async mergePersons(@Arg('input', () => MergePersonsInput, { description: 'The two records.' }) input: MergePersonsInput, @Ctx() ctx: Context): Promise<MergePersonsPayload> {
-    const r = await ctx.services.merges.merge(idOf(input.survivorId, 'Person', 'input.survivorId'), idOf(input.mergedId, 'Person', 'input.mergedId'), ctx.actor.name);
-    return { mergeId: String(r.mergeId), survivorId: toGlobalId('Person', r.survivorId), mergedId: toGlobalId('Person', r.mergedId) };
+  async mergePersons(
+    @Arg('input', () => MergePersonsInput, { description: 'The two records.' }) input: MergePersonsInput,
+    @Ctx() ctx: Context,
+  ): Promise<MergePersonsPayload> {
+    const r = await ctx.services.merges.merge(
+      idOf(input.survivorId, 'Person', 'input.survivorId'),
+      idOf(input.mergedId, 'Person', 'input.mergedId'),
+      ctx.actor.name,
+    );
+    return {
+      mergeId: String(r.mergeId),
+      survivorId: toGlobalId('Person', r.survivorId),
+      mergedId: toGlobalId('Person', r.mergedId),
+    };
   }
 
-  @Mutation(() => MergePersonsPayload, { description: 'Undoes a merge: both records are restored with their own values and sources.' })
-  async unmergePersons(@Arg('mergeId', () => ID, { description: 'Merge number from mergePersons.' }) mergeId: string, @Ctx() ctx: Context): Promise<MergePersonsPayload> {
+  @Mutation(() => MergePersonsPayload, {
+    description: 'Undoes a merge: both records are restored with their own values and sources.',
+  })
+  async unmergePersons(
+    @Arg('mergeId', () => ID, { description: 'Merge number from mergePersons.' }) mergeId: string,
+    @Ctx() ctx: Context,
+  ): Promise<MergePersonsPayload> {
     const r = await ctx.services.merges.unmerge(Number(mergeId), ctx.actor.name);
-    return { mergeId: String(r.mergeId), survivorId: toGlobalId('Person', r.survivorId), mergedId: toGlobalId('Person', r.mergedId) };
+    return {
+      mergeId: String(r.mergeId),
+      survivorId: toGlobalId('Person', r.survivorId),
+      mergedId: toGlobalId('Person', r.mergedId),
+    };
   }
 }
