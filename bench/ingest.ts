@@ -18,6 +18,7 @@ import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createServices } from '../src/app/services';
+import { UNRESTRICTED } from '../src/auth/scope';
 import { ensureDatabase, migrate } from '../src/db/migrate';
 import { IngestService } from '../src/ingest/run/ingest.service';
 import { makeIdNumber } from '../src/normalize';
@@ -196,7 +197,7 @@ async function main() {
     const t0 = Date.now();
     const run = await ingest.ingestFile(
       csv,
-      { fileName: 'roster.csv', areaCode: street },
+      { fileName: 'roster.csv', areaCode: street, scope: UNRESTRICTED },
       {
         onProgress: (p) => process.stderr.write(`\rcsv ${p.processed}/${p.total}`),
       },
@@ -225,7 +226,11 @@ async function main() {
     });
     const sampler = rssSampler();
     const t0 = Date.now();
-    const run = await ingest.ingestFile(xlsx, { fileName: 'roster.xlsx', areaCode: street });
+    const run = await ingest.ingestFile(xlsx, {
+      fileName: 'roster.xlsx',
+      areaCode: street,
+      scope: UNRESTRICTED,
+    });
     const secs = (Date.now() - t0) / 1000;
     result.xlsx = {
       status: run.status,

@@ -36,6 +36,9 @@ CREATE TABLE ingest_run (
   conflicts        integer NOT NULL DEFAULT 0,
   review_items     integer NOT NULL DEFAULT 0,
   actor            text,
+  -- the uploader's area scope (codes of subtree roots; NULL: unrestricted, system work): the run
+  -- writes as the uploader, so a row touching a person outside it is rejected
+  actor_scope      jsonb,
   created_at       timestamptz NOT NULL DEFAULT now(),
   started_at       timestamptz,
   finished_at      timestamptz,

@@ -84,7 +84,7 @@ export function createServices(config: Services['config']): Services {
     audit: new AuditService(pool),
     reports,
     live,
-    merges: new MergeService(pool, ledger),
+    merges: new MergeService(pool, ledger, areas),
     ingest: new IngestService(pool, ledger, areas, {
       storageDir: config.INGEST_STORAGE_DIR ?? 'storage/ingest',
     }),

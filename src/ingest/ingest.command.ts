@@ -1,3 +1,4 @@
+import { UNRESTRICTED } from '../auth/scope';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { Services } from '../app/services';
@@ -121,7 +122,7 @@ export async function runIngestCommand(
     ? await services.ingest.execute(o.resume, hooks)
     : await services.ingest.ingestFile(
         file,
-        { fileName: basename(file), profile: o.profile ?? null, areaCode, actor: 'cli' },
+        { fileName: basename(file), profile: o.profile ?? null, areaCode, actor: 'cli', scope: UNRESTRICTED },
         hooks,
       );
   const s = summaryOf(run);

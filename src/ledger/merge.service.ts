@@ -1,6 +1,9 @@
 import type pg from 'pg';
 import { withTransaction } from '../db/pool';
+import { areaInScope } from '../auth/scope';
 import { AppError } from '../errors/app-error';
+import type { AreaService } from '../geo/area.service';
+import type { Actor } from '../registry/person.service';
 import { ENTITIES } from './entities';
 import type { LedgerService } from './ledger.service';
 import type { CommitResult, SourceInput } from './ledger.types';
@@ -47,10 +50,17 @@ export class MergeService {
   constructor(
     private readonly pool: pg.Pool,
     private readonly ledger: LedgerService,
+    private readonly areas: AreaService,
   ) {}
 
-  /** Merges `mergedId` into `survivorId`. */
-  async merge(survivorId: number, mergedId: number, actor: string): Promise<MergeResult> {
+  /** A person outside the actor's scope is treated as absent (no hint that it exists). */
+  private visible(actor: Actor, p: PersonRow | undefined): p is PersonRow {
+    return !!p && areaInScope(this.areas, actor.scope, (p.area_code as string | null) ?? null);
+  }
+
+  /** Merges `mergedId` into `survivorId`; both must lie inside the actor's scope. */
+  async merge(survivorId: number, mergedId: number, by: Actor): Promise<MergeResult> {
+    const actor = by.name;
     if (survivorId === mergedId)
       throw new AppError('MERGE_REFUSED', 'A person cannot be merged into itself', 'mergedId');
     const commits: CommitResult[] = [];
@@ -58,9 +68,9 @@ export class MergeService {
       const { rows } = await client.query<PersonRow>(mergeSql.lockPersons, [[survivorId, mergedId]]);
       const survivor = rows.find((r) => r.id === survivorId);
       const merged = rows.find((r) => r.id === mergedId);
-      if (!survivor || survivor.status !== 'ACTIVE')
+      if (!this.visible(by, survivor) || survivor.status !== 'ACTIVE')
         throw new AppError('PERSON_NOT_FOUND', `no active person has id ${survivorId}`, 'survivorId');
-      if (!merged || merged.status !== 'ACTIVE')
+      if (!this.visible(by, merged) || merged.status !== 'ACTIVE')
         throw new AppError('PERSON_NOT_FOUND', `no active person has id ${mergedId}`, 'mergedId');
       if (survivor.district_code !== merged.district_code)
         throw new AppError('DISTRICT_MISMATCH', 'The two persons belong to different districts');
@@ -168,7 +178,8 @@ export class MergeService {
    * survivor gives back the fields it took over (unless someone changed them since), and the facts
    * and households move back.
    */
-  async unmerge(mergeId: number, actor: string): Promise<MergeResult> {
+  async unmerge(mergeId: number, by: Actor): Promise<MergeResult> {
+    const actor = by.name;
     if (!Number.isSafeInteger(mergeId))
       throw new AppError('MERGE_NOT_FOUND', 'mergeId is not a merge number', 'mergeId');
     const commits: CommitResult[] = [];
@@ -188,7 +199,17 @@ export class MergeService {
       const { rows } = await client.query<PersonRow>(mergeSql.lockPersons, [
         [merge.survivor_id, merge.merged_id],
       ]);
-      const survivor = rows.find((r) => r.id === merge.survivor_id)!;
+      const survivor = rows.find((r) => r.id === merge.survivor_id);
+      // both records must be in the actor's scope; otherwise the merge behaves as absent
+      if (
+        !this.visible(by, survivor) ||
+        !this.visible(
+          by,
+          rows.find((r) => r.id === merge.merged_id),
+        )
+      ) {
+        throw new AppError('MERGE_NOT_FOUND', `no merge ${mergeId} to undo`, 'mergeId');
+      }
       const snap = merge.snapshot;
       const source = (step: string): SourceInput => ({
         districtCode: d,

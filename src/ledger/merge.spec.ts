@@ -1,5 +1,5 @@
 import { openTestApi, type TestApi } from '../../test/harness';
-import { buildPerson, buildTerritory, idNumberFor } from '../../test/factories';
+import { buildPerson, buildTerritory, idNumberFor, T } from '../../test/factories';
 import { toGlobalId } from '../graphql/global-id';
 import { UNRESTRICTED } from '../auth/scope';
 
@@ -92,6 +92,56 @@ describe('merging two person records', () => {
     expect(
       (await api.exec(UNMERGE, { id: r.data!.mergePersons.mergeId })).errors?.[0].extensions,
     ).toMatchObject({ reason: 'MERGE_NOT_FOUND' });
+  });
+
+  it("needs record:write, and both records (and, to undo, both again) in the viewer's scope", async () => {
+    const inA = await buildPerson(api.services, {
+      name: '陈静',
+      idNumber: null,
+      birthDate: '2001-03-03',
+      gender: 'FEMALE',
+      areaCode: T.gridA1,
+    });
+    const inA2 = await buildPerson(api.services, {
+      name: '陈静',
+      idNumber: idNumberFor('2001-03-03', 'FEMALE'),
+      areaCode: T.gridA2,
+    });
+    const inB = await buildPerson(api.services, {
+      name: '陈静',
+      idNumber: null,
+      birthDate: '2001-03-03',
+      gender: 'FEMALE',
+      areaCode: T.gridB1,
+    });
+    const ids = (a: { id: number }, b: { id: number }) => ({
+      s: toGlobalId('Person', a.id),
+      m: toGlobalId('Person', b.id),
+    });
+
+    const analyst = await api.viewer('DEPARTMENT_ANALYST', [T.district], ['CIVIL_AFFAIRS']);
+    const readOnly = await api.execAs(analyst, MERGE, ids(inA, inA2));
+    expect(readOnly.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'PERMISSION_DENIED' });
+
+    const staffA = await api.viewer('COMMUNITY_STAFF', [T.communityA]);
+    for (const [a, b] of [
+      [inA, inB],
+      [inB, inA],
+    ]) {
+      const r = await api.execAs(staffA, MERGE, ids(a, b));
+      expect(r.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'PERSON_NOT_FOUND' });
+    }
+    expect((await row(inB.id)).status).toBe('ACTIVE');
+
+    const ok = await api.execAs(staffA, MERGE, ids(inA, inA2));
+    expect(ok.errors).toBeUndefined();
+    const mergeId = ok.data!.mergePersons.mergeId;
+    const staffB = await api.viewer('COMMUNITY_STAFF', [T.communityB]);
+    const foreign = await api.execAs(staffB, UNMERGE, { id: mergeId });
+    expect(foreign.errors?.[0].extensions).toMatchObject({ reason: 'MERGE_NOT_FOUND' });
+    expect((await row(inA2.id)).status).toBe('MERGED');
+    expect((await api.execAs(staffA, UNMERGE, { id: mergeId })).errors).toBeUndefined();
+    expect((await row(inA2.id)).status).toBe('ACTIVE');
   });
 
   it('refuses to merge two records with different valid ID numbers', async () => {

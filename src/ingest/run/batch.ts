@@ -20,6 +20,8 @@ export interface RunContext {
   fileName: string;
   /** Community and grid names under the run's area → codes. */
   areaByName: Map<string, string>;
+  /** Whether the uploader's scope covers an area: the run writes as the uploader. */
+  inScope: (areaCode: string | null) => boolean;
 }
 
 /** One row of the file with its position in the run (1-based, file order). */
@@ -146,6 +148,37 @@ export async function writeBatch(
     }
   }
 
+  // the run writes as its uploader: a row naming (by ID number) a person recorded outside the
+  // uploader's scope is rejected, so an upload never changes a record its uploader cannot see
+  const ids = [...new Set(candidatesRows.map((c) => c.record.idNumber).filter((x): x is string => !!x))];
+  if (ids.length > 0) {
+    const { rows: found } = await client.query<{ id_number: string; area_code: string | null }>(
+      ingestSql.personsByIdNumber,
+      [ids],
+    );
+    const outside = new Set(found.filter((p) => !ctx.inScope(p.area_code)).map((p) => p.id_number));
+    if (outside.size > 0) {
+      for (let i = candidatesRows.length - 1; i >= 0; i--) {
+        const c = candidatesRows[i];
+        if (!c.record.idNumber || !outside.has(c.record.idNumber)) continue;
+        const e = c.row.event;
+        issues.push({
+          district_code: ctx.districtCode,
+          run_id: ctx.runId,
+          seq: c.row.seq,
+          sheet: e.sheet,
+          row_number: e.rowNumber,
+          raw: e.raw,
+          outcome: 'REJECTED',
+          reason: 'PERSON_OUT_OF_SCOPE',
+          message: '此人登记在上传人权限范围以外的区域，本行未导入',
+        });
+        stats.rejected++;
+        candidatesRows.splice(i, 1);
+      }
+    }
+  }
+
   // rows that landed before (an earlier run of the same file, or this run before a crash)
   const known = new Set<string>();
   if (candidatesRows.length > 0) {
@@ -218,12 +251,15 @@ async function land(
       house_id: number | null;
       household_number: string | null;
       address: string | null;
+      area_code: string | null;
     }>(ingestSql.candidates, [
       d,
       uniq(needCandidates.map((r) => r.birthDate)),
       uniq(needCandidates.map((r) => r.name)),
     ]);
     for (const c of rows) {
+      // a record the uploader cannot see is no candidate: the run may not write to it
+      if (!ctx.inScope(c.area_code)) continue;
       dbCandidates.push({
         id: c.id,
         name: c.name,

@@ -1,3 +1,4 @@
+import { UNRESTRICTED } from '../../auth/scope';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,6 +57,7 @@ it('a run killed with kill -9 inside a batch and started again leaves exactly th
     fileName: 'civil-affairs-dibao.xlsx',
     profile: 'civil-affairs-dibao',
     areaCode: T.street,
+    scope: UNRESTRICTED,
   });
   const child = spawnSync(
     process.execPath,
@@ -88,6 +90,7 @@ it('a run killed with kill -9 inside a batch and started again leaves exactly th
     fileName: 'civil-affairs-dibao.xlsx',
     profile: 'civil-affairs-dibao',
     areaCode: T.street,
+    scope: UNRESTRICTED,
   });
   expect([done.landed, done.skipped, done.rejected, done.persons_created]).toEqual([
     cleanRun.landed,
@@ -109,6 +112,7 @@ it('a failure inside a batch rolls the batch back; starting the run again comple
     fileName: 'civil-affairs-dibao.xlsx',
     profile: 'civil-affairs-dibao',
     areaCode: T.street,
+    scope: UNRESTRICTED,
   });
   await expect(
     a.execute(run.id, {

@@ -2,13 +2,14 @@
 export const ingestSql = {
   createRun: `
     INSERT INTO ingest_run (district_code, file_name, file_path, file_sha256, file_size, profile, department_code,
-                            area_code, actor)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                            area_code, actor, actor_scope)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
     RETURNING id`,
 
   runById: `SELECT * FROM ingest_run WHERE id = $1`,
 
-  listRuns: `SELECT * FROM ingest_run WHERE ($1::text IS NULL OR district_code = $1) ORDER BY id DESC LIMIT $2`,
+  listRuns: (scopeWhere: string) =>
+    `SELECT * FROM ingest_run WHERE ($1::text IS NULL OR district_code = $1) AND ${scopeWhere} ORDER BY id DESC LIMIT $2`,
 
   startRun: `
     UPDATE ingest_run SET status = 'RUNNING', started_at = coalesce(started_at, now()), error_reason = NULL,
@@ -45,11 +46,11 @@ export const ingestSql = {
     WHERE district_code = $1 AND kind = 'INGEST' AND content_hash = ANY($2::text[])`,
 
   personsByIdNumber: `
-    SELECT id, id_number, status, merged_into_id, household_id, house_id FROM person WHERE id_number = ANY($1::text[])`,
+    SELECT id, id_number, status, merged_into_id, household_id, house_id, area_code FROM person WHERE id_number = ANY($1::text[])`,
 
   /** People who could be the same as a record without an ID number: same name and birth date, no ID of their own. */
   candidates: `
-    SELECT p.id, p.name, p.birth_date, p.gender, p.household_id, p.house_id, h.household_number, hs.address
+    SELECT p.id, p.name, p.birth_date, p.gender, p.household_id, p.house_id, h.household_number, hs.address, p.area_code
     FROM person p
     LEFT JOIN household h ON h.district_code = p.district_code AND h.id = p.household_id
     LEFT JOIN house hs ON hs.district_code = p.district_code AND hs.id = p.house_id
@@ -86,17 +87,23 @@ export const ingestSql = {
     FROM jsonb_populate_recordset(NULL::review_item, $1::jsonb)`,
 
   /** Open review items and open person conflicts, oldest first: what staff must look at. */
-  reviewQueue: `
+  reviewQueue: (personInScope: string, candidateInScope: string) => `
     SELECT * FROM (
-      SELECT 'MATCH' AS source, r.id, r.kind::text AS kind, r.person_id, r.candidate_id, NULL::text AS field,
-             NULL::jsonb AS chosen_value, NULL::jsonb AS other_value, d.score, coalesce(d.explanation, r.detail),
-             r.created_at
-      FROM review_item r LEFT JOIN match_decision d ON d.district_code = r.district_code AND d.id = r.match_decision_id
-      WHERE r.status = 'OPEN' AND ($1::text IS NULL OR r.district_code = $1)
+      SELECT 'MATCH' AS source, r.id, r.kind::text AS kind, r.person_id,
+             CASE WHEN cp.id IS NOT NULL AND ${candidateInScope} THEN r.candidate_id END AS candidate_id,
+             NULL::text AS field, NULL::jsonb AS chosen_value, NULL::jsonb AS other_value, d.score,
+             coalesce(d.explanation, r.detail) AS explanation, r.created_at
+      FROM review_item r
+      JOIN person p ON p.district_code = r.district_code AND p.id = r.person_id
+      LEFT JOIN person cp ON cp.district_code = r.district_code AND cp.id = r.candidate_id
+      LEFT JOIN match_decision d ON d.district_code = r.district_code AND d.id = r.match_decision_id
+      WHERE r.status = 'OPEN' AND ($1::text IS NULL OR r.district_code = $1) AND ${personInScope}
       UNION ALL
       SELECT 'CONFLICT', c.id, 'CONFLICT', c.entity_id, NULL, c.field, c.chosen_value, c.other_value, NULL, NULL,
              c.created_at
       FROM conflict c
+      JOIN person p ON p.district_code = c.district_code AND p.id = c.entity_id
       WHERE c.status = 'OPEN' AND c.entity_type = 'PERSON' AND ($1::text IS NULL OR c.district_code = $1)
+        AND ${personInScope}
     ) q ORDER BY created_at, source, id LIMIT $2`,
 };

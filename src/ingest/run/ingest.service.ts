@@ -5,6 +5,7 @@ import { extname, join } from 'node:path';
 import type pg from 'pg';
 import { withTransaction } from '../../db/pool';
 import { AppError } from '../../errors/app-error';
+import { areaInScope, areaScopeSql, scopeOf, type Scope, UNRESTRICTED } from '../../auth/scope';
 import type { AreaService } from '../../geo/area.service';
 import type { LedgerService } from '../../ledger/ledger.service';
 import { mapColumns } from '../mapping/mapping';
@@ -44,6 +45,8 @@ export interface IngestRunRow {
   conflicts: number;
   review_items: number;
   actor: string | null;
+  /** The uploader's area scope (subtree roots); null: unrestricted (system work). */
+  actor_scope: string[] | null;
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
@@ -78,6 +81,8 @@ export interface ReviewQueueRow {
 /** How far a run has come, sent to subscribers and the CLI's progress bar. */
 export interface IngestProgress {
   runId: number;
+  /** The run's area, so subscribers see only the runs in their scope. */
+  areaCode: string;
   processed: number;
   total: number;
   landed: number;
@@ -94,7 +99,13 @@ export interface CreateRunInput {
   profile?: string | null;
   /** The street, community or district the rows belong to when they do not name their community. */
   areaCode: string;
+  /** Who uploads: the name kept with the run and its source records. */
   actor?: string | null;
+  /**
+   * The uploader's scope: the run writes as the uploader, so its area must lie inside the scope
+   * and rows touching a person outside it are rejected. UNRESTRICTED for system work (CLI, bench).
+   */
+  scope: Scope;
 }
 
 /** Test and operations hooks around each batch. */
@@ -143,6 +154,13 @@ export class IngestService {
   async createRun(path: string, input: CreateRunInput): Promise<IngestRunRow> {
     const profile = await this.profile(input.profile);
     const area = await this.areas.get(input.areaCode, 'areaCode');
+    if (!areaInScope(this.areas, input.scope, area.code)) {
+      throw new AppError(
+        'AREA_OUT_OF_SCOPE',
+        `area ${area.code} is outside the uploader's scope`,
+        'areaCode',
+      );
+    }
     if (!area.districtCode)
       throw new AppError(
         'AREA_LEVEL_INVALID',
@@ -171,19 +189,24 @@ export class IngestService {
       profile.department,
       area.code,
       input.actor ?? null,
+      input.scope.areaCodes === null ? null : JSON.stringify(input.scope.areaCodes),
     ]);
     return (await this.get(rows[0].id))!;
   }
 
-  /** A run by id, or undefined. */
-  async get(id: number): Promise<IngestRunRow | undefined> {
-    const { rows } = await this.pool.query<IngestRunRow>(ingestSql.runById, [id]);
+  /** A run by id, or undefined; a run whose area is outside `scope` is absent. */
+  async get(id: number, scope: Scope = UNRESTRICTED): Promise<IngestRunRow | undefined> {
+    const params: unknown[] = [id];
+    const where = areaScopeSql(scope, 'area_code', (v) => `$${params.push(v)}`);
+    const { rows } = await this.pool.query<IngestRunRow>(`${ingestSql.runById} AND ${where}`, params);
     return rows[0];
   }
 
-  /** The latest runs, newest first. */
-  async list(limit = 50, districtCode: string | null = null): Promise<IngestRunRow[]> {
-    const { rows } = await this.pool.query<IngestRunRow>(ingestSql.listRuns, [districtCode, limit]);
+  /** The latest runs whose area lies inside `scope`, newest first. */
+  async list(scope: Scope, limit = 50, districtCode: string | null = null): Promise<IngestRunRow[]> {
+    const params: unknown[] = [districtCode, limit];
+    const where = areaScopeSql(scope, 'area_code', (v) => `$${params.push(v)}`);
+    const { rows } = await this.pool.query<IngestRunRow>(ingestSql.listRuns(where), params);
     return rows;
   }
 
@@ -203,17 +226,38 @@ export class IngestService {
     return rows;
   }
 
-  /** The review queue: open match reviews and open conflicts on persons, oldest first. */
-  async reviewQueue(limit = 100, districtCode: string | null = null): Promise<ReviewQueueRow[]> {
-    const { rows } = await this.pool.query<ReviewQueueRow>(ingestSql.reviewQueue, [districtCode, limit]);
+  /**
+   * The review queue: open match reviews and open conflicts on persons in `scope` (the person
+   * concerned; a candidate outside it is left out of the item), oldest first.
+   */
+  async reviewQueue(
+    scope: Scope,
+    limit = 100,
+    districtCode: string | null = null,
+  ): Promise<ReviewQueueRow[]> {
+    const params: unknown[] = [districtCode, limit];
+    const add = (v: unknown) => `$${params.push(v)}`;
+    const sql = ingestSql.reviewQueue(
+      areaScopeSql(scope, 'p.area_code', add),
+      areaScopeSql(scope, 'cp.area_code', add),
+    );
+    const { rows } = await this.pool.query<ReviewQueueRow>(sql, params);
     return rows;
   }
 
-  /** Streams the run's skipped and rejected rows as an XLSX workbook (original columns + reason). */
-  async writeRejects(runId: number, out: Writable): Promise<void> {
-    const run = await this.get(runId);
+  /**
+   * Streams the run's skipped and rejected rows as an XLSX workbook (original columns + reason);
+   * `cell` shapes each cell (the caller masks personal data unless the reader may see it).
+   */
+  async writeRejects(
+    runId: number,
+    out: Writable,
+    cell: (v: unknown) => unknown,
+    scope: Scope,
+  ): Promise<void> {
+    const run = await this.get(runId, scope);
     if (!run) throw new AppError('INGEST_RUN_NOT_FOUND', `Ingest run ${runId} does not exist`);
-    await writeRejectsWorkbook(run, (after) => this.issues(runId, null, after, 1000), out);
+    await writeRejectsWorkbook(run, (after) => this.issues(runId, null, after, 1000), out, cell);
   }
 
   /** Creates a run and executes it at once (the CLI without a queue, and tests). */
@@ -264,6 +308,7 @@ export class IngestService {
       let batch: BatchRow[] = [];
       const progress = {
         runId,
+        areaCode: run.area_code,
         processed: run.checkpoint,
         total,
         landed: run.landed,
@@ -317,6 +362,7 @@ export class IngestService {
         run = (await this.get(runId))!;
         hooks.onProgress?.({
           runId,
+          areaCode: run.area_code,
           processed: run.checkpoint,
           total: run.rows_total,
           landed: run.landed,
@@ -343,9 +389,13 @@ export class IngestService {
       for (const a of await this.areas.list(level, run.area_code))
         areaByName.set(a.name.replace(/\s/g, ''), a.code);
     }
+    // the run writes as its uploader: a row whose person lies outside the uploader's scope is
+    // rejected (matching itself reads the whole district: that is system work)
+    const scope = await scopeOf(this.areas, run.actor_scope, null);
     return {
       runId: run.id,
       districtCode: run.district_code,
+      inScope: (areaCode: string | null) => areaInScope(this.areas, scope, areaCode),
       areaCode: run.area_code,
       department: profile.department,
       profileName: profile.name,

@@ -1,3 +1,4 @@
+import { UNRESTRICTED } from '../../auth/scope';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,7 @@ describe('ingesting the civil-affairs 低保 roster', () => {
       fileName: 'civil-affairs-dibao.xlsx',
       profile: 'civil-affairs-dibao',
       areaCode: T.street,
+      scope: UNRESTRICTED,
       actor: '民政局 张敏',
     });
     runId = run.id;
@@ -149,6 +151,7 @@ describe('ingesting the civil-affairs 低保 roster', () => {
       fileName: 'civil-affairs-dibao.xlsx',
       profile: 'civil-affairs-dibao',
       areaCode: T.street,
+      scope: UNRESTRICTED,
     });
     expect(again.status).toBe('SUCCEEDED');
     expect([again.landed, again.unchanged, again.persons_created]).toEqual([8, 8, 0]);
@@ -163,14 +166,19 @@ describe('several departments', () => {
       ['health-chronic.csv', 'health-chronic'],
       ['hrss-insured.csv', 'hrss-insured'],
     ]) {
-      const run = await ingest.ingestFile(join(DIR, file), { fileName: file, profile, areaCode: T.street });
+      const run = await ingest.ingestFile(join(DIR, file), {
+        fileName: file,
+        profile,
+        areaCode: T.street,
+        scope: UNRESTRICTED,
+      });
       expect(run.status).toBe('SUCCEEDED');
     }
   });
 
   it('joins records with the same valid ID number into one person', async () => {
     expect(await count('person WHERE id_number = $1', [PEOPLE.wangJianguo.idNumber])).toBe(1);
-    const run = (await ingest.list(1))[0];
+    const run = (await ingest.list(UNRESTRICTED, 1))[0];
     expect(run.persons_matched).toBeGreaterThan(0);
   });
 
@@ -197,6 +205,7 @@ describe('records without an ID number', () => {
       fileName: 'education-children.xlsx',
       profile: 'education-children',
       areaCode: T.street,
+      scope: UNRESTRICTED,
     });
     expect(run.status).toBe('SUCCEEDED');
     expect(await count("person WHERE name = '王小明'")).toBe(before);
@@ -222,6 +231,7 @@ describe('records without an ID number', () => {
     const run = await ingest.ingestFile(join(dir, 'other.xlsx'), {
       fileName: 'other.xlsx',
       areaCode: T.street,
+      scope: UNRESTRICTED,
     });
     expect(run.persons_created).toBe(1);
     expect(run.review_items).toBe(1);
@@ -244,6 +254,7 @@ describe('bad files and corrections', () => {
     const run = await ingest.ingestFile(join(DIR, file), {
       fileName: file.split('/')[1],
       areaCode: T.street,
+      scope: UNRESTRICTED,
     });
     expect(run).toMatchObject({ status: 'FAILED', error_reason: reason, landed: 0, skipped: 0, rejected: 0 });
     expect(run.error_message).toContain(file.split('/')[1]);
@@ -262,6 +273,7 @@ describe('bad files and corrections', () => {
     const run = await ingest.ingestFile(join(dir, 'half.xlsx'), {
       fileName: 'half.xlsx',
       areaCode: T.street,
+      scope: UNRESTRICTED,
     });
     expect(run).toMatchObject({ status: 'FAILED', error_reason: 'HEADER_NOT_FOUND' });
     expect(await totals()).toEqual(before);
@@ -277,12 +289,14 @@ describe('bad files and corrections', () => {
       fileName: 'roster.csv',
       profile: 'police-registry',
       areaCode: T.street,
+      scope: UNRESTRICTED,
     });
     const before = await totals();
     const run = await ingest.ingestFile(join(dir, 'v2.csv'), {
       fileName: 'roster.csv',
       profile: 'police-registry',
       areaCode: T.street,
+      scope: UNRESTRICTED,
     });
     expect([run.landed, run.unchanged]).toEqual([2, 1]);
     const after = await totals();
@@ -298,13 +312,13 @@ describe('bad files and corrections', () => {
 
 describe('rejects download', () => {
   it('gives the skipped and rejected rows as XLSX with the original columns, row number and reason', async () => {
-    const run = (await ingest.list(100)).find(
+    const run = (await ingest.list(UNRESTRICTED, 100)).find(
       (r) => r.file_name === 'civil-affairs-dibao.xlsx' && r.status === 'SUCCEEDED',
     )!;
     const dir = mkdtempSync(join(tmpdir(), 'rejects-'));
     const { createWriteStream } = await import('node:fs');
     const out = createWriteStream(join(dir, 'rejects.xlsx'));
-    await ingest.writeRejects(run.id, out);
+    await ingest.writeRejects(run.id, out, (v) => v, UNRESTRICTED);
     await new Promise<void>((r) => out.on('close', () => r()));
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(dir, 'rejects.xlsx'));

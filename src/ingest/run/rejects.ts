@@ -12,11 +12,14 @@ export type IssuePager = (after: number) => Promise<IngestRowIssueRow[]>;
  * Writes a run's skipped and rejected rows as an XLSX workbook, streamed: one sheet per source
  * sheet, with the original columns as the file had them, then the row number as the spreadsheet
  * showed it, the outcome and the reason, so staff can correct the rows and send them again.
+ * Every cell goes through `cell`: the caller masks ID numbers and phones unless the reader may
+ * see them (exports follow the same rules as answers).
  */
 export async function writeRejectsWorkbook(
   run: IngestRunRow,
   pager: IssuePager,
   out: Writable,
+  cell: (v: unknown) => unknown,
 ): Promise<void> {
   const layouts = (Array.isArray(run.layout) ? run.layout : []) as { sheet: string; columns: string[] }[];
   const columnsOf = new Map(layouts.map((l) => [l.sheet, l.columns]));
@@ -40,10 +43,10 @@ export async function writeRejectsWorkbook(
         sheets.set(issue.sheet, s);
       }
       const extra = Object.keys(issue.raw).filter((k) => !s!.columns.includes(k));
-      const cells = s.columns.map((c) => issue.raw[c] ?? null);
+      const cells = s.columns.map((c) => cell(issue.raw[c] ?? null));
       const note =
         extra.length > 0
-          ? `${issue.message}（另有：${extra.map((k) => `${k}=${String(issue.raw[k])}`).join('，')}）`
+          ? `${issue.message}（另有：${extra.map((k) => `${k}=${String(cell(issue.raw[k]))}`).join('，')}）`
           : issue.message;
       s.ws
         .addRow([...cells, issue.row_number, OUTCOME[issue.outcome] ?? issue.outcome, issue.reason, note])

@@ -1,8 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { mayUnmask, PURPOSE_DESCRIPTION } from '../../auth/reveal';
+import { areaInScope } from '../../auth/scope';
+import { maskCell } from '../../ingest/mask-cell';
 import type { Context } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import { TOPIC } from '../../graphql/pubsub';
-import { maskIdNumber, maskPhone } from '../../normalize';
 import type { IngestProgress, IngestRunRow } from '../../ingest/run/ingest.service';
 import { fieldName, maskValue } from '../common/fields';
 import {
@@ -13,15 +15,6 @@ import {
   IngestRunStatus,
   ReviewQueueItem,
 } from './ingest.type';
-
-/** Masks anything in a raw cell that looks like an ID number or a mobile number. */
-export function maskCell(v: unknown): unknown {
-  if (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) >= 1e10) return maskIdNumber(String(v));
-  if (typeof v !== 'string') return v;
-  return v
-    .replace(/\d{6}\s*\d{8,11}[\dXx]?/g, (m) => maskIdNumber(m.replace(/\s/g, '')))
-    .replace(/(?<!\d)1\d{2}[\s-]?\d{4}[\s-]?\d{4}(?!\d)/g, (m) => maskPhone(m.replace(/[\s-]/g, '')));
-}
 
 function toRun(r: IngestRunRow): IngestRun {
   return {
@@ -63,16 +56,20 @@ export class IngestResolver {
   ): Promise<IngestRun | null> {
     const n = Number(id);
     if (!Number.isSafeInteger(n)) return null;
-    const run = await ctx.services.ingest.get(n);
+    const run = await ctx.services.ingest.get(n, ctx.viewer.readScope);
     return run ? toRun(run) : null;
   }
 
-  @Query(() => [IngestRun], { description: 'The latest ingest runs, newest first.' })
+  @Query(() => [IngestRun], {
+    description: "The latest ingest runs whose area is in the viewer's scope, newest first.",
+  })
   async ingestRuns(
     @Arg('first', () => Int, { defaultValue: 20, description: 'How many runs (at most 200).' }) first: number,
     @Ctx() ctx: Context,
   ): Promise<IngestRun[]> {
-    return (await ctx.services.ingest.list(Math.min(Math.max(first, 1), 200))).map(toRun);
+    return (await ctx.services.ingest.list(ctx.viewer.readScope, Math.min(Math.max(first, 1), 200))).map(
+      toRun,
+    );
   }
 
   @FieldResolver(() => [IngestRowIssue], {
@@ -93,7 +90,9 @@ export class IngestResolver {
     })
     after: number,
     @Ctx() ctx: Context,
+    @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
   ): Promise<IngestRowIssue[]> {
+    const unmask = await mayUnmask(ctx, `IngestRun:${run.id}`, 'IngestRun.issues', purpose);
     const rows = await ctx.services.ingest.issues(
       Number(run.id),
       outcome ?? null,
@@ -107,27 +106,35 @@ export class IngestResolver {
       outcome: r.outcome as IngestRowOutcome,
       reason: r.reason,
       message: r.message,
-      cells: Object.fromEntries(Object.entries(r.raw).map(([k, v]) => [k, maskCell(v)])),
+      cells: Object.fromEntries(Object.entries(r.raw).map(([k, v]) => [k, unmask ? v : maskCell(v)])),
     }));
   }
 
   @Query(() => [ReviewQueueItem], {
-    description: 'The review queue (待核实): doubtful matches and open conflicts on persons, oldest first.',
+    description:
+      "The review queue (待核实): doubtful matches and open conflicts on persons in the viewer's scope, oldest first.",
   })
   async reviewQueue(
     @Arg('first', () => Int, { defaultValue: 50, description: 'How many items (at most 500).' })
     first: number,
     @Ctx() ctx: Context,
+    @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
   ): Promise<ReviewQueueItem[]> {
-    const rows = await ctx.services.ingest.reviewQueue(Math.min(Math.max(first, 1), 500));
+    const rows = await ctx.services.ingest.reviewQueue(
+      ctx.viewer.readScope,
+      Math.min(Math.max(first, 1), 500),
+    );
+    const unmask =
+      rows.some((r) => r.field) && (await mayUnmask(ctx, 'reviewQueue', 'ReviewQueueItem.value', purpose));
+    const shown = (column: string, v: unknown) => (unmask ? v : maskValue(column, v));
     return rows.map((r) => ({
       id: `${r.kind}:${r.id}`,
       kind: r.kind,
       person: toGlobalId('Person', r.person_id),
       candidate: r.candidate_id ? toGlobalId('Person', r.candidate_id) : null,
       field: r.field ? fieldName(r.field) : null,
-      chosenValue: r.field ? maskValue(r.field, r.chosen_value) : null,
-      otherValue: r.field ? maskValue(r.field, r.other_value) : null,
+      chosenValue: r.field ? shown(r.field, r.chosen_value) : null,
+      otherValue: r.field ? shown(r.field, r.other_value) : null,
       score: r.score,
       explanation: r.explanation,
       createdAt: r.created_at,
@@ -136,14 +143,32 @@ export class IngestResolver {
 
   @Subscription(() => IngestProgressEvent, {
     topics: TOPIC.INGEST_PROGRESS,
-    filter: ({ payload, args }: { payload: IngestProgress; args: { runId: string } }) =>
-      String(payload.runId) === args.runId,
+    // a run outside the viewer's scope is absent, for subscribers too
+    filter: ({
+      payload,
+      args,
+      context,
+    }: {
+      payload: IngestProgress;
+      args: { runId: string };
+      context: Context;
+    }) =>
+      String(payload.runId) === args.runId &&
+      areaInScope(context.services.areas, context.viewer.readScope, payload.areaCode),
     description: 'Progress of one ingest run, after each committed batch and when it ends.',
   })
   ingestProgress(
     @Root() p: IngestProgress,
     @Arg('runId', () => ID, { description: 'Run number.' }) _runId: string,
   ): IngestProgressEvent {
-    return { ...p, runId: String(p.runId), status: p.status as IngestRunStatus };
+    return {
+      runId: String(p.runId),
+      processed: p.processed,
+      total: p.total,
+      landed: p.landed,
+      skipped: p.skipped,
+      rejected: p.rejected,
+      status: p.status as IngestRunStatus,
+    };
   }
 }

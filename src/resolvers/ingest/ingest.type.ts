@@ -35,7 +35,7 @@ registerEnumType(IngestRowOutcome, {
     },
     REJECTED: {
       description:
-        'A person row that cannot be landed: no name, a wrong or destroyed ID number, no way to identify the person.',
+        "A person row that cannot be landed: no name, a wrong or destroyed ID number, no way to identify the person, or a person recorded outside the uploader's scope (PERSON_OUT_OF_SCOPE).",
     },
   },
 });
@@ -62,7 +62,8 @@ export class IngestRowIssue {
   message: string;
 
   @Field(() => GraphQLJSONObject, {
-    description: 'The cells by column name as received, ID numbers and phones masked.',
+    description:
+      'The cells by column name as received; ID numbers and phones masked unless issues was asked with a purpose.',
   })
   cells: Record<string, unknown>;
 }
@@ -139,7 +140,10 @@ export class IngestRun {
   @Field(() => Int, { description: 'Items this run added to the review queue.' })
   reviewItems: number;
 
-  @Field({ description: 'Download of the skipped and rejected rows as XLSX (original columns + reason).' })
+  @Field({
+    description:
+      'Download of the skipped and rejected rows as XLSX (original columns + reason), with the same credentials as the API; ID numbers and phones masked unless ?purpose=… is added by a viewer holding pii:unmask (audited).',
+  })
   rejectsUrl: string;
 
   @Field({ description: 'When the run was created.' })
@@ -203,13 +207,15 @@ export class ReviewQueueItem {
 
   @Field(() => GraphQLJSON, {
     nullable: true,
-    description: 'The value the ledger shows (conflicts only, masked).',
+    description:
+      'The value the ledger shows (conflicts only; masked unless reviewQueue was asked with a purpose).',
   })
   chosenValue: unknown;
 
   @Field(() => GraphQLJSON, {
     nullable: true,
-    description: "The other source's value (conflicts only, masked).",
+    description:
+      "The other source's value (conflicts only; masked unless reviewQueue was asked with a purpose).",
   })
   otherValue: unknown;
 

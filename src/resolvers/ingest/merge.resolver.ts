@@ -1,4 +1,5 @@
-import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { PERMISSIONS } from '../../auth/roles';
 import type { Context } from '../../graphql/context';
 import { idOf, toGlobalId } from '../../graphql/global-id';
 
@@ -30,9 +31,10 @@ export class MergePersonsPayload {
 /** Merge and unmerge of person records, through the ledger. */
 @Resolver()
 export class MergeResolver {
+  @Authorized(PERMISSIONS.RECORD_WRITE)
   @Mutation(() => MergePersonsPayload, {
     description:
-      'Merges two person records into one; values, their sources, facts and households move to the survivor. Records with different ID numbers are refused.',
+      "Merges two person records into one; values, their sources, facts and households move to the survivor. Records with different ID numbers are refused; both must be in the viewer's scope.",
   })
   async mergePersons(
     @Arg('input', () => MergePersonsInput, { description: 'The two records.' }) input: MergePersonsInput,
@@ -41,7 +43,7 @@ export class MergeResolver {
     const r = await ctx.services.merges.merge(
       idOf(input.survivorId, 'Person', 'input.survivorId'),
       idOf(input.mergedId, 'Person', 'input.mergedId'),
-      ctx.actor.name,
+      ctx.actor,
     );
     return {
       mergeId: String(r.mergeId),
@@ -50,6 +52,7 @@ export class MergeResolver {
     };
   }
 
+  @Authorized(PERMISSIONS.RECORD_WRITE)
   @Mutation(() => MergePersonsPayload, {
     description: 'Undoes a merge: both records are restored with their own values and sources.',
   })
@@ -57,7 +60,7 @@ export class MergeResolver {
     @Arg('mergeId', () => ID, { description: 'Merge number from mergePersons.' }) mergeId: string,
     @Ctx() ctx: Context,
   ): Promise<MergePersonsPayload> {
-    const r = await ctx.services.merges.unmerge(Number(mergeId), ctx.actor.name);
+    const r = await ctx.services.merges.unmerge(Number(mergeId), ctx.actor);
     return {
       mergeId: String(r.mergeId),
       survivorId: toGlobalId('Person', r.survivorId),
