@@ -101,24 +101,36 @@ export function checkLimits(
       'QUERY_ALIASES_EXCEEDED',
       `the query uses ${aliases} aliases; at most ${limits.aliases} are allowed`,
     );
-  const cost = getComplexity({
-    schema,
-    query: doc,
-    variables: variables ?? {},
-    operationName: operation.name?.value,
-    estimators: [
-      ({ args, field, childComplexity }) => {
-        if (!field.args.some((a) => a.name === 'first')) return 1 + childComplexity;
-        const first = args.first ?? DEFAULT_PAGE_SIZE;
-        if (typeof first === 'number' && (first > MAX_PAGE_SIZE || first < 0))
-          throw limitError('PAGE_SIZE_EXCEEDED', `first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
-        return 1 + childComplexity * Math.max(1, Number(first));
-      },
-    ],
-  });
+  let cost: number;
+  try {
+    cost = complexityOf();
+  } catch (e) {
+    // a variable the schema cannot coerce (an unknown enum value…) is not a limit problem: the
+    // execution that follows refuses it as BAD_USER_INPUT before any resolver or SQL runs
+    if (e instanceof GraphQLError && e.extensions?.reason === undefined) return;
+    throw e;
+  }
   if (cost > limits.complexity)
     throw limitError(
       'QUERY_COMPLEXITY_EXCEEDED',
       `the query costs ${cost}; at most ${limits.complexity} is allowed`,
     );
+
+  function complexityOf(): number {
+    return getComplexity({
+      schema,
+      query: doc,
+      variables: variables ?? {},
+      operationName: operation.name?.value,
+      estimators: [
+        ({ args, field, childComplexity }) => {
+          if (!field.args.some((a) => a.name === 'first')) return 1 + childComplexity;
+          const first = args.first ?? DEFAULT_PAGE_SIZE;
+          if (typeof first === 'number' && (first > MAX_PAGE_SIZE || first < 0))
+            throw limitError('PAGE_SIZE_EXCEEDED', `first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
+          return 1 + childComplexity * Math.max(1, Number(first));
+        },
+      ],
+    });
+  }
 }
