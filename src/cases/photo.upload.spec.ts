@@ -7,12 +7,19 @@ import { RunningServer, startServer } from '../server';
 let db: TestDb;
 let server: RunningServer;
 let base: string;
+let token: string;
 
 beforeAll(async () => {
   db = await openTestDb();
   await buildTerritory(db.services);
   server = await startServer(db.services, { port: 0, host: '127.0.0.1', log: () => undefined });
   base = `http://127.0.0.1:${server.port}`;
+  // /graphql answers only signed-in callers
+  await db.services.auth.createAccount(
+    { name: 'grid-a', role: 'GRID_WORKER', areaCodes: [T.communityA] },
+    'test',
+  );
+  token = (await db.services.auth.issueToken('grid-a')).token;
 });
 afterAll(async () => {
   await server.close();
@@ -37,7 +44,7 @@ describe('case photos (随手拍)', () => {
 
     const res = await fetch(`${base}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({
         query: `mutation($input: ReportCaseInput!) { reportCase(input: $input) { photoIds channel } }`,
         variables: {
