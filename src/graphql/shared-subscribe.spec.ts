@@ -9,12 +9,19 @@ import { RunningServer, startServer } from '../server';
 let db: TestDb;
 let server: RunningServer;
 const clients: Client[] = [];
+let token: string;
 
 beforeAll(async () => {
   db = await openTestDb();
   await buildTerritory(db.services);
   db.services.cases.scheduler = undefined;
   server = await startServer(db.services, { port: 0, host: '127.0.0.1', log: () => undefined });
+  // subscriptions need credentials in connection_init; every subscriber here is the same actor
+  await db.services.auth.createAccount(
+    { name: 'center', role: 'COMMAND_CENTER', areaCodes: [T.district] },
+    'test',
+  );
+  token = (await db.services.auth.issueToken('center')).token;
 });
 afterAll(async () => {
   for (const c of clients) await c.dispose();
@@ -29,6 +36,7 @@ function listen(variables: Record<string, unknown>) {
     url: `ws://127.0.0.1:${server.port}/graphql`,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${token}` },
   });
   clients.push(client);
   const got: { seq: number; action: string }[] = [];
