@@ -18,6 +18,7 @@ const children: ChildProcess[] = [];
 let portA: number;
 let portB: number;
 const clients: Client[] = [];
+let token: string;
 
 async function startServerProcess(): Promise<number> {
   const child = spawn(
@@ -46,6 +47,12 @@ async function startServerProcess(): Promise<number> {
 beforeAll(async () => {
   db = await openTestDb();
   await buildTerritory(db.services);
+  // every request and subscription needs credentials; both processes accept the same token
+  await db.services.auth.createAccount(
+    { name: 'center', role: 'COMMAND_CENTER', areaCodes: [T.district] },
+    'test',
+  );
+  token = (await db.services.auth.issueToken('center')).token;
   [portA, portB] = await Promise.all([startServerProcess(), startServerProcess()]);
 }, 60000);
 afterAll(async () => {
@@ -60,7 +67,7 @@ afterAll(async () => {
 async function gql(port: number, query: string, variables: Record<string, unknown>) {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data: Record<string, any>; errors?: unknown[] };
@@ -75,6 +82,7 @@ async function subscribe(port: number, query: string, variables: Record<string, 
     webSocketImpl: WebSocket,
     lazy: false,
     retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${token}` },
   });
   clients.push(client);
   await new Promise<void>((resolve, reject) => {
