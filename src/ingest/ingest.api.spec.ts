@@ -282,6 +282,47 @@ describe('ingest over HTTP and GraphQL', () => {
     ]);
   });
 
+  it('sends ingestProgress only to subscribers whose scope covers the run', async () => {
+    const listen = (as: string, id: string) => {
+      const client = createClient({
+        url: `ws://127.0.0.1:${server.port}/graphql`,
+        webSocketImpl: WebSocket,
+        lazy: false,
+        connectionParams: bearer(as),
+      });
+      const events: any[] = [];
+      const done = new Promise<void>((resolve, reject) => {
+        client.subscribe(
+          { query: `subscription($id: ID!) { ingestProgress(runId: $id) { status } }`, variables: { id } },
+          {
+            next: (v) => {
+              events.push(v.data!.ingestProgress);
+              if ((v.data!.ingestProgress as any).status !== 'RUNNING') resolve();
+            },
+            error: reject,
+            complete: () => undefined,
+          },
+        );
+      });
+      return { client, events, done };
+    };
+    await worker.pause();
+    const created = await upload('hrss-insured.csv', `profile=hrss-insured&areaCode=${T.street}`);
+    const center = listen('center', created.body.run.id);
+    const outsider = listen('grid-b', created.body.run.id);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await worker.resume();
+      await center.done;
+      await new Promise((r) => setTimeout(r, 200));
+      expect(center.events.length).toBeGreaterThan(0);
+      expect(outsider.events).toEqual([]);
+    } finally {
+      await center.client.dispose();
+      await outsider.client.dispose();
+    }
+  });
+
   it('refuses a bad upload with a clear error and fails the run without writing', async () => {
     const r = await upload('bad/encrypted.xlsx', `areaCode=${T.street}`);
     expect(r.status).toBe(202);
