@@ -25,6 +25,7 @@ import { reportFileHandler } from './reports/report.download';
 import { consoleMiddleware } from './web/console.middleware';
 import { mountCaseRoutes } from './cases/case.http';
 import { createSharedSubscribe } from './graphql/shared-subscribe';
+import { ingestRouter } from './ingest/ingest.routes';
 
 /** A running API server. */
 export interface RunningServer {
@@ -163,6 +164,8 @@ export async function startServer(
   });
   mountCaseRoutes(app, services);
   app.get('/reports/:id/file', reportFileHandler(services));
+  const ingestHttp = ingestRouter(services);
+  app.use('/ingest', ingestHttp.router);
   const gql = expressMiddleware(apollo, {
     context: async ({ req }) => {
       const r = req as unknown as { viewer?: Viewer | null; requestId?: string };
@@ -260,6 +263,7 @@ export async function startServer(
     async close() {
       await apollo.stop();
       await redis.quit().catch(() => undefined);
+      await ingestHttp.close();
     },
   };
 }

@@ -20,6 +20,8 @@ import { PersonService } from '../registry/person.service';
 import { ThingService } from '../registry/thing.service';
 import { StatisticsService } from '../registry/statistics.service';
 import { createReportService } from '../reports/report.wiring';
+import { IngestService } from '../ingest/run/ingest.service';
+import { MergeService } from '../ledger/merge.service';
 
 /** Every service of one process, wired once. */
 export interface Services {
@@ -41,6 +43,8 @@ export interface Services {
   audit: AuditService;
   reports: ReturnType<typeof createReportService>;
   live: LiveEvents;
+  ingest: IngestService;
+  merges: MergeService;
   close(): Promise<void>;
 }
 
@@ -80,6 +84,10 @@ export function createServices(config: Services['config']): Services {
     audit: new AuditService(pool),
     reports,
     live,
+    merges: new MergeService(pool, ledger, areas),
+    ingest: new IngestService(pool, ledger, areas, {
+      storageDir: config.INGEST_STORAGE_DIR ?? 'storage/ingest',
+    }),
     async close() {
       await reports.close();
       await events.close();

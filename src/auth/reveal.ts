@@ -13,20 +13,18 @@ export const PURPOSE_DESCRIPTION =
   'Why the full value is needed (e.g. 低保复核入户核查). Given, and with the pii:unmask permission, the field is returned unmasked and the read is written to the audit log; omitted, the value is masked.';
 
 /**
- * A personal value for the answer: masked unless a purpose is stated; with a purpose, the
- * viewer must hold pii:unmask, and the read is in the audit log before the value is returned
- * (the request fails rather than hand out an unrecorded value).
+ * Whether personal data may be shown unmasked: false without a purpose; with a purpose, the
+ * viewer must hold pii:unmask and the read is in the audit log before true is returned (a refusal
+ * is recorded and fails the request). Used by `reveal` and by exports that unmask many values at
+ * once (an ingest run's problem rows), which are one audited read each.
  */
-export async function reveal(
-  ctx: Context,
-  value: string | null,
-  mask: (v: string) => string,
+export async function mayUnmask(
+  ctx: Pick<Context, 'viewer' | 'audit' | 'requestId'>,
   target: string,
   field: string,
   purpose: string | null | undefined,
-): Promise<string | null> {
-  if (value === null || value === undefined) return null;
-  if (purpose === null || purpose === undefined) return mask(value);
+): Promise<boolean> {
+  if (purpose === null || purpose === undefined) return false;
   const why = purpose.trim();
   if (why.length < 2 || why.length > 200)
     throw new AppError(
@@ -51,5 +49,22 @@ export async function reveal(
     );
   }
   await ctx.audit.load({ ...entry, outcome: 'SUCCESS' });
-  return value;
+  return true;
+}
+
+/**
+ * A personal value for the answer: masked unless a purpose is stated; with a purpose, the
+ * viewer must hold pii:unmask, and the read is in the audit log before the value is returned
+ * (the request fails rather than hand out an unrecorded value).
+ */
+export async function reveal(
+  ctx: Context,
+  value: string | null,
+  mask: (v: string) => string,
+  target: string,
+  field: string,
+  purpose: string | null | undefined,
+): Promise<string | null> {
+  if (value === null || value === undefined) return null;
+  return (await mayUnmask(ctx, target, field, purpose)) ? value : mask(value);
 }

@@ -12,6 +12,7 @@ import { seedDistrict } from '../seed/seed.service';
 import { registerAuthCommands } from '../auth/auth.command';
 import { startServer } from '../server';
 import { registerWorkerCommand } from '../jobs/worker.command';
+import { registerIngestCommand } from '../ingest/ingest.command';
 
 const out = (line: string) => process.stdout.write(line + '\n');
 const err = (line: string) => process.stderr.write(line + '\n');
@@ -116,6 +117,7 @@ export function buildCli(): Command {
   registerReportCommand(program, { openServices: () => createServices(config()), out, err });
   registerWorkerCommand(program, err);
 
+  registerIngestCommand(program, () => createServices(config()));
   return program;
 }
 

@@ -43,6 +43,8 @@ const schema = z
     CALENDAR_OVERRIDE_FILE: z.string().min(1).optional(),
     /** Comma-separated API keys accepted by the Open311 facade for filing requests. */
     OPEN311_API_KEYS: z.string().default(''),
+    /** Where uploaded rosters are kept (by content hash) so that a run can be resumed. */
+    INGEST_STORAGE_DIR: z.string().min(1).default('storage/ingest'),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.AUTH_JWT_SECRET)

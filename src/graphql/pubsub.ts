@@ -3,6 +3,7 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import type { PubSub } from 'type-graphql';
 import type { CommitResult } from '../ledger/ledger.types';
+import type { IngestProgress } from '../ingest/run/ingest.service';
 
 /** A ledger record changed (published after its transaction committed). */
 export interface RecordChangedEvent {
@@ -46,6 +47,7 @@ export interface Topics {
   REPORT_FINISHED: ReportFinishedEvent;
   CASE_UPDATED: CaseUpdatedEvent;
   GRID_UPDATED: GridUpdatedEvent;
+  INGEST_PROGRESS: IngestProgress;
 }
 
 /** Topics delivered with sequence numbers and a replay log (src/graphql/live-events.ts). */
@@ -63,6 +65,7 @@ export const TOPIC = {
   REPORT_FINISHED: 'REPORT_FINISHED',
   CASE_UPDATED: 'CASE_UPDATED',
   GRID_UPDATED: 'GRID_UPDATED',
+  INGEST_PROGRESS: 'INGEST_PROGRESS',
 } as const satisfies Record<keyof Topics, keyof Topics>;
 
 /** Publishing and subscribing across every server process, through Redis. */

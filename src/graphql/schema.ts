@@ -15,6 +15,8 @@ import { ThingResolver } from '../resolvers/thing/thing.resolver';
 import { RecordChangeResolver } from '../resolvers/ledger/record-change.resolver';
 import { CohortResolver } from '../resolvers/report/cohort.resolver';
 import { ReportCellResolver, ReportResolver } from '../resolvers/report/report.resolver';
+import { IngestResolver } from '../resolvers/ingest/ingest.resolver';
+import { MergeResolver } from '../resolvers/ingest/merge.resolver';
 import { DateTimeScalar } from './scalars';
 import { AuthResolver } from '../resolvers/auth/auth.resolver';
 import { authChecker } from '../auth/auth-checker';
@@ -38,6 +40,8 @@ export const RESOLVERS = [
   ReportResolver,
   ReportCellResolver,
   CohortResolver,
+  IngestResolver,
+  MergeResolver,
 ] as const;
 
 const noPubSub: PubSub = {

@@ -183,8 +183,14 @@ export class LedgerService {
           row[col] = next;
           row.provenance[col] = sourceId;
         }
+        if (write.provenance) {
+          for (const [col, src] of Object.entries(write.provenance)) {
+            if (src === null) delete row.provenance[col];
+            else row.provenance[col] = src;
+          }
+        }
         const changed = Object.keys(fieldChanges);
-        if (write.create || changed.length > 0) {
+        if (write.create || changed.length > 0 || (write.provenance && !earlier)) {
           if (!earlier) {
             // the version is logged like a field so that an as-of read shows the version of then
             fieldChanges.version = [write.create ? null : Number(row.version), Number(row.version) + 1];
@@ -245,7 +251,7 @@ export class LedgerService {
   }
 
   private sourceRow(s: SourceInput, id: number, atIso: string) {
-    const hash = createHash('sha256').update(JSON.stringify(s.raw)).digest('hex');
+    const hash = s.contentHash ?? createHash('sha256').update(JSON.stringify(s.raw)).digest('hex');
     return {
       district_code: s.districtCode,
       id,

@@ -14,6 +14,11 @@ export interface SourceInput {
   raw: Record<string, unknown>;
   /** The values after normalisation. */
   normalized?: Record<string, unknown>;
+  /**
+   * Identifies the content for de-duplication; defaults to a hash of `raw`. Ingest passes a hash
+   * that also covers the department and profile, so a re-run or a restart finds its rows again.
+   */
+  contentHash?: string;
 }
 
 /**
@@ -28,6 +33,11 @@ export interface EntityWrite {
   values: Record<string, unknown>;
   /** Optimistic concurrency for staff edits: the version the editor saw. */
   expectedVersion?: number;
+  /**
+   * Merge and unmerge only: after the values are applied, set these provenance entries (a source
+   * record id) or remove them (null), so values moved between records keep the sources they came from.
+   */
+  provenance?: Record<string, number | null>;
 }
 
 /** One source and the writes it supports. */

@@ -1,0 +1,588 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { LedgerService } from '../../ledger/ledger.service';
+import type { CommitResult, EntityWrite, LedgerItem } from '../../ledger/ledger.types';
+import type { NormalizedRecord } from '../mapping/normalize-row';
+import type { RowEvent } from '../rows';
+import { ingestSql } from './ingest.queries';
+import { type Candidate, decideMatch, type MatchOutcome } from './match';
+
+/** What a batch needs to know about its run. */
+export interface RunContext {
+  runId: number;
+  districtCode: string;
+  /** Where rows land when their community or grid is not named or not known. */
+  areaCode: string;
+  department: string;
+  profileName: string;
+  /** The reporting period the profile says the roster describes, kept with every row. */
+  period: string | null;
+  fileName: string;
+  /** Community and grid names under the run's area → codes. */
+  areaByName: Map<string, string>;
+  /** Whether the uploader's scope covers an area: the run writes as the uploader. */
+  inScope: (areaCode: string | null) => boolean;
+}
+
+/** One row of the file with its position in the run (1-based, file order). */
+export interface BatchRow {
+  seq: number;
+  event: Extract<RowEvent, { kind: 'row' }>;
+}
+
+/** Counters a batch adds to its run. */
+export interface BatchStats {
+  landed: number;
+  unchanged: number;
+  skipped: number;
+  rejected: number;
+  personsCreated: number;
+  personsMatched: number;
+  conflicts: number;
+  reviewItems: number;
+}
+
+const SKIP_MESSAGES: Record<string, string> = {
+  TOTAL_ROW: '合计/小计行，不是人员记录',
+  FOOTER: '表尾签名栏（填表人、审核人、报出日期等）',
+  REPEATED_HEADER: '重复的表头行',
+};
+
+/** The de-duplication key of a row: its cells, under its department and profile. */
+export function rowContentHash(department: string, profile: string, raw: Record<string, unknown>): string {
+  return createHash('sha256')
+    .update(`${department}\u0000${profile}\u0000${JSON.stringify(raw)}`)
+    .digest('hex');
+}
+
+type Ref = number; // a real id (> 0) or a temporary one (< 0) until ids are allocated
+
+interface Planned {
+  row: BatchRow;
+  record: NormalizedRecord;
+  hash: string;
+  areaCode: string;
+  person: Ref;
+  personIsNew: boolean;
+  personExisting: boolean;
+  household: Ref | null;
+  householdIsNew: boolean;
+  house: Ref | null;
+  houseIsNew: boolean;
+  match: MatchOutcome | null;
+}
+
+/** The normalised values without blanks: a million rows of nulls would only fatten the source log. */
+function compact(o: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+function warningsOf(row: BatchRow) {
+  const o = row.event.outcome;
+  return o ? o.warnings : [];
+}
+
+function areaFor(ctx: RunContext, r: NormalizedRecord): string {
+  const key = (s: string | null) => (s ? s.replace(/\s/g, '') : '');
+  return ctx.areaByName.get(key(r.grid)) ?? ctx.areaByName.get(key(r.community)) ?? ctx.areaCode;
+}
+
+/**
+ * Lands one batch of rows inside the caller's transaction: skipped and rejected rows are kept with
+ * their reason and cells; rows already landed before (same content, same department and profile)
+ * are counted and left alone; every other row is resolved to its house, household and person
+ * (same ID number → same person; without one, name + birth date + household context with a
+ * score) and written through the ledger with its source. Match decisions and review items are
+ * written beside it. The caller moves the run's checkpoint in the same transaction and commits.
+ */
+export async function writeBatch(
+  client: pg.PoolClient,
+  ledger: LedgerService,
+  ctx: RunContext,
+  rows: readonly BatchRow[],
+): Promise<{ stats: BatchStats; commit: CommitResult | null }> {
+  const stats: BatchStats = {
+    landed: 0,
+    unchanged: 0,
+    skipped: 0,
+    rejected: 0,
+    personsCreated: 0,
+    personsMatched: 0,
+    conflicts: 0,
+    reviewItems: 0,
+  };
+  const issues: object[] = [];
+  const candidatesRows: { row: BatchRow; record: NormalizedRecord; hash: string }[] = [];
+  for (const row of rows) {
+    const e = row.event;
+    const issue = {
+      district_code: ctx.districtCode,
+      run_id: ctx.runId,
+      seq: row.seq,
+      sheet: e.sheet,
+      row_number: e.rowNumber,
+      raw: e.raw,
+    };
+    if (e.skip) {
+      issues.push({ ...issue, outcome: 'SKIPPED', reason: e.skip, message: SKIP_MESSAGES[e.skip] ?? e.skip });
+      stats.skipped++;
+    } else if (!e.outcome || !e.outcome.ok) {
+      issues.push({
+        ...issue,
+        outcome: 'REJECTED',
+        reason: e.outcome?.reason ?? 'UNKNOWN',
+        message: e.outcome?.message ?? '',
+      });
+      stats.rejected++;
+    } else {
+      candidatesRows.push({
+        row,
+        record: e.outcome.record,
+        hash: rowContentHash(ctx.department, ctx.profileName, e.raw),
+      });
+    }
+  }
+
+  // the run writes as its uploader: a row naming (by ID number) a person recorded outside the
+  // uploader's scope is rejected, so an upload never changes a record its uploader cannot see
+  const ids = [...new Set(candidatesRows.map((c) => c.record.idNumber).filter((x): x is string => !!x))];
+  if (ids.length > 0) {
+    const { rows: found } = await client.query<{ id_number: string; area_code: string | null }>(
+      ingestSql.personsByIdNumber,
+      [ids],
+    );
+    const outside = new Set(found.filter((p) => !ctx.inScope(p.area_code)).map((p) => p.id_number));
+    if (outside.size > 0) {
+      for (let i = candidatesRows.length - 1; i >= 0; i--) {
+        const c = candidatesRows[i];
+        if (!c.record.idNumber || !outside.has(c.record.idNumber)) continue;
+        const e = c.row.event;
+        issues.push({
+          district_code: ctx.districtCode,
+          run_id: ctx.runId,
+          seq: c.row.seq,
+          sheet: e.sheet,
+          row_number: e.rowNumber,
+          raw: e.raw,
+          outcome: 'REJECTED',
+          reason: 'PERSON_OUT_OF_SCOPE',
+          message: '此人登记在上传人权限范围以外的区域，本行未导入',
+        });
+        stats.rejected++;
+        candidatesRows.splice(i, 1);
+      }
+    }
+  }
+
+  // rows that landed before (an earlier run of the same file, or this run before a crash)
+  const known = new Set<string>();
+  if (candidatesRows.length > 0) {
+    const { rows: found } = await client.query<{ content_hash: string }>(ingestSql.knownHashes, [
+      ctx.districtCode,
+      candidatesRows.map((c) => c.hash),
+    ]);
+    for (const f of found) known.add(f.content_hash);
+  }
+  const toLand: typeof candidatesRows = [];
+  for (const c of candidatesRows) {
+    stats.landed++;
+    if (known.has(c.hash)) {
+      stats.unchanged++;
+      continue;
+    }
+    known.add(c.hash);
+    toLand.push(c);
+  }
+
+  let commit: CommitResult | null = null;
+  if (toLand.length > 0) commit = await land(client, ledger, ctx, toLand, stats);
+  if (issues.length > 0) await client.query(ingestSql.insertIssues, [JSON.stringify(issues)]);
+  return { stats, commit };
+}
+
+async function land(
+  client: pg.PoolClient,
+  ledger: LedgerService,
+  ctx: RunContext,
+  toLand: { row: BatchRow; record: NormalizedRecord; hash: string }[],
+  stats: BatchStats,
+): Promise<CommitResult> {
+  const d = ctx.districtCode;
+  const uniq = <T>(xs: (T | null)[]) => [...new Set(xs.filter((x): x is T => x !== null))];
+  const recs = toLand.map((t) => t.record);
+
+  const ids = uniq(recs.flatMap((r) => [r.idNumber, r.guardianIdNumber]));
+  // one client runs one statement at a time: these go one after the other
+  const persons = await client.query<{
+    id: number;
+    id_number: string;
+    status: string;
+    merged_into_id: number | null;
+    household_id: number | null;
+    house_id: number | null;
+  }>(ingestSql.personsByIdNumber, [ids]);
+  const households = await client.query<{ id: number; household_number: string; house_id: number | null }>(
+    ingestSql.householdsByNumber,
+    [d, uniq(recs.map((r) => r.householdNumber))],
+  );
+  const housesByCode = await client.query<{ id: number; code: string }>(ingestSql.housesByCode, [
+    d,
+    uniq(recs.map((r) => r.houseCode)),
+  ]);
+  const housesByAddress = await client.query<{ id: number; address: string }>(ingestSql.housesByAddress, [
+    d,
+    uniq(recs.map((r) => r.address)),
+  ]);
+  const personById = new Map(persons.rows.map((p) => [p.id_number, p]));
+  const needCandidates = recs.filter((r) => r.birthDate && (!r.idNumber || !personById.has(r.idNumber)));
+  const dbCandidates: Candidate[] = [];
+  if (needCandidates.length > 0) {
+    const { rows } = await client.query<{
+      id: number;
+      name: string;
+      birth_date: string;
+      gender: string | null;
+      household_id: number | null;
+      house_id: number | null;
+      household_number: string | null;
+      address: string | null;
+      area_code: string | null;
+    }>(ingestSql.candidates, [
+      d,
+      uniq(needCandidates.map((r) => r.birthDate)),
+      uniq(needCandidates.map((r) => r.name)),
+    ]);
+    for (const c of rows) {
+      // a record the uploader cannot see is no candidate: the run may not write to it
+      if (!ctx.inScope(c.area_code)) continue;
+      dbCandidates.push({
+        id: c.id,
+        name: c.name,
+        birthDate: c.birth_date,
+        gender: c.gender,
+        householdId: c.household_id,
+        householdNumber: c.household_number,
+        houseId: c.house_id,
+        address: c.address,
+      });
+    }
+  }
+
+  // pass 1: decide every reference; new entities get temporary negative refs
+  let temp = 0;
+  const nextTemp = () => --temp;
+  const householdRef = new Map<string, { ref: Ref; isNew: boolean; house: Ref | null }>(
+    households.rows.map((h) => [h.household_number, { ref: h.id, isNew: false, house: h.house_id }]),
+  );
+  const houseByCode = new Map<string, Ref>(housesByCode.rows.map((h) => [h.code, h.id]));
+  const houseByAddress = new Map<string, Ref>(housesByAddress.rows.map((h) => [h.address, h.id]));
+  const newHouses = new Set<Ref>();
+  const personRefById = new Map<string, { ref: Ref; household: Ref | null; house: Ref | null }>();
+  for (const p of persons.rows) {
+    personRefById.set(p.id_number, {
+      ref: p.status === 'MERGED' && p.merged_into_id ? p.merged_into_id : p.id,
+      household: p.household_id,
+      house: p.house_id,
+    });
+  }
+  const batchCandidates: Candidate[] = [];
+  const newPersons = new Set<Ref>();
+  const planned: Planned[] = [];
+  for (const t of toLand) {
+    const r = t.record;
+    const areaCode = areaFor(ctx, r);
+    // house: by code, else by normalised address
+    let house: Ref | null = null;
+    let houseIsNew = false;
+    if (r.houseCode && houseByCode.has(r.houseCode)) house = houseByCode.get(r.houseCode)!;
+    else if (r.address && houseByAddress.has(r.address)) house = houseByAddress.get(r.address)!;
+    else if (r.address) {
+      house = nextTemp();
+      houseIsNew = true;
+      newHouses.add(house);
+      houseByAddress.set(r.address, house);
+      if (r.houseCode) houseByCode.set(r.houseCode, house);
+    }
+    // household: by number
+    let household: Ref | null = null;
+    let householdIsNew = false;
+    if (r.householdNumber) {
+      const h = householdRef.get(r.householdNumber);
+      if (h) household = h.ref;
+      else {
+        household = nextTemp();
+        householdIsNew = true;
+        householdRef.set(r.householdNumber, { ref: household, isNew: true, house });
+      }
+    }
+    // person: same valid ID → same person; otherwise a scored match on name, birth date and context
+    let person: Ref;
+    let personIsNew = false;
+    let personExisting = false;
+    let match: MatchOutcome | null = null;
+    const byId = r.idNumber ? personRefById.get(r.idNumber) : undefined;
+    if (byId) {
+      person = byId.ref;
+      personExisting = !newPersons.has(person);
+    } else {
+      const guardianRef = r.guardianIdNumber ? personRefById.get(r.guardianIdNumber) : undefined;
+      match = decideMatch(
+        {
+          name: r.name,
+          birthDate: r.birthDate!,
+          gender: r.gender,
+          householdNumber: r.householdNumber,
+          address: r.address,
+          guardian: guardianRef ? { householdId: guardianRef.household, houseId: guardianRef.house } : null,
+        },
+        [...dbCandidates, ...batchCandidates],
+      );
+      if (match.kind === 'MATCH') {
+        person = match.best.candidate.id;
+        personExisting = !newPersons.has(person);
+        // the candidate now has this record's ID number; it is no longer a candidate for others
+        if (r.idNumber) {
+          for (const list of [dbCandidates, batchCandidates]) {
+            const i = list.indexOf(match.best.candidate);
+            if (i >= 0) list.splice(i, 1);
+          }
+        }
+      } else {
+        person = nextTemp();
+        personIsNew = true;
+        newPersons.add(person);
+        if (!r.idNumber) {
+          batchCandidates.push({
+            id: person,
+            name: r.name,
+            birthDate: r.birthDate!,
+            gender: r.gender,
+            householdId: household,
+            householdNumber: r.householdNumber,
+            houseId: house,
+            address: r.address,
+          });
+        }
+      }
+    }
+    if (r.idNumber && !byId) personRefById.set(r.idNumber, { ref: person, household, house });
+    else if (r.idNumber && byId) {
+      byId.household = household ?? byId.household;
+      byId.house = house ?? byId.house;
+    }
+    if (personIsNew) stats.personsCreated++;
+    else if (personExisting) stats.personsMatched++;
+    planned.push({
+      row: t.row,
+      record: r,
+      hash: t.hash,
+      areaCode,
+      person,
+      personIsNew,
+      personExisting,
+      household,
+      householdIsNew,
+      house,
+      houseIsNew,
+      match,
+    });
+  }
+
+  // allocate real ids for the new entities, one statement per type
+  const realOf = new Map<Ref, number>();
+  const allocate = async (type: 'PERSON' | 'HOUSEHOLD' | 'HOUSE', refs: Ref[]) => {
+    const real = await ledger.allocateIds(client, type, refs.length);
+    refs.forEach((ref, i) => realOf.set(ref, real[i]));
+  };
+  await allocate('HOUSE', [...newHouses]);
+  await allocate(
+    'HOUSEHOLD',
+    [...householdRef.values()].filter((h) => h.isNew).map((h) => h.ref),
+  );
+  await allocate('PERSON', [...newPersons]);
+  const real = (ref: Ref | null): number | null => (ref === null ? null : ref > 0 ? ref : realOf.get(ref)!);
+
+  // facts: update the person's active fact of this kind from this department, else create one
+  const factOf = new Map<number, number>();
+  const createdFacts = new Set<number>();
+  const factKind = planned.find((p) => p.record.fact)?.record.fact?.kind;
+  if (factKind) {
+    const existing = [...new Set(planned.filter((p) => p.person > 0).map((p) => p.person))];
+    if (existing.length > 0) {
+      const { rows } = await client.query<{ id: number; person_id: number }>(ingestSql.activeFacts, [
+        d,
+        existing,
+        factKind,
+        ctx.department,
+      ]);
+      for (const f of rows) factOf.set(f.person_id, f.id);
+    }
+    const needing = [...new Set(planned.filter((p) => p.record.fact).map((p) => real(p.person)!))].filter(
+      (id) => !factOf.has(id),
+    );
+    const factIds = await ledger.allocateIds(client, 'FACT', needing.length);
+    needing.forEach((pid, i) => {
+      factOf.set(pid, factIds[i]);
+      createdFacts.add(factIds[i]);
+    });
+  }
+
+  // pass 2: the ledger items, one per row, each entity created once and updated after
+  const created = new Set<string>();
+  const once = (key: string) => {
+    if (created.has(key)) return false;
+    created.add(key);
+    return true;
+  };
+  const items: LedgerItem[] = planned.map((p) => {
+    const r = p.record;
+    const writes: EntityWrite[] = [];
+    const houseId = real(p.house);
+    const householdId = real(p.household);
+    const personId = real(p.person)!;
+    if (houseId !== null) {
+      const create = p.house! < 0 && once(`H${houseId}`);
+      const values: Record<string, unknown> = create
+        ? { address: r.address, use: 'RESIDENTIAL', area_code: p.areaCode }
+        : {};
+      if (r.houseCode) values.code = r.houseCode;
+      writes.push({ type: 'HOUSE', districtCode: d, id: houseId, create, values });
+    }
+    if (householdId !== null) {
+      const create = p.household! < 0 && once(`F${householdId}`);
+      const values: Record<string, unknown> = create
+        ? { household_number: r.householdNumber, area_code: p.areaCode }
+        : {};
+      if (houseId !== null) values.house_id = houseId;
+      if (r.relationToHead === '户主' || r.relationToHead === '本人') values.head_person_id = personId;
+      writes.push({ type: 'HOUSEHOLD', districtCode: d, id: householdId, create, values });
+    }
+    const create = p.person < 0 && once(`P${personId}`);
+    const values: Record<string, unknown> = create
+      ? { status: 'ACTIVE', name: r.name, area_code: p.areaCode }
+      : { name: r.name, area_code: p.areaCode };
+    const optional: [string, unknown][] = [
+      ['id_number', r.idNumber],
+      ['gender', r.gender],
+      ['birth_date', r.birthDate],
+      ['ethnicity', r.ethnicity],
+      ['phone', r.phone],
+      ['residence_type', r.residenceType],
+      ['relation_to_head', r.relationToHead],
+      ['household_id', householdId],
+      ['house_id', houseId],
+    ];
+    for (const [k, v] of optional) if (v !== null && v !== undefined) values[k] = v;
+    writes.push({ type: 'PERSON', districtCode: d, id: personId, create, values });
+    if (r.fact) {
+      const factId = factOf.get(personId)!;
+      const createFact = createdFacts.has(factId) && once(`A${factId}`);
+      writes.push({
+        type: 'FACT',
+        districtCode: d,
+        id: factId,
+        create: createFact,
+        values: createFact
+          ? {
+              person_id: personId,
+              kind: r.fact.kind,
+              department_code: ctx.department,
+              valid_from: r.fact.validFrom,
+              attributes: r.fact.attributes,
+              status: 'ACTIVE',
+            }
+          : { valid_from: r.fact.validFrom, attributes: r.fact.attributes },
+      });
+    }
+    return {
+      source: {
+        districtCode: d,
+        kind: 'INGEST',
+        departmentCode: ctx.department,
+        ingestRunId: ctx.runId,
+        fileName: ctx.fileName,
+        sheet: p.row.event.sheet,
+        rowNumber: p.row.event.rowNumber,
+        raw: p.row.event.raw,
+        normalized: compact({ ...r, warnings: warningsOf(p.row), period: ctx.period }),
+        contentHash: p.hash,
+      },
+      writes,
+    };
+  });
+  const commit = await ledger.recordIn(client, items);
+  for (const w of commit.results) stats.conflicts += w.conflicts;
+
+  // match decisions for records matched (or not) without an ID number, and the review queue
+  // a decision is kept whenever there was someone to compare with; a first sighting needs none
+  // a row whose birth date or gender contradicts its own ID number: the ID wins, staff check the row
+  const contradictions: object[] = [];
+  planned.forEach((p, i) => {
+    const bad = warningsOf(p.row).filter(
+      (w) => w.problem === 'BIRTH_DATE_MISMATCH' || w.problem === 'GENDER_MISMATCH',
+    );
+    if (bad.length === 0) return;
+    contradictions.push({
+      district_code: d,
+      kind: 'ROW_CONTRADICTS_ID',
+      person_id: real(p.person),
+      ingest_run_id: ctx.runId,
+      source_record_id: commit.sourceRecordIds[i],
+      detail: `${p.row.event.sheet} 第 ${p.row.event.rowNumber} 行：${bad.map((w) => (w.problem === 'BIRTH_DATE_MISMATCH' ? '出生日期' : '性别')).join('、')}与身份证号不符，已按身份证号记录`,
+      created_at: commit.recordedAt.toISOString(),
+    });
+  });
+  if (contradictions.length > 0) {
+    await client.query(ingestSql.insertReviews, [JSON.stringify(contradictions)]);
+    stats.reviewItems += contradictions.length;
+  }
+
+  const decided = planned
+    .map((p, i) => ({ p, i }))
+    .filter(({ p }) => p.match !== null && p.match.best !== null);
+  if (decided.length > 0) {
+    const { rows: decisionIds } = await client.query<{ id: number }>(ingestSql.allocateDecisionIds, [
+      decided.length,
+    ]);
+    const at = commit.recordedAt.toISOString();
+    const decisions: object[] = [];
+    const reviews: object[] = [];
+    decided.forEach(({ p, i }, k) => {
+      const m = p.match!;
+      const best = m.best;
+      decisions.push({
+        district_code: d,
+        id: decisionIds[k].id,
+        ingest_run_id: ctx.runId,
+        source_record_id: commit.sourceRecordIds[i],
+        person_id: real(p.person),
+        candidate_id: best ? real(best.candidate.id) : null,
+        method: m.kind === 'MATCH' ? 'NAME_BIRTH_CONTEXT' : 'NEW_PERSON',
+        score: best?.score ?? 0,
+        agreed: best?.agreed ?? [],
+        explanation: m.explanation,
+        created_at: at,
+      });
+      if (m.kind === 'NEW' && best) {
+        reviews.push({
+          district_code: d,
+          kind: m.ambiguous ? 'AMBIGUOUS_MATCH' : 'LOW_SCORE_MATCH',
+          person_id: real(p.person),
+          candidate_id: real(best.candidate.id),
+          match_decision_id: decisionIds[k].id,
+          ingest_run_id: ctx.runId,
+          created_at: at,
+        });
+      }
+    });
+    await client.query(ingestSql.insertDecisions, [JSON.stringify(decisions)]);
+    if (reviews.length > 0) await client.query(ingestSql.insertReviews, [JSON.stringify(reviews)]);
+    stats.reviewItems += reviews.length;
+  }
+  return commit;
+}

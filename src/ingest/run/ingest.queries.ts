@@ -1,0 +1,109 @@
+/** SQL of ingest runs and of the look-ups that resolve a batch of rows; each statement serves a whole batch. */
+export const ingestSql = {
+  createRun: `
+    INSERT INTO ingest_run (district_code, file_name, file_path, file_sha256, file_size, profile, department_code,
+                            area_code, actor, actor_scope)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
+    RETURNING id`,
+
+  runById: `SELECT * FROM ingest_run WHERE id = $1`,
+
+  listRuns: (scopeWhere: string) =>
+    `SELECT * FROM ingest_run WHERE ($1::text IS NULL OR district_code = $1) AND ${scopeWhere} ORDER BY id DESC LIMIT $2`,
+
+  startRun: `
+    UPDATE ingest_run SET status = 'RUNNING', started_at = coalesce(started_at, now()), error_reason = NULL,
+           error_message = NULL
+    WHERE id = $1`,
+
+  setLayout: `UPDATE ingest_run SET layout = $2::jsonb, format = $3, rows_total = $4 WHERE id = $1`,
+
+  failRun: `
+    UPDATE ingest_run SET status = 'FAILED', error_reason = $2, error_message = $3, finished_at = now()
+    WHERE id = $1`,
+
+  finishRun: `UPDATE ingest_run SET status = 'SUCCEEDED', finished_at = now() WHERE id = $1`,
+
+  /** Moves the checkpoint and counters in the batch's own transaction, so progress and data commit together. */
+  advance: `
+    UPDATE ingest_run SET checkpoint = $2, landed = landed + $3, unchanged = unchanged + $4, skipped = skipped + $5,
+           rejected = rejected + $6, persons_created = persons_created + $7, persons_matched = persons_matched + $8,
+           conflicts = conflicts + $9, review_items = review_items + $10
+    WHERE id = $1 AND checkpoint < $2`,
+
+  insertIssues: `
+    INSERT INTO ingest_row_issue (district_code, run_id, seq, sheet, row_number, outcome, reason, message, raw)
+    SELECT district_code, run_id, seq, sheet, row_number, outcome, reason, message, raw
+    FROM jsonb_populate_recordset(NULL::ingest_row_issue, $1::jsonb)`,
+
+  issues: `
+    SELECT seq, sheet, row_number, outcome, reason, message, raw FROM ingest_row_issue
+    WHERE run_id = $1 AND ($2::ingest_row_outcome IS NULL OR outcome = $2) AND seq > $3
+    ORDER BY seq LIMIT $4`,
+
+  knownHashes: `
+    SELECT content_hash FROM source_record
+    WHERE district_code = $1 AND kind = 'INGEST' AND content_hash = ANY($2::text[])`,
+
+  personsByIdNumber: `
+    SELECT id, id_number, status, merged_into_id, household_id, house_id, area_code FROM person WHERE id_number = ANY($1::text[])`,
+
+  /** People who could be the same as a record without an ID number: same name and birth date, no ID of their own. */
+  candidates: `
+    SELECT p.id, p.name, p.birth_date, p.gender, p.household_id, p.house_id, h.household_number, hs.address, p.area_code
+    FROM person p
+    LEFT JOIN household h ON h.district_code = p.district_code AND h.id = p.household_id
+    LEFT JOIN house hs ON hs.district_code = p.district_code AND hs.id = p.house_id
+    WHERE p.district_code = $1 AND p.status = 'ACTIVE' AND p.id_number IS NULL
+      AND p.birth_date = ANY($2::date[]) AND p.name = ANY($3::text[])`,
+
+  householdsByNumber: `
+    SELECT id, household_number, house_id, head_person_id FROM household
+    WHERE district_code = $1 AND household_number = ANY($2::text[])`,
+
+  housesByCode: `SELECT id, code, address FROM house WHERE district_code = $1 AND code = ANY($2::text[])`,
+
+  housesByAddress: `SELECT id, code, address FROM house WHERE district_code = $1 AND address = ANY($2::text[])`,
+
+  activeFacts: `
+    SELECT id, person_id FROM fact
+    WHERE district_code = $1 AND person_id = ANY($2::bigint[]) AND kind = $3 AND department_code = $4
+      AND status = 'ACTIVE'`,
+
+  insertDecisions: `
+    INSERT INTO match_decision (district_code, id, ingest_run_id, source_record_id, person_id, candidate_id, method,
+                                score, agreed, explanation, created_at)
+    SELECT district_code, id, ingest_run_id, source_record_id, person_id, candidate_id, method, score, agreed,
+           explanation, created_at
+    FROM jsonb_populate_recordset(NULL::match_decision, $1::jsonb)`,
+
+  allocateDecisionIds: `SELECT nextval(pg_get_serial_sequence('match_decision', 'id'))::bigint AS id FROM generate_series(1, $1::int)`,
+
+  insertReviews: `
+    INSERT INTO review_item (district_code, kind, person_id, candidate_id, match_decision_id, ingest_run_id,
+                             source_record_id, detail, created_at)
+    SELECT district_code, kind, person_id, candidate_id, match_decision_id, ingest_run_id, source_record_id, detail,
+           created_at
+    FROM jsonb_populate_recordset(NULL::review_item, $1::jsonb)`,
+
+  /** Open review items and open person conflicts, oldest first: what staff must look at. */
+  reviewQueue: (personInScope: string, candidateInScope: string) => `
+    SELECT * FROM (
+      SELECT 'MATCH' AS source, r.id, r.kind::text AS kind, r.person_id,
+             CASE WHEN cp.id IS NOT NULL AND ${candidateInScope} THEN r.candidate_id END AS candidate_id,
+             NULL::text AS field, NULL::jsonb AS chosen_value, NULL::jsonb AS other_value, d.score,
+             coalesce(d.explanation, r.detail) AS explanation, r.created_at
+      FROM review_item r
+      JOIN person p ON p.district_code = r.district_code AND p.id = r.person_id
+      LEFT JOIN person cp ON cp.district_code = r.district_code AND cp.id = r.candidate_id
+      LEFT JOIN match_decision d ON d.district_code = r.district_code AND d.id = r.match_decision_id
+      WHERE r.status = 'OPEN' AND ($1::text IS NULL OR r.district_code = $1) AND ${personInScope}
+      UNION ALL
+      SELECT 'CONFLICT', c.id, 'CONFLICT', c.entity_id, NULL, c.field, c.chosen_value, c.other_value, NULL, NULL,
+             c.created_at
+      FROM conflict c
+      JOIN person p ON p.district_code = c.district_code AND p.id = c.entity_id
+      WHERE c.status = 'OPEN' AND c.entity_type = 'PERSON' AND ($1::text IS NULL OR c.district_code = $1)
+        AND ${personInScope}
+    ) q ORDER BY created_at, source, id LIMIT $2`,
+};
