@@ -6,6 +6,14 @@ export interface GraphqlRequest {
   variables?: Record<string, unknown>;
 }
 
+/** Headers every benchmark request carries besides the JSON ones (credentials). */
+let extraHeaders: Record<string, string> = {};
+
+/** Sets the credentials sent with every request (the API answers 401 without them). */
+export function useCredentials(headers: Record<string, string>): void {
+  extraHeaders = headers;
+}
+
 /** What one load run measured. */
 export interface LoadResult {
   connections: number;
@@ -45,7 +53,7 @@ export async function runLoad(opts: {
     requests: [
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...extraHeaders },
         body: JSON.stringify(opts.request),
         onResponse: (_status, body, _context, headers) => {
           const n = headers['x-sql-count'] ?? 'missing';
@@ -88,7 +96,7 @@ export async function probe(
   const started = performance.now();
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...extraHeaders },
     body: JSON.stringify(request),
   });
   const body = (await res.json()) as { data?: unknown; errors?: { message: string }[] };
