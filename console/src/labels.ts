@@ -13,6 +13,8 @@ export const CASE_STATUS: Record<string, string> = {
   CLOSED: '结案',
   PARKED: '挂账',
   ESCALATED: '已上报上级',
+  RETURNED: '已回退',
+  REOPENED: '重新办理',
 };
 
 /** Marker colours by case status: open work warm, finished work green, rejected grey. */
@@ -27,6 +29,8 @@ export const CASE_STATUS_COLOR: Record<string, string> = {
   CLOSED: '#51cf66',
   PARKED: '#adb5bd',
   ESCALATED: '#e64980',
+  RETURNED: '#f783ac',
+  REOPENED: '#fa5252',
   INVALID: '#868e96',
 };
 
