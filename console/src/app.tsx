@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Provider } from 'urql';
 import { getToken, setToken } from './api/auth';
 import { client, onLiveState, type LiveState } from './api/client';
-import { FeaturesContext, has, type Features } from './api/features';
+import { FeaturesContext, type Features } from './api/features';
 import { loadFeatures } from './api/features.load';
 import { DashboardPage } from './pages/dashboard.page';
 import { IngestPage } from './pages/ingest.page';
@@ -52,15 +52,23 @@ export function App() {
   const [failed, setFailed] = useState<string | null>(null);
   const [live, setLive] = useState<LiveState>('connecting');
   useEffect(() => onLiveState(setLive), []);
+  const signedIn = getToken() != null;
   useEffect(() => {
+    // Every operation but sign-in needs credentials: without a session there is nothing to read.
+    if (!signedIn) return;
     loadFeatures().then(setFeatures, (e: unknown) => setFailed(e instanceof Error ? e.message : String(e)));
-  }, []);
+  }, [signedIn]);
 
+  if (!signedIn) {
+    return (
+      <main>
+        <LoginPage />
+      </main>
+    );
+  }
   if (failed) return <div className="panel error">无法连接数据中枢：{failed}</div>;
   if (!features) return <div className="panel">正在连接数据中枢…</div>;
-  const canLogin = has(features, 'Mutation.login');
-  const signedIn = getToken() != null;
-  const path = canLogin && !signedIn ? '/login' : route.path;
+  const path = route.path;
   return (
     <Provider value={client}>
       <FeaturesContext.Provider value={features}>
@@ -79,7 +87,7 @@ export function App() {
             title={live === 'connected' ? '实时连接正常' : '实时连接中断'}
           />
           <Clock />
-          {canLogin && signedIn && (
+          {
             <button
               className="link"
               onClick={() => {
@@ -89,7 +97,7 @@ export function App() {
             >
               退出
             </button>
-          )}
+          }
         </header>
         <main>
           <Page path={path} />
