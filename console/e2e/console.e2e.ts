@@ -392,7 +392,7 @@ describe('the web console in headless Chromium against the real server', () => {
       '{ __schema { queryType { fields { name } } } }',
     );
     const queries = new Set(schema.__schema.queryType.fields.map((f) => f.name));
-    await page.goto(`${server.base}/ingest`);
+    await page.goto(`${server.base}/import`);
     if (queries.has('ingestRun')) await page.getByText('导入部门表格').waitFor();
     else await page.getByTestId('feature-off').filter({ hasText: '该功能尚未启用' }).waitFor();
   });

@@ -37,7 +37,7 @@ afterEach(() => {
 
 describe('the ingest page against a server that has the ingest operations', () => {
   it('uploads a spreadsheet, shows the detected mapping on a dry run, then follows the run to 100% and offers the rejects', async () => {
-    await page.goto(`${stub.base}/ingest`);
+    await page.goto(`${stub.base}/import`);
     const csv = '姓名,身份证号,联系电话\n张三,610902198001010019,13800001111\n李四,6.10902E+17,13900002222\n';
     await page
       .getByTestId('ingest-file')

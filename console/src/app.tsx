@@ -19,7 +19,8 @@ const NAV: { to: string; text: string; match: (p: string) => boolean }[] = [
   { to: '/map', text: '地图', match: (p) => p.startsWith('/map') },
   { to: '/live', text: '实时动态', match: (p) => p.startsWith('/live') },
   { to: '/persons', text: '人员', match: (p) => p.startsWith('/person') },
-  { to: '/ingest', text: '表格导入', match: (p) => p.startsWith('/ingest') },
+  // /ingest/… is the API's upload and rejects endpoints, so the page lives at /import.
+  { to: '/import', text: '表格导入', match: (p) => p.startsWith('/import') },
   { to: '/reports', text: '统计报表', match: (p) => p.startsWith('/reports') },
 ];
 
@@ -30,7 +31,7 @@ function Page(props: { path: string }) {
   if (p.startsWith('/live')) return <LiveFeedPage />;
   if (p.startsWith('/persons')) return <PersonsPage />;
   if (p.startsWith('/person/')) return <PersonPage id={decodeURIComponent(p.slice('/person/'.length))} />;
-  if (p.startsWith('/ingest')) return <IngestPage />;
+  if (p.startsWith('/import')) return <IngestPage />;
   if (p.startsWith('/reports')) return <ReportsPage />;
   if (p.startsWith('/login')) return <LoginPage />;
   return <div className="panel">页面不存在。</div>;
