@@ -7,11 +7,11 @@ import { WebSocketServer } from 'ws';
 import { consoleMiddleware } from '../../src/web/console.middleware';
 
 /**
- * A test double for the operations other modules are adding to the API (ingest #3, cases #4,
- * reports #5, sign-in #6), in the shapes their issues describe. It lets the console's pages for
- * those operations be driven end to end before the real ones land, and records what the console
- * sent (Authorization headers, connection_init payloads, resume arguments) so the tests can check
- * it. It serves the real built console through the real console middleware.
+ * A test double for the ingest operations (issue #3) the real server does not have yet, in the
+ * shapes the issue describes. It lets the console's ingest page be driven end to end before the
+ * real operations land, and records what the console sent (uploads) so the tests can check it. It
+ * serves the real built console through the real console middleware. Sign-in, reports and the case
+ * feed are tested against the real server (console.e2e.ts), not here.
  */
 const SDL = /* GraphQL */ `
   scalar Upload
@@ -21,10 +21,6 @@ const SDL = /* GraphQL */ `
     name: String!
     level: String!
     parent: Area
-  }
-  type LoginPayload {
-    accessToken: String!
-    refreshToken: String!
   }
   type IngestRun {
     id: ID!
@@ -38,34 +34,6 @@ const SDL = /* GraphQL */ `
     mapping: JSON
     rejectsUrl: String
   }
-  type Form {
-    code: String!
-    title: String!
-    periodType: String!
-  }
-  type Report {
-    id: ID!
-    status: String!
-    form: String!
-    period: String!
-    areaCode: String
-    figures: JSON
-    downloadUrl: String
-  }
-  type Case {
-    id: ID!
-    description: String!
-    status: String!
-    area: Area
-  }
-  type CaseEvent {
-    sequence: Int!
-    caseId: ID!
-    status: String!
-    areaCode: String
-    recordedAt: String!
-    case: Case
-  }
   type RecordChange {
     id: ID!
     type: String!
@@ -78,42 +46,20 @@ const SDL = /* GraphQL */ `
     areas(level: String, under: String): [Area!]!
     ingestRun(id: ID!): IngestRun
     ingestRuns(first: Int): [IngestRun!]!
-    forms: [Form!]!
-    report(id: ID!): Report
   }
   type Mutation {
-    login(username: String!, password: String!): LoginPayload!
     startIngest(file: Upload!, dryRun: Boolean, profile: String): IngestRun!
-    generateReport(form: String!, period: String!, areaCode: String): Report!
   }
   type Subscription {
     recordChanged(areaCode: String, types: [String!]): RecordChange!
-    caseUpdated(areaCode: String, afterSequence: Int): CaseEvent!
   }
 `;
 
 /** The one account of the stub. */
-export const STUB_USER = { username: 'admin', password: '一表2026', token: 'stub-access-token' };
-
-interface CaseEvent {
-  sequence: number;
-  caseId: string;
-  status: string;
-  areaCode: string;
-  recordedAt: string;
-  case: {
-    id: string;
-    description: string;
-    status: string;
-    area: { code: string; name: string; level: string };
-  };
-}
+export const STUB_USER = { token: 'stub-access-token' };
 
 /** What the console sent, for the tests to check. */
 export interface StubLog {
-  httpAuthorization: (string | undefined)[];
-  wsConnectionParams: Record<string, unknown>[];
-  caseSubscriptions: { afterSequence: number | null }[];
   uploads: { fileName: string; dryRun: boolean; bytes: number }[];
 }
 
@@ -121,10 +67,6 @@ export interface StubLog {
 export interface StubApi {
   base: string;
   log: StubLog;
-  /** Emits a case transition (kept for replay). */
-  emitCase(description: string, status: string): CaseEvent;
-  /** Cuts every WebSocket connection, as a server restart or a network drop would. */
-  dropSockets(): void;
   close(): Promise<void>;
 }
 
@@ -137,7 +79,7 @@ const AREAS = [
 /** Starts the stub on a free loopback port. */
 export async function startStubApi(): Promise<StubApi> {
   const schema = buildSchema(SDL);
-  const log: StubLog = { httpAuthorization: [], wsConnectionParams: [], caseSubscriptions: [], uploads: [] };
+  const log: StubLog = { uploads: [] };
   const runs = new Map<
     string,
     {
@@ -153,9 +95,6 @@ export async function startStubApi(): Promise<StubApi> {
       rejectsUrl: string | null;
     }
   >();
-  const reports = new Map<string, Record<string, unknown>>();
-  const caseLog: CaseEvent[] = [];
-  const caseListeners = new Set<(e: CaseEvent) => void>();
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, f: () => void) => {
     const t = setTimeout(() => {
@@ -174,11 +113,6 @@ export async function startStubApi(): Promise<StubApi> {
     areas: (a: { under?: string }, ctx: { authorization?: string }) => {
       signedIn(ctx);
       return a.under ? AREAS.filter((x) => x.code.startsWith(a.under!)) : AREAS.slice(0, 1);
-    },
-    login: (a: { username: string; password: string }) => {
-      if (a.username !== STUB_USER.username || a.password !== STUB_USER.password)
-        throw new GraphQLError('wrong user name or password', { extensions: { code: 'UNAUTHENTICATED' } });
-      return { accessToken: STUB_USER.token, refreshToken: 'stub-refresh' };
     },
     ingestRun: (a: { id: string }, ctx: { authorization?: string }) => {
       signedIn(ctx);
@@ -231,71 +165,8 @@ export async function startStubApi(): Promise<StubApi> {
       }
       return run;
     },
-    forms: (_a: unknown, ctx: { authorization?: string }) => {
-      signedIn(ctx);
-      return [
-        { code: 'MINIMUM_LIVING', title: '城乡低保对象统计表', periodType: 'QUARTER' },
-        { code: 'ELDERLY', title: '老年人口统计表', periodType: 'QUARTER' },
-      ];
-    },
-    generateReport: (
-      a: { form: string; period: string; areaCode?: string },
-      ctx: { authorization?: string },
-    ) => {
-      signedIn(ctx);
-      const id = String(reports.size + 1);
-      const r: Record<string, unknown> = {
-        id,
-        status: 'RUNNING',
-        form: a.form,
-        period: a.period,
-        areaCode: a.areaCode ?? null,
-        figures: null,
-        downloadUrl: null,
-      };
-      reports.set(id, r);
-      later(500, () => {
-        r.status = 'READY';
-        r.figures = {
-          rows: [{ area: '香溪社区', households: 3, persons: 5 }],
-          total: { households: 3, persons: 5 },
-        };
-        r.downloadUrl = `/stub-files/report-${id}.xlsx`;
-      });
-      return r;
-    },
-    report: (a: { id: string }, ctx: { authorization?: string }) => {
-      signedIn(ctx);
-      return reports.get(a.id) ?? null;
-    },
     recordChanged: async function* () {
       await new Promise(() => undefined); // no ledger changes in the stub
-    },
-    caseUpdated: (a: { afterSequence?: number | null }) => {
-      log.caseSubscriptions.push({ afterSequence: a.afterSequence ?? null });
-      const queue: CaseEvent[] = caseLog.filter(
-        (e) => a.afterSequence != null && e.sequence > a.afterSequence,
-      );
-      let wake: (() => void) | null = null;
-      const listener = (e: CaseEvent) => {
-        queue.push(e);
-        wake?.();
-      };
-      caseListeners.add(listener);
-      const iterator: AsyncIterableIterator<{ caseUpdated: CaseEvent }> = {
-        async next() {
-          while (queue.length === 0) await new Promise<void>((r) => (wake = r));
-          return { value: { caseUpdated: queue.shift()! }, done: false };
-        },
-        async return() {
-          caseListeners.delete(listener);
-          return { value: undefined, done: true };
-        },
-        [Symbol.asyncIterator]() {
-          return this;
-        },
-      };
-      return iterator;
     },
   };
 
@@ -308,7 +179,6 @@ export async function startStubApi(): Promise<StubApi> {
   });
   app.post('/graphql', express.json(), (req, res) => {
     const authorization = req.headers.authorization;
-    log.httpAuthorization.push(authorization);
     const run = (body: { query: string; variables?: Record<string, unknown> }) =>
       graphql({
         schema,
@@ -357,7 +227,6 @@ export async function startStubApi(): Promise<StubApi> {
       schema,
       roots: { subscription: root as never },
       onConnect: (ctx) => {
-        log.wsConnectionParams.push(ctx.connectionParams ?? {});
         const auth = (ctx.connectionParams?.Authorization ?? ctx.connectionParams?.authorization) as
           string | undefined;
         return auth === `Bearer ${STUB_USER.token}`;
@@ -370,23 +239,6 @@ export async function startStubApi(): Promise<StubApi> {
   return {
     base,
     log,
-    emitCase(description, status) {
-      const sequence = caseLog.length + 1;
-      const e: CaseEvent = {
-        sequence,
-        caseId: `Q2FzZTo${sequence}`,
-        status,
-        areaCode: '610902002008',
-        recordedAt: new Date().toISOString(),
-        case: { id: `Q2FzZTo${sequence}`, description, status, area: AREAS[2] },
-      };
-      caseLog.push(e);
-      caseListeners.forEach((l) => l(e));
-      return e;
-    },
-    dropSockets() {
-      wss.clients.forEach((c) => c.terminate());
-    },
     async close() {
       timers.forEach((t) => clearTimeout(t));
       wss.clients.forEach((c) => c.terminate());

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Provider } from 'urql';
 import { getToken, setToken } from './api/auth';
 import { client, onLiveState, type LiveState } from './api/client';
-import { FeaturesContext, has, type Features } from './api/features';
+import { FeaturesContext, type Features } from './api/features';
 import { loadFeatures } from './api/features.load';
 import { DashboardPage } from './pages/dashboard.page';
 import { IngestPage } from './pages/ingest.page';
@@ -19,7 +19,8 @@ const NAV: { to: string; text: string; match: (p: string) => boolean }[] = [
   { to: '/map', text: '地图', match: (p) => p.startsWith('/map') },
   { to: '/live', text: '实时动态', match: (p) => p.startsWith('/live') },
   { to: '/persons', text: '人员', match: (p) => p.startsWith('/person') },
-  { to: '/ingest', text: '表格导入', match: (p) => p.startsWith('/ingest') },
+  // /ingest/… is the API's upload and rejects endpoints, so the page lives at /import.
+  { to: '/import', text: '表格导入', match: (p) => p.startsWith('/import') },
   { to: '/reports', text: '统计报表', match: (p) => p.startsWith('/reports') },
 ];
 
@@ -30,7 +31,7 @@ function Page(props: { path: string }) {
   if (p.startsWith('/live')) return <LiveFeedPage />;
   if (p.startsWith('/persons')) return <PersonsPage />;
   if (p.startsWith('/person/')) return <PersonPage id={decodeURIComponent(p.slice('/person/'.length))} />;
-  if (p.startsWith('/ingest')) return <IngestPage />;
+  if (p.startsWith('/import')) return <IngestPage />;
   if (p.startsWith('/reports')) return <ReportsPage />;
   if (p.startsWith('/login')) return <LoginPage />;
   return <div className="panel">页面不存在。</div>;
@@ -52,15 +53,23 @@ export function App() {
   const [failed, setFailed] = useState<string | null>(null);
   const [live, setLive] = useState<LiveState>('connecting');
   useEffect(() => onLiveState(setLive), []);
+  const signedIn = getToken() != null;
   useEffect(() => {
+    // Every operation but sign-in needs credentials: without a session there is nothing to read.
+    if (!signedIn) return;
     loadFeatures().then(setFeatures, (e: unknown) => setFailed(e instanceof Error ? e.message : String(e)));
-  }, []);
+  }, [signedIn]);
 
+  if (!signedIn) {
+    return (
+      <main>
+        <LoginPage />
+      </main>
+    );
+  }
   if (failed) return <div className="panel error">无法连接数据中枢：{failed}</div>;
   if (!features) return <div className="panel">正在连接数据中枢…</div>;
-  const canLogin = has(features, 'Mutation.login');
-  const signedIn = getToken() != null;
-  const path = canLogin && !signedIn ? '/login' : route.path;
+  const path = route.path;
   return (
     <Provider value={client}>
       <FeaturesContext.Provider value={features}>
@@ -79,7 +88,7 @@ export function App() {
             title={live === 'connected' ? '实时连接正常' : '实时连接中断'}
           />
           <Clock />
-          {canLogin && signedIn && (
+          {
             <button
               className="link"
               onClick={() => {
@@ -89,7 +98,7 @@ export function App() {
             >
               退出
             </button>
-          )}
+          }
         </header>
         <main>
           <Page path={path} />

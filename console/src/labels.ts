@@ -17,6 +17,28 @@ export const CASE_STATUS: Record<string, string> = {
   REOPENED: '重新办理',
 };
 
+/** 事件流转的步骤 (caseUpdated's action): the workflow actions plus REPORT, RATE and WARN. */
+export const CASE_ACTION: Record<string, string> = {
+  REPORT: '上报',
+  FILE: '立案',
+  REJECT: '不予立案',
+  DISPATCH: '派遣',
+  CLAIM: '签收',
+  START: '开始处置',
+  RESOLVE: '处置完成',
+  CHECK: '核查',
+  CLOSE: '结案',
+  REWORK: '返工',
+  RETURN: '回退',
+  EXTEND: '延期',
+  PARK: '挂账',
+  UNPARK: '解除挂账',
+  ESCALATE: '上报上级',
+  REOPEN: '重新办理',
+  RATE: '评价',
+  WARN: '临期预警',
+};
+
 /** Marker colours by case status: open work warm, finished work green, rejected grey. */
 export const CASE_STATUS_COLOR: Record<string, string> = {
   REPORTED: '#ff6b6b',

@@ -1,6 +1,7 @@
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
-import { authHeaders } from './auth';
+import { authHeaders, getRefreshToken, getToken, setToken } from './auth';
+import { REFRESH_SESSION } from './queries';
 
 /** Where the API lives: the same origin that served the console. */
 export const GRAPHQL_PATH = '/graphql';
@@ -32,6 +33,20 @@ export function onReconnected(l: () => void): () => void {
   return () => reconnectListeners.delete(l);
 }
 
+/** Whether the stored access token expires within half a minute (read from its JWT payload). */
+function tokenExpiresSoon(): boolean {
+  const t = getToken();
+  if (!t) return false;
+  try {
+    const payload = JSON.parse(atob(t.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as {
+      exp?: number;
+    };
+    return typeof payload.exp === 'number' && payload.exp * 1000 < Date.now() + 30000;
+  } catch {
+    return false;
+  }
+}
+
 function wsUrl(): string {
   const { protocol, host } = window.location;
   return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}${GRAPHQL_PATH}`;
@@ -49,7 +64,9 @@ export const wsClient: WsClient = createWsClient({
   retryWait: async (retries) => {
     await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** retries, 10000) + Math.random() * 300));
   },
-  connectionParams: () => {
+  connectionParams: async () => {
+    // The server closes the socket when the token it was opened with expires: renew before reconnecting.
+    if (tokenExpiresSoon()) await refreshSession();
     const h = authHeaders();
     return h.Authorization ? { Authorization: h.Authorization, authorization: h.Authorization } : {};
   },
@@ -87,15 +104,62 @@ export const client = new Client({
   fetchOptions: () => ({ headers: authHeaders() }),
 });
 
-/** A single GraphQL request outside React (start-up checks, sign-in, uploads' follow-ups). */
-export async function gql<T = Record<string, unknown>>(
-  query: string,
-  variables?: Record<string, unknown>,
-): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }> {
+type GqlAnswer<T> = {
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+};
+
+async function post<T>(query: string, variables?: Record<string, unknown>): Promise<GqlAnswer<T>> {
   const res = await fetch(GRAPHQL_PATH, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...authHeaders() },
     body: JSON.stringify({ query, variables }),
   });
-  return (await res.json()) as { data?: T; errors?: { message: string }[] };
+  return (await res.json()) as GqlAnswer<T>;
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+/**
+ * Renews the session with the stored refresh token (used up by the exchange). Concurrent callers
+ * share one exchange, since a second use of the same refresh token would revoke the family.
+ */
+export function refreshSession(): Promise<boolean> {
+  const t = getRefreshToken();
+  if (!t) return Promise.resolve(false);
+  refreshing ??= post<{ refreshSession: { accessToken: string; refreshToken: string } }>(REFRESH_SESSION, {
+    t,
+  })
+    .then((r) => {
+      const s = r.data?.refreshSession;
+      if (!s) {
+        setToken(null);
+        return false;
+      }
+      setToken(s.accessToken, s.refreshToken);
+      return true;
+    })
+    .catch(() => false)
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+/** Whether the answer says the credentials were missing, wrong or expired. */
+export function isUnauthenticated(r: GqlAnswer<unknown>): boolean {
+  return (r.errors ?? []).some((e) => e.extensions?.code === 'UNAUTHENTICATED');
+}
+
+/**
+ * A single GraphQL request outside React (start-up checks, sign-in, pages' own documents). An
+ * expired access token is renewed once with the refresh token and the request sent again.
+ */
+export async function gql<T = Record<string, unknown>>(
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GqlAnswer<T>> {
+  const r = await post<T>(query, variables);
+  if (isUnauthenticated(r) && getRefreshToken() && (await refreshSession())) return post<T>(query, variables);
+  return r;
 }

@@ -1,4 +1,5 @@
-import { gql } from './client';
+import { setToken } from './auth';
+import { gql, isUnauthenticated } from './client';
 import { featuresFromSchema, INTROSPECTION, KNOWN_ROOTS, type Features } from './features';
 
 /**
@@ -21,6 +22,12 @@ export async function loadFeatures(): Promise<Features> {
   try {
     const r = await gql<{ __schema: Parameters<typeof featuresFromSchema>[0] }>(INTROSPECTION);
     if (r.data?.__schema) return featuresFromSchema(r.data.__schema);
+    if (isUnauthenticated(r)) {
+      // The session is over and could not be renewed: sign in again.
+      setToken(null);
+      window.location.assign('/login');
+      return new Promise<Features>(() => undefined);
+    }
   } catch {
     /* fall through to probing */
   }

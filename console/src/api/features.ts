@@ -12,8 +12,8 @@ export interface FieldInfo {
 
 /**
  * What the connected server offers. The console reads the schema once at start-up so that pages
- * built for operations still being added to the API (ingest, reports, case subscriptions, sign-in)
- * switch themselves on when the server has them, and say "该功能尚未启用" until then.
+ * built for operations still being added to the API (ingest) or missing from an older server
+ * (reports, case KPIs and subscriptions) switch themselves on when the server has them, and say "该功能尚未启用" until then.
  */
 export interface Features {
   /** Object types by name, with their fields (empty when introspection is off). */

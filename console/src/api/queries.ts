@@ -1,9 +1,9 @@
 /**
- * Every GraphQL document the console sends to the API as it is today (the ledger, territory and
- * subscriptions), in one place, so that a test can validate each one against the committed
- * schema (schema/schema.graphql) and catch a breaking API change before a page does. Documents
- * for operations still being added (ingest, reports, sign-in, case transitions) are built from
- * introspection in their pages instead.
+ * Every GraphQL document the console sends to the API (the ledger, territory, sign-in, cases,
+ * reports and subscriptions), in one place, so that a test can validate each one against the
+ * committed schema (schema/schema.graphql) and catch a breaking API change before a page does.
+ * Only the ingest page, written for operations still being added, builds its documents from
+ * introspection instead.
  */
 
 /** The roots of the territory tree. */
@@ -17,16 +17,21 @@ export const AREA_FIGURES = `fragment AreaFiguresFields on AreaFigures {
   area { code name } persons registered floating elderly minimumLiving cases closedCases
   casesByStatus { status count } }`;
 
+/** The case KPI figures the dashboard shows (caseKpis). */
+const KPI_FIELDS =
+  'received filed due closed closedOnTime completionRate onTimeRate rated satisfied satisfactionRate meanRating meanHandlingWorkingDays';
+
 /**
  * All dashboard figures for an area in one request from the API's aggregate (`areaStatistics`:
  * two statements on the server, however many children): population (total, 户籍, 流动, 60+, 低保),
  * cases per status, and per child area its population by residence type, its cases and its closed
- * cases. `extra` adds root fields (the cases module's KPIs).
+ * cases. With `kpis`, also the case assessment figures of the area for [$from, $to) (`caseKpis`:
+ * received, due, closed, completion and on-time rates, satisfaction).
  */
-export function dashboardQuery(extra = ''): string {
-  return `query ($code: String!) {
+export function dashboardQuery(kpis = false): string {
+  return `query ($code: String!${kpis ? ', $from: DateTime!, $to: DateTime!' : ''}) {
     areaStatistics(areaCode: $code) { day total { ...AreaFiguresFields } children { ...AreaFiguresFields } }
-    ${extra}
+    ${kpis ? `caseKpis(areaCode: $code, from: $from, to: $to) { ${KPI_FIELDS} }` : ''}
   }
   ${AREA_FIGURES}`;
 }
@@ -97,3 +102,33 @@ const PERSON_FIELDS = `
 
 /** The resident query against today's API (no purpose argument). */
 export const PERSON_QUERY = personQuery();
+
+/** Sign-in: an access token for every request, a refresh token to renew it once it expires. */
+export const LOGIN = `mutation ($name: String!, $password: String!) { login(name: $name, password: $password) {
+  accessToken accessTokenExpiresAt refreshToken } }`;
+
+/** Exchanges a refresh token (used up) for a new session. */
+export const REFRESH_SESSION = `mutation ($t: String!) { refreshSession(refreshToken: $t) {
+  accessToken accessTokenExpiresAt refreshToken } }`;
+
+/**
+ * Every workflow step of the cases of an area subtree, live; `after` is the last sequence number
+ * seen, so that after a reconnect the server replays what was missed first.
+ */
+export const CASE_UPDATED = `subscription ($a: String!, $after: Int) { caseUpdated(areaCode: $a, after: $after) {
+  seq caseId action fromStatus toStatus areaCode recordedAt } }`;
+
+/** The statistical forms the ledger can generate. */
+export const FORMS = '{ forms { id title tableCode periodType rowLevel unit } }';
+
+const REPORT_FIELDS = 'id formId period areaCode status asOf createdAt finishedAt error downloadUrl';
+
+/** Requests a form for a period and area; a worker generates it. */
+export const GENERATE_REPORT = `mutation ($form: String!, $period: String!, $area: String!) {
+  generateReport(form: $form, period: $period, areaCode: $area) { ${REPORT_FIELDS} } }`;
+
+/** One report: where generation stands and, when DONE, the download path. */
+export const REPORT = `query ($id: ID!) { report(id: $id) { ${REPORT_FIELDS} } }`;
+
+/** Fires once when the report is DONE or FAILED. */
+export const REPORT_FINISHED = `subscription ($id: ID!) { reportFinished(id: $id) { ${REPORT_FIELDS} } }`;

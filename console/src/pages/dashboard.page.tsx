@@ -1,7 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { useAreaIndex } from '../api/areas';
 import { gql, wsClient } from '../api/client';
-import { has, rootField, scalarSelection, useFeatures, type Features } from '../api/features';
+import { has, useFeatures, type Features } from '../api/features';
 import { AREA_CHANGED, dashboardQuery } from '../api/queries';
 import { check, useAsync } from '../api/use-async';
 import { AreaCrumbs } from '../components/area-crumbs.component';
@@ -26,7 +26,20 @@ interface Figures {
     cases: number;
     closed: number;
   }[];
-  kpis: Record<string, unknown> | null;
+  kpis: CaseKpis | null;
+}
+
+/** The case assessment figures of the current year, as `caseKpis` returns them. */
+interface CaseKpis {
+  received: number;
+  due: number;
+  closed: number;
+  closedOnTime: number;
+  completionRate: number | null;
+  onTimeRate: number | null;
+  rated: number;
+  satisfied: number;
+  satisfactionRate: number | null;
 }
 
 /** The figures of one area as `areaStatistics` returns them (AREA_FIGURES). */
@@ -47,20 +60,13 @@ interface AreaFigures {
  * children (the children the viewer may see, in code order), plus the case KPIs when the server
  * has them.
  */
-async function loadFigures(code: string, f: Features): Promise<Figures> {
-  // Case KPIs (on-time rate, satisfaction) come from the cases module when the server has it.
-  let extra = '';
-  const kpiField = rootField(f, 'Query.caseKpis');
-  const kpiUsable = kpiField && kpiField.args.every((x) => x.name === 'areaCode' || !x.required);
-  if (kpiField && kpiUsable) {
-    const arg = kpiField.args.some((x) => x.name === 'areaCode') ? `(areaCode: ${JSON.stringify(code)})` : '';
-    extra = `kpis: caseKpis${arg} { ${scalarSelection(f, kpiField.type)} }`;
-  }
+async function loadFigures(code: string, f: Features, year: { from: string; to: string }): Promise<Figures> {
+  const withKpis = has(f, 'Query.caseKpis');
   const d = check(
     await gql<{
       areaStatistics: { total: AreaFigures; children: AreaFigures[] };
-      kpis?: Record<string, unknown>;
-    }>(dashboardQuery(extra), { code }),
+      caseKpis?: CaseKpis;
+    }>(dashboardQuery(withKpis), withKpis ? { code, ...year } : { code }),
   );
   const { total, children } = d.areaStatistics;
   return {
@@ -80,16 +86,19 @@ async function loadFigures(code: string, f: Features): Promise<Figures> {
       cases: c.cases,
       closed: c.closedCases,
     })),
-    kpis: d.kpis ?? null,
+    kpis: d.caseKpis ?? null,
   };
 }
 
-function kpiValue(kpis: Record<string, unknown> | null, pattern: RegExp): string {
-  if (!kpis) return '—';
-  const key = Object.keys(kpis).find((k) => pattern.test(k));
-  const v = key ? kpis[key] : null;
-  if (typeof v !== 'number') return '—';
-  return v <= 1 ? `${(v * 100).toFixed(1)}%` : `${v.toFixed(1)}%`;
+/** A rate of 0–1 as a percentage; a dash when nothing was due or rated (the API answers null). */
+function rate(v: number | null | undefined): string {
+  return typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '—';
+}
+
+/** The current calendar year in China time, [1 January, next 1 January), for the KPIs. */
+export function currentYear(now = new Date()): { year: number; from: string; to: string } {
+  const year = new Date(now.getTime() + 8 * 3600 * 1000).getUTCFullYear();
+  return { year, from: `${year}-01-01T00:00:00+08:00`, to: `${year + 1}-01-01T00:00:00+08:00` };
 }
 
 function Stat(props: { label: string; value: string | number; testId: string; tone?: string }) {
@@ -113,8 +122,9 @@ export function DashboardPage() {
   const route = useRoute();
   const features = useFeatures();
   const code = route.params.get('area') ?? index?.home ?? '';
+  const year = useMemo(() => currentYear(), []);
   const figures = useAsync(`${code}|${index ? 1 : 0}`, async () =>
-    index && code ? loadFigures(code, features) : null,
+    index && code ? loadFigures(code, features, year) : null,
   );
 
   useEffect(() => {
@@ -250,13 +260,30 @@ export function DashboardPage() {
             <Stat label="60岁以上老人" value={data.elderly} testId="stat-elderly" />
             <Stat label="低保人员" value={data.minimumLiving} testId="stat-minimum-living" />
           </section>
-          <section className="stats" aria-label="事件考核">
-            <Stat label="受理事件" value={received} testId="stat-cases" tone="primary" />
-            <Stat label="已结案" value={closed} testId="stat-closed" />
-            <Stat label="结案率" value={percent(closed, received)} testId="stat-completion" />
-            <Stat label="按期结案率" value={kpiValue(data.kpis, /onTime/i)} testId="stat-on-time" />
-            <Stat label="满意率" value={kpiValue(data.kpis, /satisf/i)} testId="stat-satisfaction" />
-          </section>
+          {data.kpis ? (
+            <section className="stats" aria-label="事件考核" data-testid="case-kpis">
+              <Stat
+                label={`${year.year}年受理事件`}
+                value={data.kpis.received}
+                testId="stat-cases"
+                tone="primary"
+              />
+              <Stat
+                label="应结案 / 已结案"
+                value={`${data.kpis.due} / ${data.kpis.closed}`}
+                testId="stat-closed"
+              />
+              <Stat label="结案率" value={rate(data.kpis.completionRate)} testId="stat-completion" />
+              <Stat label="按期结案率" value={rate(data.kpis.onTimeRate)} testId="stat-on-time" />
+              <Stat label="满意率" value={rate(data.kpis.satisfactionRate)} testId="stat-satisfaction" />
+            </section>
+          ) : (
+            <section className="stats" aria-label="事件概况">
+              <Stat label="受理事件" value={received} testId="stat-cases" tone="primary" />
+              <Stat label="已结案" value={closed} testId="stat-closed" />
+              <Stat label="结案率" value={percent(closed, received)} testId="stat-completion" />
+            </section>
+          )}
           <section className="charts">
             {populationOption && (
               <div className="panel">

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useAreaIndex, type AreaIndex } from '../api/areas';
 import { gql, onLiveState, onReconnected, wsClient, type LiveState } from '../api/client';
-import { has, rootField, scalarSelection, useFeatures, type Features } from '../api/features';
-import { NODE_SUMMARY, RECORD_CHANGED } from '../api/queries';
-import { ANY_FIELD, CASE_STATUS, CHANGE_OP, RECORD_TYPE, formatTime, label } from '../labels';
+import { has, useFeatures } from '../api/features';
+import { CASE_UPDATED, NODE_SUMMARY, RECORD_CHANGED } from '../api/queries';
+import { ANY_FIELD, CASE_ACTION, CASE_STATUS, CHANGE_OP, RECORD_TYPE, formatTime, label } from '../labels';
 import { Link, navigate, useRoute } from '../router';
 
 /** One line of the feed. */
@@ -17,8 +17,8 @@ interface FeedItem {
   fields: string[];
   summary?: string;
   status?: string;
-  /** Set for events of the cases module's caseUpdated subscription. */
-  transition?: boolean;
+  /** Set for workflow steps from the caseUpdated subscription (REPORT, FILE, DISPATCH…). */
+  action?: string;
 }
 
 const MAX_ITEMS = 200;
@@ -43,32 +43,6 @@ async function summarise(id: string): Promise<{ summary?: string; status?: strin
   }
 }
 
-/** The caseUpdated subscription of the cases module, built from what the server says it takes. */
-function caseSubscription(f: Features, areaCode: string | null, lastSeq: unknown) {
-  const field = rootField(f, 'Subscription.caseUpdated');
-  if (!field) return null;
-  const args: string[] = [];
-  const vars: Record<string, unknown> = {};
-  const defs: string[] = [];
-  const areaArg = field.args.find((a) => a.name === 'areaCode');
-  if (areaArg && areaCode) {
-    args.push('areaCode: $areaCode');
-    defs.push(`$areaCode: ${areaArg.type}${areaArg.required ? '!' : ''}`);
-    vars.areaCode = areaCode;
-  }
-  // Resume: pass the last sequence number seen, under whatever name the server gave that argument.
-  const resumeArg = field.args.find((a) => /after|since|seq|resume|last/i.test(a.name));
-  if (resumeArg && lastSeq != null) {
-    args.push(`${resumeArg.name}: $resume`);
-    defs.push(`$resume: ${resumeArg.type}`);
-    vars.resume = lastSeq;
-  }
-  const ret = f.types.get(field.type);
-  const nested = ret?.get('case') ? ' case { id description status area { code } }' : '';
-  const query = `subscription${defs.length ? `(${defs.join(', ')})` : ''} { caseUpdated${args.length ? `(${args.join(', ')})` : ''} { ${scalarSelection(f, field.type)}${nested} } }`;
-  return { query, variables: vars };
-}
-
 function areaName(index: AreaIndex | null, code: string | null): string {
   if (!code) return '—';
   return index?.byCode.get(code)?.name ?? code;
@@ -87,7 +61,10 @@ export function LiveFeedPage() {
   const casesOnly = route.params.get('only') === 'cases';
   const [items, setItems] = useState<FeedItem[]>([]);
   const [live, setLive] = useState<LiveState>('connecting');
-  const lastSeq = useRef<unknown>(null);
+  // The last sequence number of caseUpdated seen, per area subscribed: passed as `after` when the
+  // subscription starts again (reconnect), so the server replays the steps missed meanwhile.
+  const lastSeq = useRef<{ area: string; seq: number } | null>(null);
+  const caseArea = areaCode ?? index?.home ?? null;
   const [resubscribe, setResubscribe] = useState(0);
 
   useEffect(() => onLiveState(setLive), []);
@@ -144,40 +121,47 @@ export function LiveFeedPage() {
         ),
       );
     }
-    const sub = withCaseFeed ? caseSubscription(features, areaCode, lastSeq.current) : null;
-    if (sub) {
+    if (withCaseFeed && caseArea) {
+      const after = lastSeq.current?.area === caseArea ? lastSeq.current.seq : null;
       stops.push(
-        wsClient.subscribe<{ caseUpdated: Record<string, unknown> }>(sub, {
-          next: (m) => {
-            const e = m.data?.caseUpdated;
-            if (!e) return;
-            const seqKey = Object.keys(e).find((k) => /seq/i.test(k));
-            if (seqKey) lastSeq.current = e[seqKey];
-            const c = (e.case ?? {}) as Record<string, unknown>;
-            const id = String(e.caseId ?? e.id ?? c.id ?? '');
-            const status = String(e.status ?? e.toStatus ?? c.status ?? '');
-            const at = String(e.at ?? e.recordedAt ?? e.occurredAt ?? new Date().toISOString());
-            add({
-              key: `case:${id}:${seqKey ? String(e[seqKey]) : at}`,
-              id,
-              type: 'Case',
-              op: String(e.transition ?? e.action ?? e.op ?? 'UPDATE'),
-              at,
-              areaCode: (e.areaCode as string) ?? (c.area as { code?: string } | undefined)?.code ?? null,
-              fields: ['status'],
-              status,
-              summary: typeof c.description === 'string' ? c.description : undefined,
-              transition: true,
-            });
+        wsClient.subscribe<{
+          caseUpdated: {
+            seq: number;
+            caseId: string;
+            action: string;
+            fromStatus: string | null;
+            toStatus: string;
+            areaCode: string | null;
+            recordedAt: string;
+          };
+        }>(
+          { query: CASE_UPDATED, variables: { a: caseArea, after } },
+          {
+            next: (m) => {
+              const e = m.data?.caseUpdated;
+              if (!e) return;
+              lastSeq.current = { area: caseArea, seq: e.seq };
+              add({
+                key: `case:${e.caseId}:${e.seq}`,
+                id: e.caseId,
+                type: 'Case',
+                op: e.action,
+                at: e.recordedAt,
+                areaCode: e.areaCode,
+                fields: ['status'],
+                status: e.toStatus,
+                action: e.action,
+              });
+            },
+            error: () => undefined,
+            complete: () => undefined,
           },
-          error: () => undefined,
-          complete: () => undefined,
-        }),
+        ),
       );
     }
     return () => stops.forEach((s) => s());
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [features, areaCode, casesOnly, resubscribe]);
+  }, [features, areaCode, caseArea, casesOnly, resubscribe]);
 
   const setParam = (k: string, v: string | null) => {
     const p = new URLSearchParams(route.params);
@@ -239,10 +223,13 @@ export function LiveFeedPage() {
               data-testid="feed-item"
               data-type={it.type}
               data-id={it.id}
+              data-action={it.action}
             >
               <time>{formatTime(it.at)}</time>
               <span className={`badge type-${it.type}`}>{label(RECORD_TYPE, it.type)}</span>
-              <span className="op">{it.transition ? '流转' : label(CHANGE_OP, it.op)}</span>
+              <span className="op">
+                {it.action ? label(CASE_ACTION, it.action) : label(CHANGE_OP, it.op)}
+              </span>
               <span>
                 {it.status && it.type === 'Case' && (
                   <span className="badge status">{label(CASE_STATUS, it.status)}</span>

@@ -1,58 +1,34 @@
 import { useState } from 'react';
 import { setToken } from '../api/auth';
 import { gql } from '../api/client';
-import { bindArgs, rootField, scalarSelection, useFeatures } from '../api/features';
+import { LOGIN } from '../api/queries';
 
 /**
- * Sign-in through the API's `login` mutation. The token it returns is stored and sent as
- * `Authorization: Bearer` on every request and in the graphql-ws connection_init.
+ * Sign-in through the API's `login` mutation (account name and password). The session it returns
+ * is stored; the access token is sent as `Authorization: Bearer` on every request and in the
+ * graphql-ws connection_init, the refresh token renews it when it expires.
  */
 export function LoginPage() {
-  const f = useFeatures();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const field = rootField(f, 'Mutation.login');
 
   const submit = async () => {
     setError(null);
-    const b = field
-      ? bindArgs(f, field, [
-          { value: username, pattern: /user|name|account|login/i },
-          { value: password, pattern: /pass/i },
-        ])
-      : {
-          defs: '($username: String!, $password: String!)',
-          args: '(username: $username, password: $password)',
-          variables: { username, password },
-        };
-    const isScalar = field && (field.kind === 'SCALAR' || field.type === 'String');
-    const sel = isScalar
-      ? ''
-      : `{ ${field ? scalarSelection(f, field.type, ['accessToken']) : 'accessToken'} }`;
-    const r = await gql<{ login: string | Record<string, unknown> }>(
-      `mutation ${b.defs} { login${b.args} ${sel} }`,
-      b.variables,
-    );
-    if (r.errors?.length) {
+    const r = await gql<{ login: { accessToken: string; refreshToken: string } }>(LOGIN, {
+      name: username,
+      password,
+    });
+    if (r.errors?.length || !r.data?.login) {
+      const code = r.errors?.[0]?.extensions?.code;
       setError(
-        r.errors[0].extensions?.code === 'UNAUTHENTICATED' ? '用户名或密码不正确' : r.errors[0].message,
+        code === 'UNAUTHENTICATED' || code === 'BAD_USER_INPUT'
+          ? '用户名或密码不正确'
+          : (r.errors?.[0]?.message ?? '登录失败'),
       );
       return;
     }
-    const v = r.data?.login;
-    const token =
-      typeof v === 'string'
-        ? v
-        : (Object.entries(v ?? {}).find(([k, x]) => /access.*token/i.test(k) && typeof x === 'string')?.[1] ??
-          Object.entries(v ?? {}).find(
-            ([k, x]) => /token/i.test(k) && !/refresh/i.test(k) && typeof x === 'string',
-          )?.[1]);
-    if (typeof token !== 'string') {
-      setError('服务器没有返回访问令牌');
-      return;
-    }
-    setToken(token);
+    setToken(r.data.login.accessToken, r.data.login.refreshToken);
     // Reload the page that asked for sign-in, so every connection starts again with the token.
     window.location.assign(window.location.pathname.startsWith('/login') ? '/' : window.location.href);
   };
