@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { ARTIFACTS, startE2eServer, type E2eServer } from './server';
+import { ARTIFACTS, ROOT, startE2eServer, type E2eServer } from './server';
 
 const STREET = '610902002'; // 新城街道 of the fixture district
 const COMMUNITY = '610902002008'; // 香溪社区
@@ -387,14 +387,49 @@ describe('the web console in headless Chromium against the real server', () => {
     await shot('09-report-ready');
   });
 
-  it('keeps the ingest page off until the server has the ingest operations', async () => {
-    const schema = await api<{ __schema: { queryType: { fields: { name: string }[] } } }>(
-      '{ __schema { queryType { fields { name } } } }',
-    );
-    const queries = new Set(schema.__schema.queryType.fields.map((f) => f.name));
+  it('uploads a department roster, shows the detected mapping, follows the progress to 100% and offers the rejects', async () => {
+    const fixture = path.join(ROOT, 'fixtures', 'ingest', 'civil-affairs-dibao.xlsx');
     await page.goto(`${server.base}/import`);
-    if (queries.has('ingestRun')) await page.getByText('导入部门表格').waitFor();
-    else await page.getByTestId('feature-off').filter({ hasText: '该功能尚未启用' }).waitFor();
+    await page.getByRole('heading', { name: '导入部门表格' }).waitFor();
+    await page.getByTestId('ingest-file').setInputFiles(fixture);
+    await page.getByLabel('部门模板').selectOption('civil-affairs-dibao');
+    await page.getByLabel('所属区域').selectOption(STREET);
+    const uploaded = page.waitForResponse((r) => r.url().includes('/ingest/upload'));
+    await page.getByTestId('ingest-start').click();
+    const response = await uploaded;
+    expect(response.status()).toBe(202);
+    const { run } = (await response.json()) as { run: { id: string } };
+
+    // Progress events move the bar; it ends at 100% with the run's real counts.
+    await page.locator('[data-testid="ingest-progress"][data-value="100"]').waitFor({ timeout: 30000 });
+    await page.locator('[data-testid="ingest-run"][data-status="SUCCEEDED"]').waitFor({ timeout: 10000 });
+    const truth = await api<{
+      ingestRun: { status: string; rowsTotal: number; landed: number; skipped: number; rejected: number };
+    }>('query ($id: ID!) { ingestRun(id: $id) { status rowsTotal landed skipped rejected } }', {
+      id: run.id,
+    });
+    expect(truth.ingestRun.status).toBe('SUCCEEDED');
+    expect(truth.ingestRun.landed).toBeGreaterThan(0);
+    expect(await page.getByTestId('ingest-landed').innerText()).toBe(String(truth.ingestRun.landed));
+    expect(await page.getByTestId('ingest-rejected').innerText()).toBe(String(truth.ingestRun.rejected));
+    // The profile's columns were mapped to ledger fields.
+    await page.locator('[data-testid="ingest-mapping"][data-target="idNumber"]').first().waitFor();
+    await page.locator('[data-testid="ingest-mapping"][data-target="fact.monthlyAmount"]').first().waitFor();
+    await shot('11-ingest-complete');
+
+    if (truth.ingestRun.skipped + truth.ingestRun.rejected > 0) {
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: '下载拒收与跳过清单' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe('civil-affairs-dibao.xlsx.问题行.xlsx');
+      expect(
+        fs
+          .readFileSync(await download.path())
+          .subarray(0, 2)
+          .toString(),
+      ).toBe('PK');
+    }
   });
 
   it('stays readable on a laptop screen', async () => {

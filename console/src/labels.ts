@@ -168,6 +168,11 @@ export const ANY_FIELD: Record<string, string> = {
   channel: '渠道',
   reporterName: '报告人',
   reporterPhone: '报告人电话',
+  // Targets of an ingest column mapping beyond the record fields.
+  factValidFrom: '享受起始日期',
+  factValidTo: '终止日期',
+  monthlyAmount: '月保障金额',
+  remark: '备注',
 };
 
 /** Enum values of persons. */

@@ -132,3 +132,16 @@ export const REPORT = `query ($id: ID!) { report(id: $id) { ${REPORT_FIELDS} } }
 
 /** Fires once when the report is DONE or FAILED. */
 export const REPORT_FINISHED = `subscription ($id: ID!) { reportFinished(id: $id) { ${REPORT_FIELDS} } }`;
+
+const INGEST_RUN_FIELDS = `id fileName profile department status rowsTotal processed landed skipped rejected unchanged
+  personsCreated personsMatched conflicts reviewItems errorReason errorMessage createdAt finishedAt layout rejectsUrl`;
+
+/** One ingest run with its counts, the detected layout and column mapping, and the rejects path. */
+export const INGEST_RUN = `query ($id: ID!) { ingestRun(id: $id) { ${INGEST_RUN_FIELDS} } }`;
+
+/** The latest ingest runs in the viewer's scope, newest first. */
+export const INGEST_RUNS = `{ ingestRuns(first: 20) { id fileName profile status rowsTotal landed skipped rejected createdAt rejectsUrl } }`;
+
+/** Progress of one run after each committed batch and when it ends. */
+export const INGEST_PROGRESS = `subscription ($id: ID!) { ingestProgress(runId: $id) {
+  runId status total processed landed skipped rejected } }`;

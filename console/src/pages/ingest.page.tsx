@@ -1,275 +1,375 @@
 import { useEffect, useState } from 'react';
+import { useAreaIndex } from '../api/areas';
 import { authHeaders } from '../api/auth';
-import { GRAPHQL_PATH, gql, wsClient } from '../api/client';
-import {
-  deepSelection,
-  has,
-  rootField,
-  scalarSelection,
-  useFeatures,
-  type Features,
-  type FieldInfo,
-} from '../api/features';
+import { gql, refreshSession, wsClient } from '../api/client';
+import { INGEST_PROGRESS, INGEST_RUN, INGEST_RUNS } from '../api/queries';
 import { check, useAsync } from '../api/use-async';
 import { FeatureGate } from '../components/feature-gate.component';
-import {
-  ObjectView,
-  caption,
-  findValue,
-  isFailed,
-  isFinished,
-  progressOf,
-} from '../components/object-view.component';
+import { ANY_FIELD, formatTime, label } from '../labels';
 
-/** The mutation that takes a spreadsheet (an argument of the multipart `Upload` scalar). */
-function uploadMutation(f: Features): FieldInfo | null {
-  for (const field of f.types.get('Mutation')?.values() ?? [])
-    if (field.args.some((a) => a.type === 'Upload')) return field;
-  return null;
+/** An ingest run as ingestRun, ingestRuns and the upload endpoint return it. */
+interface IngestRun {
+  id: string;
+  fileName: string;
+  profile: string;
+  department?: string;
+  status: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  rowsTotal: number;
+  processed?: number;
+  landed: number;
+  skipped: number;
+  rejected: number;
+  unchanged?: number;
+  personsCreated?: number;
+  personsMatched?: number;
+  conflicts?: number;
+  reviewItems?: number;
+  errorReason?: string | null;
+  errorMessage?: string | null;
+  createdAt?: string;
+  finishedAt?: string | null;
+  layout?: unknown;
+  rejectsUrl: string;
+}
+
+/** One progress event of ingestProgress. */
+interface Progress {
+  runId: string;
+  status: IngestRun['status'];
+  total: number;
+  processed: number;
+  landed: number;
+  skipped: number;
+  rejected: number;
+}
+
+const RUN_STATUS: Record<IngestRun['status'], string> = {
+  QUEUED: '排队中',
+  RUNNING: '导入中',
+  SUCCEEDED: '已完成',
+  FAILED: '失败',
+};
+
+/** The department profiles the server ships (fixtures/profiles); empty means detect the columns. */
+const PROFILES: [string, string][] = [
+  ['', '自动识别表头'],
+  ['civil-affairs-dibao', '民政 · 低保名册'],
+  ['civil-affairs-tekun', '民政 · 特困人员'],
+  ['education-children', '教育 · 适龄儿童'],
+  ['health-chronic', '卫健 · 慢病管理'],
+  ['hrss-insured', '人社 · 参保人员'],
+  ['police-registry', '公安 · 户籍人口'],
+];
+
+const done = (s: string | undefined) => s === 'SUCCEEDED' || s === 'FAILED';
+
+/**
+ * Sends the file to `POST /ingest/upload` (multipart field `file`) with the same credentials as
+ * the API; the server stores it, queues the run and answers 202 with the run.
+ */
+async function upload(file: File, profile: string, areaCode: string): Promise<IngestRun> {
+  const send = () => {
+    const body = new FormData();
+    body.append('file', file, file.name);
+    const q = new URLSearchParams({ areaCode, profile });
+    return fetch(`/ingest/upload?${q}`, { method: 'POST', headers: authHeaders(), body });
+  };
+  let res = await send();
+  if (res.status === 401 && (await refreshSession())) res = await send();
+  const answer = (await res.json()) as { run?: IngestRun; error?: { message: string } };
+  if (!res.ok || !answer.run) throw new Error(answer.error?.message ?? `上传失败（HTTP ${res.status}）`);
+  return answer.run;
 }
 
 /**
- * Sends the file by the GraphQL multipart request spec (operations + map + the file part); the
- * preflight header tells the server this is not a cross-site form post.
+ * Downloads the rejects workbook: it needs the bearer token, which a plain link cannot send, so
+ * the file is fetched and handed to the browser as a blob.
  */
-async function upload(
-  f: Features,
-  m: FieldInfo,
-  file: File,
-  dryRun: boolean,
-  profile: string,
-): Promise<Record<string, unknown>> {
-  const fileArg = m.args.find((a) => a.type === 'Upload')!;
-  const defs = [`$file: Upload!`];
-  const args = [`${fileArg.name}: $file`];
-  const variables: Record<string, unknown> = { file: null };
-  const dry = m.args.find((a) => /dry/i.test(a.name));
-  if (dry) {
-    defs.push(`$dry: Boolean`);
-    args.push(`${dry.name}: $dry`);
-    variables.dry = dryRun;
-  }
-  const prof = m.args.find((a) => /profile/i.test(a.name));
-  if (prof && profile) {
-    defs.push(`$profile: ${prof.type}`);
-    args.push(`${prof.name}: $profile`);
-    variables.profile = profile;
-  }
-  const query = `mutation (${defs.join(', ')}) { ${m.name}(${args.join(', ')}) { ${deepSelection(f, m.type)} } }`;
-  const body = new FormData();
-  body.append('operations', JSON.stringify({ query, variables }));
-  body.append('map', JSON.stringify({ 0: ['variables.file'] }));
-  body.append('0', file, file.name);
-  const res = await fetch(GRAPHQL_PATH, {
-    method: 'POST',
-    body,
-    headers: { 'apollo-require-preflight': 'true', ...authHeaders() },
-  });
-  const r = (await res.json()) as {
-    data?: Record<string, Record<string, unknown>>;
-    errors?: { message: string }[];
-  };
-  return check(r)[m.name];
+async function downloadRejects(run: IngestRun): Promise<void> {
+  let res = await fetch(run.rejectsUrl, { headers: authHeaders() });
+  if (res.status === 401 && (await refreshSession()))
+    res = await fetch(run.rejectsUrl, { headers: authHeaders() });
+  if (!res.ok) throw new Error(`下载失败（HTTP ${res.status}）`);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${run.fileName}.问题行.xlsx`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-function runIdOf(payload: Record<string, unknown>): string | null {
-  const v = findValue(payload, /^(id|runId)$/);
-  return v == null ? null : String(v);
-}
-
-/** Follows one run: the ingestProgress subscription when the server has it, polling ingestRun(id) as well. */
-function useRun(f: Features, id: string | null) {
-  const [run, setRun] = useState<Record<string, unknown> | null>(null);
+/**
+ * Follows a run: ingestProgress after each committed batch, and ingestRun for the full summary at
+ * the start and once it has finished (and every few seconds, should an event be missed).
+ */
+function useRun(initial: IngestRun | null): { run: IngestRun | null; progress: Progress | null } {
+  const [run, setRun] = useState<IngestRun | null>(initial);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const id = initial?.id ?? null;
   useEffect(() => {
+    setRun(initial);
+    setProgress(null);
     if (!id) return;
-    const field = rootField(f, 'Query.ingestRun');
     let stopped = false;
-    const sel = field ? deepSelection(f, field.type) : 'id status';
-    const poll = async () => {
-      while (!stopped) {
-        const r = await gql<{ ingestRun: Record<string, unknown> | null }>(
-          `query ($id: ID!) { ingestRun(id: $id) { ${sel} } }`,
-          { id },
-        );
-        const v = r.data?.ingestRun;
-        if (v) setRun((old) => ({ ...old, ...v }));
-        if (v && isFinished(v.status)) return;
-        await new Promise((res) => setTimeout(res, 1000));
-      }
+    const refresh = async () => {
+      const r = await gql<{ ingestRun: IngestRun | null }>(INGEST_RUN, { id });
+      if (!stopped && r.data?.ingestRun) setRun(r.data.ingestRun);
+      return r.data?.ingestRun ?? null;
     };
-    void poll();
-    let stop = () => undefined as void;
-    const sub = rootField(f, 'Subscription.ingestProgress');
-    if (sub) {
-      const arg = sub.args[0]?.name ?? 'runId';
-      stop = wsClient.subscribe<{ ingestProgress: Record<string, unknown> }>(
-        {
-          query: `subscription ($id: ID!) { ingestProgress(${arg}: $id) { ${scalarSelection(f, sub.type)} } }`,
-          variables: { id },
+    const stopSub = wsClient.subscribe<{ ingestProgress: Progress }>(
+      { query: INGEST_PROGRESS, variables: { id } },
+      {
+        next: (m) => {
+          const p = m.data?.ingestProgress;
+          if (!p || stopped) return;
+          setProgress(p);
+          if (done(p.status)) void refresh();
         },
-        {
-          next: (m) => m.data && setRun((old) => ({ ...old, ...m.data!.ingestProgress, id: old?.id ?? id })),
-          error: () => undefined,
-          complete: () => undefined,
-        },
-      );
-    }
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    void (async () => {
+      while (!stopped) {
+        const r = await refresh();
+        if (!r || done(r.status)) return;
+        await new Promise((res) => setTimeout(res, 3000));
+      }
+    })();
     return () => {
       stopped = true;
-      stop();
+      stopSub();
     };
-  }, [f, id]);
-  return run;
+  }, [id, initial]);
+  return { run, progress };
 }
 
-function Progress(props: { value: number | null; status: unknown }) {
-  const v =
-    props.value == null ? (isFinished(props.status) ? 100 : 0) : Math.min(100, Math.max(0, props.value));
+function percentOf(run: IngestRun | null, p: Progress | null): number {
+  if (run?.status === 'SUCCEEDED' || p?.status === 'SUCCEEDED') return 100;
+  const total = p?.total ?? run?.rowsTotal ?? 0;
+  const processed = Math.max(p?.processed ?? 0, run?.processed ?? 0);
+  return total > 0 ? Math.min(100, Math.floor((processed / total) * 100)) : 0;
+}
+
+function Bar(props: { value: number; failed: boolean }) {
   return (
     <div
-      className={`progress ${isFailed(props.status) ? 'failed' : ''}`}
+      className={`progress ${props.failed ? 'failed' : ''}`}
       data-testid="ingest-progress"
-      data-value={Math.round(v)}
+      data-value={props.value}
       role="progressbar"
-      aria-valuenow={Math.round(v)}
+      aria-valuenow={props.value}
     >
-      <div className="progress-bar" style={{ width: `${v}%` }} />
-      <span>{Math.round(v)}%</span>
+      <div className="progress-bar" style={{ width: `${props.value}%` }} />
+      <span>{props.value}%</span>
+    </div>
+  );
+}
+
+/** One column of a sheet's mapping, as the run's layout gives it. */
+interface ColumnMapping {
+  letter: string;
+  header: string;
+  target: string | null;
+  via: 'PROFILE' | 'SYNONYM' | 'UNMAPPED' | 'DUPLICATE';
+}
+
+const VIA: Record<ColumnMapping['via'], string> = {
+  PROFILE: '按部门模板',
+  SYNONYM: '按表头同义词',
+  UNMAPPED: '未映射（原样保存）',
+  DUPLICATE: '重复列（原样保存）',
+};
+
+/** Per sheet, the detected header and the ledger field each column was mapped to. */
+function Layout(props: { layout: unknown }) {
+  const sheets = Array.isArray(props.layout)
+    ? (props.layout as { sheet: string; headerRows: number[]; mapping?: ColumnMapping[] }[])
+    : [];
+  if (sheets.length === 0) return null;
+  return (
+    <div data-testid="ingest-layout">
+      {sheets.map((s) => (
+        <table className="table" key={s.sheet}>
+          <caption>
+            {s.sheet} · 表头在第 {s.headerRows.join('、')} 行
+          </caption>
+          <thead>
+            <tr>
+              <th>列</th>
+              <th>表头</th>
+              <th>对应字段</th>
+              <th>识别方式</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(s.mapping ?? []).map((c) => (
+              <tr key={c.letter} data-testid="ingest-mapping" data-target={c.target ?? ''}>
+                <td>{c.letter}</td>
+                <td>{c.header}</td>
+                <td>{c.target ? label(ANY_FIELD, c.target.replace(/^fact\./, '')) : '—'}</td>
+                <td>{VIA[c.via] ?? c.via}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
     </div>
   );
 }
 
 function IngestBody() {
-  const f = useFeatures();
-  const m = uploadMutation(f);
+  const index = useAreaIndex();
   const [file, setFile] = useState<File | null>(null);
   const [profile, setProfile] = useState('');
-  const [preview, setPreview] = useState<Record<string, unknown> | null>(null);
-  const [runId, setRunId] = useState<string | null>(null);
+  const [area, setArea] = useState('');
+  const [started, setStarted] = useState<IngestRun | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const run = useRun(f, runId);
-  const runsField = rootField(f, 'Query.ingestRuns');
-  const runs = useAsync(`runs|${runId}|${isFinished(run?.status)}`, async () => {
-    if (!runsField) return [];
-    const t = f.types.get(runsField.type);
-    const node = t?.get('edges') ? f.types.get(t.get('edges')!.type)?.get('node')?.type : null;
-    const sel = node ? `edges { node { ${scalarSelection(f, node)} } }` : scalarSelection(f, runsField.type);
-    const firstArg = runsField.args.some((a) => a.name === 'first') ? '(first: 20)' : '';
-    const d = check(await gql<{ ingestRuns: unknown }>(`{ ingestRuns${firstArg} { ${sel} } }`));
-    const v = d.ingestRuns as { edges?: { node: Record<string, unknown> }[] } | Record<string, unknown>[];
-    return Array.isArray(v) ? v : (v.edges ?? []).map((e) => e.node);
-  });
+  const { run, progress } = useRun(started);
+  const runs = useAsync(
+    `runs|${started?.id ?? ''}|${done(run?.status)}`,
+    async () => check(await gql<{ ingestRuns: IngestRun[] }>(INGEST_RUNS)).ingestRuns,
+  );
+  const areaCode = area || index?.home || '';
+  const areas = index
+    ? [...index.byCode.values()].filter((a) => ['DISTRICT', 'STREET', 'COMMUNITY'].includes(a.level))
+    : [];
 
-  const go = async (dryRun: boolean) => {
-    if (!file || !m) return;
+  const start = async () => {
+    if (!file || !areaCode) return;
     setBusy(true);
     setError(null);
     try {
-      const r = await upload(f, m, file, dryRun, profile);
-      if (dryRun) setPreview(r);
-      else {
-        setPreview(null);
-        setRunId(runIdOf(r));
-      }
+      setStarted(await upload(file, profile, areaCode));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);
     }
   };
-  const rejects = run ? findValue(run, /reject.*(url|href|download)|download.*reject/i) : undefined;
-  const columns = runs.data?.[0]
-    ? Object.keys(runs.data[0])
-        .filter((k) => k !== '__typename')
-        .slice(0, 8)
-    : [];
+  const value = percentOf(run, progress);
+  const shown = progress ?? run;
   return (
     <div className="page ingest-page">
       <div className="panel">
         <h2>导入部门表格</h2>
-        {!m && <p className="muted">服务端暂未提供文件上传接口（Upload）。</p>}
-        {m && (
-          <div className="toolbar">
-            <input
-              type="file"
-              accept=".csv,.xlsx"
-              data-testid="ingest-file"
-              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-            />
-            {m.args.some((a) => /profile/i.test(a.name)) && (
-              <input
-                placeholder="部门模板（可选）"
-                value={profile}
-                onChange={(e) => setProfile(e.target.value)}
-              />
-            )}
-            {m.args.some((a) => /dry/i.test(a.name)) && (
-              <button disabled={!file || busy} onClick={() => void go(true)} data-testid="ingest-dry-run">
-                预览映射（试运行）
-              </button>
-            )}
-            <button disabled={!file || busy} onClick={() => void go(false)} data-testid="ingest-start">
-              开始导入
-            </button>
-          </div>
-        )}
+        <div className="toolbar">
+          <input
+            type="file"
+            accept=".csv,.xlsx"
+            data-testid="ingest-file"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
+          <select value={profile} onChange={(e) => setProfile(e.target.value)} aria-label="部门模板">
+            {PROFILES.map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </select>
+          <select value={areaCode} onChange={(e) => setArea(e.target.value)} aria-label="所属区域">
+            {areas.map((a) => (
+              <option key={a.code} value={a.code}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+          <button
+            disabled={!file || !areaCode || busy}
+            onClick={() => void start()}
+            data-testid="ingest-start"
+          >
+            开始导入
+          </button>
+        </div>
         {error && <div className="error">{error}</div>}
       </div>
-      {preview && (
-        <div className="panel">
-          <h2>识别结果（未写入）</h2>
-          <ObjectView value={preview} testId="ingest-preview" />
-        </div>
-      )}
-      {runId && (
-        <div className="panel">
-          <h2>导入进度</h2>
-          <Progress value={run ? progressOf(run) : 0} status={run?.status} />
-          {run && <ObjectView value={run} testId="ingest-summary" />}
-          {typeof rejects === 'string' && (
-            <a href={rejects} download className="button">
+      {run && (
+        <div className="panel" data-testid="ingest-run" data-status={run.status}>
+          <h2>
+            导入进度 <span className="badge status">{RUN_STATUS[run.status]}</span>
+          </h2>
+          <p>
+            {run.fileName} · 模板 {run.profile}
+            {run.department ? ` · ${run.department}` : ''}
+          </p>
+          <Bar value={value} failed={run.status === 'FAILED'} />
+          <dl className="summary" data-testid="ingest-summary">
+            <dt>总行数</dt>
+            <dd>{progress?.total ?? run.rowsTotal}</dd>
+            <dt>已入库</dt>
+            <dd data-testid="ingest-landed">{shown?.landed ?? 0}</dd>
+            <dt>跳过</dt>
+            <dd>{shown?.skipped ?? 0}</dd>
+            <dt>拒收</dt>
+            <dd data-testid="ingest-rejected">{shown?.rejected ?? 0}</dd>
+            {done(run.status) && (
+              <>
+                <dt>新建人员</dt>
+                <dd>{run.personsCreated ?? 0}</dd>
+                <dt>匹配已有人员</dt>
+                <dd>{run.personsMatched ?? 0}</dd>
+                <dt>冲突</dt>
+                <dd>{run.conflicts ?? 0}</dd>
+                <dt>待复核</dt>
+                <dd>{run.reviewItems ?? 0}</dd>
+              </>
+            )}
+          </dl>
+          {run.status === 'FAILED' && <div className="error">{run.errorMessage ?? run.errorReason}</div>}
+          {done(run.status) && run.skipped + run.rejected > 0 && (
+            <button
+              className="button"
+              onClick={() => void downloadRejects(run).catch((e: Error) => setError(e.message))}
+            >
               下载拒收与跳过清单
-            </a>
+            </button>
           )}
+          {run.layout != null && <Layout layout={run.layout} />}
         </div>
       )}
-      {runsField && (
-        <div className="panel">
-          <h2>导入记录</h2>
-          <table className="table">
-            <thead>
-              <tr>
-                {columns.map((c) => (
-                  <th key={c}>{caption(c)}</th>
-                ))}
+      <div className="panel">
+        <h2>导入记录</h2>
+        <table className="table" data-testid="ingest-runs">
+          <thead>
+            <tr>
+              <th>批次</th>
+              <th>文件</th>
+              <th>状态</th>
+              <th>总行数</th>
+              <th>入库</th>
+              <th>跳过</th>
+              <th>拒收</th>
+              <th>时间</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(runs.data ?? []).map((r) => (
+              <tr key={r.id} onClick={() => setStarted(r)} className="clickable">
+                <td>{r.id}</td>
+                <td>{r.fileName}</td>
+                <td>{RUN_STATUS[r.status]}</td>
+                <td>{r.rowsTotal}</td>
+                <td>{r.landed}</td>
+                <td>{r.skipped}</td>
+                <td>{r.rejected}</td>
+                <td>{r.createdAt ? formatTime(r.createdAt) : '—'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {(runs.data ?? []).map((r, i) => (
-                <tr
-                  key={String(r.id ?? i)}
-                  onClick={() => r.id != null && setRunId(String(r.id))}
-                  className="clickable"
-                >
-                  {columns.map((c) => (
-                    <td key={c}>{typeof r[c] === 'object' ? JSON.stringify(r[c]) : String(r[c] ?? '—')}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {!has(f, 'Subscription.ingestProgress') && runId && <p className="muted">进度每秒刷新一次。</p>}
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
 
-/** Ingest: upload a department spreadsheet, preview the mapping, run it and follow its progress. */
+/** Ingest: upload a department spreadsheet, follow its progress, read the summary, get the rejects. */
 export function IngestPage() {
   return (
-    <FeatureGate title="表格导入" needs={['Query.ingestRun']}>
+    <FeatureGate title="表格导入" needs={['Query.ingestRun', 'Subscription.ingestProgress']}>
       <IngestBody />
     </FeatureGate>
   );
