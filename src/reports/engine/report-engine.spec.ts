@@ -218,7 +218,7 @@ describe('forms evaluated as of the period end, compared with direct SQL on the 
     );
   });
 
-  it('case handling: received and closed in the quarter, completion rate; on-time and satisfaction blank with a note', async () => {
+  it('case handling: received and closed in the quarter, completion rate; no due dates or ratings on ledger-closed cases', async () => {
     const fig = await engine.evaluate('case-handling', '2026Q3', STREET);
     expectColumn(
       fig,
@@ -238,9 +238,11 @@ describe('forms evaluated as of the period end, compared with direct SQL on the 
     expect(total.values.closed).toBe(rows[0].n);
     expect(total.values.closed).toBeGreaterThan(0);
     expect(total.values.completionRate).toBeCloseTo((100 * total.values.closed!) / total.values.received!, 2);
+    // closed straight through the ledger, outside the workflow: nothing due or rated, so no rate over zero
+    expect(total.values.due).toBe(0);
+    expect(total.values.rated).toBe(0);
     expect(total.values.onTimeRate).toBeNull();
     expect(total.values.satisfactionRate).toBeNull();
-    expect(fig.notes.join()).toMatch(/按时办结率暂无法统计/);
     // drill-down: the cases behind the 办结数 total are the ones closed on 08-15, by id
     const { rows: closedIds } = await db.services.pool.query<{ id: string }>(
       `SELECT id FROM (SELECT id, area_code FROM civic_case ORDER BY id LIMIT 25) c WHERE area_code LIKE '610902002%' ORDER BY id`,

@@ -1,4 +1,11 @@
-import { casesClosedIndicator, casesReceivedIndicator } from './case.indicators';
+import {
+  casesClosedIndicator,
+  casesClosedOnTimeIndicator,
+  casesDueIndicator,
+  casesRatedIndicator,
+  casesReceivedIndicator,
+  casesSatisfiedIndicator,
+} from './case.indicators';
 import type { IndicatorDef } from './indicator.types';
 import { factAmountIndicator, householdsIndicator, personsIndicator } from './person.indicators';
 
@@ -10,5 +17,9 @@ export const INDICATORS: ReadonlyMap<string, IndicatorDef<unknown>> = new Map(
     factAmountIndicator,
     casesReceivedIndicator,
     casesClosedIndicator,
+    casesDueIndicator,
+    casesClosedOnTimeIndicator,
+    casesRatedIndicator,
+    casesSatisfiedIndicator,
   ].map((i) => [i.name, i as unknown as IndicatorDef<unknown>]),
 );

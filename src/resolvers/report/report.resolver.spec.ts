@@ -137,7 +137,8 @@ describe('reports through GraphQL, a BullMQ worker and the download URL', () => 
       'population',
     ]);
     const onTime = forms[0].columns.find((c) => c.key === 'onTimeRate')!;
-    expect(onTime).toMatchObject({ drillable: false, note: expect.stringMatching(/办理时限/) });
+    // a ratio now (按期结案数 ÷ 应结案数), no longer blank: nothing to drill into, no note
+    expect(onTime).toMatchObject({ drillable: false, note: null });
   });
 
   it('generates a report in the worker: status, figures JSON and a working download URL', async () => {
