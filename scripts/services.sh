@@ -70,11 +70,20 @@ run_pg() { # run a PostgreSQL binary as the owner of the data folder
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+pg_dir() { # the cluster's folder: in the checkout, unless the postgres user cannot reach it
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$root" 2>/dev/null; then
+    # e.g. a checkout inside a private temporary folder: keep the cluster beside it, outside
+    echo "/tmp/yibiao-pg-$(printf '%s' "$root" | sha256sum | cut -c1-12)"
+  else
+    echo "$svc/pg"
+  fi
+}
+
 start_pg() {
-  local bin data
-  bin=$(pg_bin); data="$svc/pg/data"
-  mkdir -p "$svc/pg"
-  [ "$(id -u)" = 0 ] && chown postgres:postgres "$svc/pg" && chmod 755 "$svc"
+  local bin data dir
+  bin=$(pg_bin); dir=$(pg_dir); data="$dir/data"
+  mkdir -p "$dir" "$svc"
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir" && chmod 755 "$svc"
   if [ ! -f "$data/PG_VERSION" ]; then
     log "initialising a private PostgreSQL cluster in $data"
     run_pg "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
@@ -84,7 +93,7 @@ start_pg() {
   else
     pg_port=${YIBIAO_PG_PORT:-$(pick_port pg 54329)}
     log "starting PostgreSQL on 127.0.0.1:$pg_port"
-    run_pg "$bin/pg_ctl" -D "$data" -l "$svc/pg/pg.log" -w -t 60 -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$svc/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+    run_pg "$bin/pg_ctl" -D "$data" -l "$dir/pg.log" -w -t 60 -o "-p $pg_port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
   fi
 }
 
@@ -113,13 +122,13 @@ case "${1:-start}" in
     ;;
   stop)
     bin=$(pg_bin || true)
-    if [ -n "$bin" ] && [ -f "$svc/pg/data/PG_VERSION" ]; then run_pg "$bin/pg_ctl" -D "$svc/pg/data" -m fast stop >/dev/null 2>&1 || true; fi
+    if [ -n "$bin" ] && [ -f "$(pg_dir)/data/PG_VERSION" ]; then run_pg "$bin/pg_ctl" -D "$(pg_dir)/data" -m fast stop >/dev/null 2>&1 || true; fi
     if [ -f "$svc/redis/redis.pid" ]; then kill "$(cat "$svc/redis/redis.pid")" 2>/dev/null || true; rm -f "$svc/redis/redis.pid"; fi
     log "stopped"
     ;;
   status)
     bin=$(pg_bin || true)
-    [ -n "$bin" ] && run_pg "$bin/pg_ctl" -D "$svc/pg/data" status >&2 || true
+    [ -n "$bin" ] && run_pg "$bin/pg_ctl" -D "$(pg_dir)/data" status >&2 || true
     [ -f "$svc/redis/redis.pid" ] && kill -0 "$(cat "$svc/redis/redis.pid")" 2>/dev/null && log "redis running" || log "redis not running"
     ;;
   *) log "usage: scripts/services.sh start|stop|status"; exit 2 ;;
