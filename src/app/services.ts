@@ -50,8 +50,13 @@ export interface Services {
 
 /** Wires the services over one database (and, later, Redis). */
 export function createServices(config: Services['config']): Services {
-  const pool = createPool(config.DATABASE_URL, config.DB_POOL_SIZE ?? 10);
-  const prisma = createPrisma(config.DATABASE_URL, Math.max(2, Math.floor((config.DB_POOL_SIZE ?? 10) / 2)));
+  const statementTimeoutMs = config.DB_STATEMENT_TIMEOUT_MS ?? withDefaults(config).DB_STATEMENT_TIMEOUT_MS;
+  const pool = createPool(config.DATABASE_URL, config.DB_POOL_SIZE ?? 10, statementTimeoutMs);
+  const prisma = createPrisma(
+    config.DATABASE_URL,
+    Math.max(2, Math.floor((config.DB_POOL_SIZE ?? 10) / 2)),
+    statementTimeoutMs,
+  );
   const ledger = new LedgerService(pool);
   const areas = new AreaService(prisma, pool);
   const cases = createCaseService(config, { pool, ledger, areas });

@@ -11,6 +11,12 @@ const schema = z
     /** Prefix for BullMQ queues and pub/sub channels; wrap in {braces} for Redis Cluster hash tags. */
     QUEUE_PREFIX: z.string().min(1).default('yibiao'),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+    /**
+     * statement_timeout of every pooled connection (API, workers, CLI): PostgreSQL ends any one
+     * statement running longer, whoever sent it; 0 turns it off. Above the execution timeout, which
+     * cancels a request's statements itself, and above the slowest report statement measured.
+     */
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
     /** Send x-sql-count (statements per request) on every response; default on except in production. */
     SQL_COUNT_HEADER: z.enum(['on', 'off']).optional(),
     /** HMAC secret of access tokens (HS256); required in production, at least 32 characters. */
