@@ -12,6 +12,17 @@ describe('the log scanner for personal data', () => {
     ]);
   });
 
+  it('finds them written with full-width digits or separators between the digits', () => {
+    const id = idNumberFor('1975-06-01', 'FEMALE');
+    const wide = id.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+    const found = findPersonalData(`描述：${wide}，电话 138 1234 5678\nnote 138-1234-5678`);
+    expect(found).toEqual([
+      { kind: 'ID_NUMBER', line: 1, masked: maskIdNumber(id) },
+      { kind: 'PHONE', line: 1, masked: '138****5678' },
+      { kind: 'PHONE', line: 2, masked: '138****5678' },
+    ]);
+  });
+
   it('passes masked values, request ids, timestamps and digits that are no valid ID number', () => {
     const id = idNumberFor('1975-06-01', 'FEMALE');
     const wrongCheck = id.slice(0, 17) + (id[17] === '0' ? '1' : '0');

@@ -1,4 +1,5 @@
 import { parseIdNumber } from '../normalize/id-number';
+import { toHalfWidth } from '../normalize/text';
 
 const ID_CANDIDATE = /(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])/g;
 const PHONE_CANDIDATE = /(?<!\d)1[3-9]\d{9}(?!\d)/g;
@@ -11,12 +12,23 @@ export interface PersonalDataFinding {
 }
 
 /**
+ * A line as the scanner reads it: full-width digits folded, and the spaces, hyphens and dots a
+ * person puts between the digits of one number (138 1234 5678, 0915-321…) taken out, so a number
+ * written that way inside free text is found too.
+ */
+function folded(line: string): string {
+  return toHalfWidth(line).replace(/(?<=\d)[ \u00A0.\-\u2010-\u2015]{1,2}(?=\d)/g, '');
+}
+
+/**
  * Finds unmasked citizen ID numbers (valid check character) and mobile numbers in a text, such
- * as a server log. Used after the test suite to prove the logs hold none.
+ * as a server log, also when written with full-width digits or with separators between the
+ * digits. Used after the test suite to prove the logs hold none.
  */
 export function findPersonalData(text: string): PersonalDataFinding[] {
   const out: PersonalDataFinding[] = [];
-  text.split('\n').forEach((l, i) => {
+  text.split('\n').forEach((raw, i) => {
+    const l = folded(raw);
     for (const m of l.matchAll(ID_CANDIDATE)) {
       try {
         parseIdNumber(m[0].toUpperCase());
@@ -29,16 +41,4 @@ export function findPersonalData(text: string): PersonalDataFinding[] {
       out.push({ kind: 'PHONE', line: i + 1, masked: `${m[0].slice(0, 3)}****${m[0].slice(7)}` });
   });
   return out;
-}
-
-/**
- * Free text (a case description typed by a resident) with every ID-number-shaped and
- * mobile-number-shaped run masked as the API masks those fields, for answers anyone may read,
- * such as the public Open311 request list. Masks shapes rather than only valid numbers: a
- * mistyped ID number is still someone's.
- */
-export function maskPersonalDataIn(text: string): string {
-  return text
-    .replace(new RegExp(ID_CANDIDATE.source, 'g'), (m) => `${m.slice(0, 6)}********${m.slice(14)}`)
-    .replace(new RegExp(PHONE_CANDIDATE.source, 'g'), (m) => `${m.slice(0, 3)}****${m.slice(7)}`);
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../errors/app-error';
 import type { Context } from '../graphql/context';
 import { actorFields } from './audit.service';
+import { maskPersonalText } from './mask-text';
 import { PERMISSIONS } from './roles';
 
 /** Masks the digits of an address (兴安路12号3栋 → 兴安路**号*栋): the street stays, the door does not. */
@@ -67,4 +68,19 @@ export async function reveal(
 ): Promise<string | null> {
   if (value === null || value === undefined) return null;
   return (await mayUnmask(ctx, target, field, purpose)) ? value : mask(value);
+}
+
+/**
+ * Free text for the answer (a case description, a handling note, a rating comment, a fact
+ * detail): the ID numbers and phone numbers inside it masked, unless a purpose is stated, under
+ * the same permission and audit rules as `reveal`.
+ */
+export function revealText(
+  ctx: Context,
+  value: string | null,
+  target: string,
+  field: string,
+  purpose: string | null | undefined,
+): Promise<string | null> {
+  return reveal(ctx, value, maskPersonalText, target, field, purpose);
 }

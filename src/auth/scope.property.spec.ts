@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { openTestDb, TestDb } from '../../test/harness';
+import { broadTestViewer, openTestDb, TestDb } from '../../test/harness';
 import { testLog } from '../../test/log-capture';
 import { fromGlobalId, toGlobalId } from '../graphql/global-id';
 import { seedDistrict } from '../seed/seed.service';
@@ -12,13 +12,17 @@ import { areaInScope, scopeOf } from './scope';
  * Random scoped accounts run random queries over the fixture district through the real server:
  * no record outside the account's scope comes back (whatever is asked: lists, filters, node(id),
  * ID-number lookups, nested households and facts), no ID number or phone comes back unmasked
- * without pii:unmask and a purpose, and every unmasked value is in the audit log.
+ * without pii:unmask and a purpose, and every unmasked value is in the audit log. Some cases and
+ * facts carry residents' ID numbers and phones inside free text (descriptions, handling notes,
+ * reasons, rating comments, fact details), written as people type them: those must not come
+ * back readable either.
  */
 let db: TestDb;
 let server: RunningServer;
 const areaOf = new Map<string, string | null>(); // global id → area code (facts: their person's)
 const deptOf = new Map<string, string | null>(); // fact global id → department
 const secrets = new Map<string, string>(); // unmasked value → global id of its record
+const embedded = new Map<string, string>(); // digits of a value typed into free text → its record
 let areaCodes: string[] = [];
 let personIds: string[] = [];
 let idNumbers: string[] = [];
@@ -56,9 +60,14 @@ beforeAll(async () => {
     areaOf.set(toGlobalId('Fact', f.id), f.area_code);
     deptOf.set(toGlobalId('Fact', f.id), f.department_code);
   }
+  await writeFreeText(s, q);
   areaCodes = (
     await q<{ code: string }>(
-      `SELECT code FROM area WHERE level IN ('STREET', 'COMMUNITY', 'GRID') ORDER BY code`,
+      // areas holding residents or cases, so that random scopes see records (and miss others)
+      `SELECT a.code FROM area a WHERE a.level IN ('STREET', 'COMMUNITY', 'GRID')
+          AND (EXISTS (SELECT 1 FROM person p JOIN area pa ON pa.code = p.area_code WHERE pa.path <@ a.path)
+            OR EXISTS (SELECT 1 FROM civic_case c JOIN area ca ON ca.code = c.area_code WHERE ca.path <@ a.path))
+        ORDER BY a.code`,
     )
   ).map((a) => a.code);
   personIds = [...areaOf.keys()].filter((k) => fromGlobalId(k).type === 'Person').sort();
@@ -72,6 +81,93 @@ afterAll(async () => {
   await server?.close();
   await db?.close();
 });
+
+/** Digits as a resident might type them: full-width, or grouped with spaces or hyphens. */
+function typed(value: string, how: number): string {
+  if (how % 3 === 0) return value.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+  if (how % 3 === 1)
+    return value.length === 11 ? `${value.slice(0, 3)} ${value.slice(3, 7)} ${value.slice(7)}` : value;
+  return value.length === 11 ? `+86-${value.slice(0, 3)}-${value.slice(3, 7)}-${value.slice(7)}` : value;
+}
+const digitsOf = (text: string) =>
+  text
+    .replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[^0-9]/g, '');
+
+/** Cases and facts with residents' ID numbers and phones typed into their free text. */
+async function writeFreeText(s: TestDb['services'], q: <T>(sql: string) => Promise<T[]>) {
+  const actor = broadTestViewer('free-text-writer');
+  const places = await q<{ lon: number; lat: number; category: string }>(
+    `SELECT ST_X(location) AS lon, ST_Y(location) AS lat, category_code AS category
+       FROM civic_case WHERE location IS NOT NULL ORDER BY id LIMIT 9`,
+  );
+  const people = await q<{ id_number: string; phone: string }>(
+    `SELECT id_number, phone FROM person WHERE id_number IS NOT NULL AND phone IS NOT NULL ORDER BY id`,
+  );
+  // each typed value belongs to one record only, so that its audit record can be looked up
+  const person = (i: number) => {
+    if (i >= people.length) throw new Error('the fixture has too few residents with an ID number and phone');
+    return people[i];
+  };
+  for (const [i, at] of places.entries()) {
+    const who = person(3 * i);
+    const c = await s.cases.report(
+      {
+        categoryCode: at.category,
+        description: `居民${typed(who.id_number, i)}反映楼道灯坏了，联系电话${typed(who.phone, i)}`,
+        location: { type: 'Point', coordinates: [at.lon, at.lat] },
+        channel: 'APP',
+      },
+      actor,
+    );
+    const gid = toGlobalId('Case', c.id);
+    areaOf.set(gid, c.areaCode);
+    embedded.set(digitsOf(who.id_number), gid);
+    embedded.set(who.phone, gid);
+    const other = person(3 * i + 1);
+    embedded.set(other.phone, gid);
+    if (i % 3 === 0) {
+      await s.cases.transition(
+        { caseId: c.id, action: 'REJECT', note: `重复，已电话${typed(other.phone, i + 1)}告知` },
+        actor,
+      );
+      continue;
+    }
+    const step = (action: never, note?: string) =>
+      s.cases.transition({ caseId: c.id, action, note: note ?? '处理', approver: '主任' }, actor);
+    await step('FILE' as never, `核实人${typed(other.phone, i + 2)}`);
+    if (i % 3 === 2) {
+      for (const a of ['DISPATCH', 'CLAIM', 'START', 'RESOLVE', 'CHECK', 'CLOSE']) await step(a as never);
+      const third = person(3 * i + 2);
+      embedded.set(third.phone, gid);
+      await s.cases.rate(
+        { caseId: c.id, score: 5, comment: `很好，我的手机${typed(third.phone, i)}` },
+        actor,
+      );
+    }
+  }
+  // the seeded cases: an ID number typed into each description
+  const rest = people.slice(3 * places.length);
+  const seeded = await q<{ id: number }>(
+    `SELECT id FROM civic_case WHERE description NOT LIKE '居民%' ORDER BY id`,
+  );
+  for (const [i, c] of seeded.slice(0, rest.length).entries()) {
+    await s.pool.query(`UPDATE civic_case SET description = description || $2 WHERE id = $1`, [
+      c.id,
+      `（身份证${typed(rest[i].id_number, i)}）`,
+    ]);
+    embedded.set(digitsOf(rest[i].id_number), toGlobalId('Case', c.id));
+  }
+  // a roster column copied into a fact's details: a guardian's phone
+  const facts = await q<{ id: number }>(`SELECT id FROM fact ORDER BY id`);
+  for (const [i, f] of facts.slice(0, rest.length).entries()) {
+    await s.pool.query(
+      `UPDATE fact SET attributes = attributes || jsonb_build_object('备注', $2::text) WHERE id = $1`,
+      [f.id, `监护人电话${typed(rest[i].phone, i)}`],
+    );
+    embedded.set(rest[i].phone, toGlobalId('Fact', f.id));
+  }
+}
 
 const ROLES_UNDER_TEST: Role[] = [
   'GRID_WORKER',
@@ -87,7 +183,7 @@ const PERSON = (why: string) =>
   `__typename id name idNumber${why} phone${why}
    household { __typename id members { __typename id idNumber${why} phone${why} } head { __typename id } }
    house { __typename id address${why} }
-   facts { __typename id kind departmentCode }`;
+   facts { __typename id kind departmentCode attributes${why} }`;
 
 /** One query a client might send, over whatever ids and areas exist (in scope or not). */
 const queryArb = () =>
@@ -101,6 +197,7 @@ const queryArb = () =>
       'houses',
       'things',
       'cases',
+      'caseText',
       'factKind',
     ),
     area: fc.integer({ min: 0, max: 10_000 }),
@@ -123,7 +220,8 @@ function build(q: { why: string; kind: string; area: number; pick: number }): {
       };
     case 'node':
       return {
-        query: `query($id: ID!) { node(id: $id) { __typename id ... on Person { ${PERSON(q.why)} } } }`,
+        query: `query($id: ID!) { node(id: $id) { __typename id ... on Person { ${PERSON(q.why)} }
+          ... on Case { description${q.why} transitions { note${q.why} } } } }`,
         variables: { id: q.pick % 2 ? person : [...areaOf.keys()][q.pick % areaOf.size] },
       };
     case 'byIdNumber':
@@ -140,7 +238,13 @@ function build(q: { why: string; kind: string; area: number; pick: number }): {
       return { query: `{ things(first: 200) { edges { node { __typename id name } } } }`, variables: {} };
     case 'cases':
       return {
-        query: `{ cases(first: 200) { edges { node { __typename id reporterPhone${q.why} } } } }`,
+        query: `{ cases(first: 200) { edges { node { __typename id reporterPhone${q.why} description${q.why} } } } }`,
+        variables: {},
+      };
+    case 'caseText':
+      return {
+        query: `{ cases(first: 200) { edges { node { __typename id description${q.why} invalidReason${q.why}
+          ratingComment${q.why} transitions { note${q.why} } history { fields { field oldValue newValue } } } } } }`,
         variables: {},
       };
     default:
@@ -175,6 +279,8 @@ describe('scope and masking hold for random accounts and queries', () => {
   it('zero out-of-scope records, zero unmasked values without permission, every unmasked read audited', async () => {
     let returned = 0;
     let unmasked = 0;
+    let unmaskedText = 0;
+    let casesReturned = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...ROLES_UNDER_TEST),
@@ -213,6 +319,7 @@ describe('scope and masking hold for random accounts and queries', () => {
             for (const r of records(body.data)) {
               if (r.type === 'Area') continue;
               returned++;
+              if (r.type === 'Case') casesReturned++;
               expect(canRead).toBe(true);
               const code = areaOf.get(r.id);
               expect(code).toBeDefined();
@@ -238,6 +345,29 @@ describe('scope and masking hold for random accounts and queries', () => {
               );
               expect(rowCount).toBeGreaterThan(0);
             }
+            // values typed into free text: readable only with the permission and a purpose, audited
+            const audited = new Set<string>();
+            for (const text of strings(body.data)) {
+              if (secrets.has(text)) continue; // a structured field's value, checked above
+              const digits = digitsOf(text);
+              if (digits.length < 11) continue;
+              for (const [secret, owner] of embedded) {
+                if (!digits.includes(secret)) continue;
+                unmaskedText++;
+                expect({ text: '(unmasked free text)', canUnmask, purpose: q.why !== '' }).toEqual({
+                  text: '(unmasked free text)',
+                  canUnmask: true,
+                  purpose: true,
+                });
+                if (audited.has(owner)) continue;
+                audited.add(owner);
+                const { rowCount } = await db.services.pool.query(
+                  `SELECT 1 FROM audit_log WHERE actor_name = $1 AND target = $2 AND outcome = 'SUCCESS' AND operation LIKE 'unmask %'`,
+                  [name, owner],
+                );
+                expect(rowCount).toBeGreaterThan(0);
+              }
+            }
             // nothing personal in the masked answer either (e.g. a phone inside a free-text field)
             if (q.why === '' || !canUnmask)
               expect(findPersonalData(JSON.stringify(body.data ?? null))).toEqual([]);
@@ -249,5 +379,7 @@ describe('scope and masking hold for random accounts and queries', () => {
     // the property was exercised, not vacuously true
     expect(returned).toBeGreaterThan(100);
     expect(unmasked).toBeGreaterThan(0);
-  }, 120_000);
+    expect(unmaskedText).toBeGreaterThan(0);
+    expect(casesReturned).toBeGreaterThan(20);
+  }, 240_000);
 });

@@ -21,6 +21,7 @@ import { DateTimeScalar } from './scalars';
 import { AuthResolver } from '../resolvers/auth/auth.resolver';
 import { authChecker } from '../auth/auth-checker';
 import { deadlineMiddleware } from './deadline';
+import { CaseTransitionResolver } from '../resolvers/case/case-transition.resolver';
 
 /** Every resolver of the API; a new capability adds its resolvers here. */
 export const RESOLVERS = [
@@ -34,6 +35,7 @@ export const RESOLVERS = [
   ThingResolver,
   CaseResolver,
   CaseWorkflowResolver,
+  CaseTransitionResolver,
   CaseLiveResolver,
   RecordChangeResolver,
   AuthResolver,

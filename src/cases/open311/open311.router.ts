@@ -1,6 +1,6 @@
 import { UNRESTRICTED } from '../../auth/scope';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { maskPersonalDataIn } from '../../auth/pii-scan';
+import { maskPersonalText } from '../../auth/mask-text';
 import express, { Request, Response, Router } from 'express';
 import type { Services } from '../../app/services';
 import { AppError } from '../../errors/app-error';
@@ -97,7 +97,7 @@ export function open311Router(services: Services): Router {
       service_code: c.categoryCode,
       // the request list is public (GeoReport v2): the reporter's name and phone are never in it,
       // and numbers typed into the description are masked
-      description: maskPersonalDataIn(c.description),
+      description: maskPersonalText(c.description),
       agency_responsible: c.departmentCode ?? c.handlingAreaCode,
       service_notice: null,
       requested_datetime: c.reportedAt.toISOString(),

@@ -18,7 +18,7 @@ export class CaseTransition {
   @Field(() => String, { nullable: true, description: 'Who approved it, where approval is required.' })
   approver: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Note (办理意见), reason or rating comment.' })
+  /** Resolved by CaseTransitionResolver (free text, masked). */
   note: string | null;
 
   @Field(() => Int, { nullable: true, description: 'The source record of the step in the ledger.' })

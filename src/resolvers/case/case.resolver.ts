@@ -12,7 +12,7 @@ import {
   Root,
 } from 'type-graphql';
 import type { Context } from '../../graphql/context';
-import { PURPOSE_DESCRIPTION, reveal } from '../../auth/reveal';
+import { PURPOSE_DESCRIPTION, reveal, revealText } from '../../auth/reveal';
 import { toGlobalId } from '../../graphql/global-id';
 import { GeoJSONScalar } from '../../graphql/scalars';
 import { point } from '../../geo/geojson';
@@ -39,7 +39,7 @@ export class Case extends Node {
   @Field({ description: 'Category code (事件类别).' })
   categoryCode: string;
 
-  @Field({ description: 'What was reported.' })
+  /** Resolved below (free text, masked). */
   description: string;
 
   @Field({ description: 'Channel: APP, HOTLINE_12345, GRID_WORKER, PHOTO (随手拍).' })
@@ -92,7 +92,7 @@ export class Case extends Node {
   })
   escalationLevel: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Why the case was not accepted (不予立案).' })
+  /** Resolved below (free text, masked). */
   invalidReason: string | null;
 
   @Field(() => Date, { nullable: true, description: 'When it was filed (立案).' })
@@ -119,7 +119,7 @@ export class Case extends Node {
   @Field(() => Int, { nullable: true, description: "The reporter's rating, 1–5." })
   rating: number | null;
 
-  @Field(() => String, { nullable: true, description: "The reporter's comment." })
+  /** Resolved below (free text, masked). */
   ratingComment: string | null;
 
   @Field(() => Date, { nullable: true, description: 'When it was rated.' })
@@ -165,6 +165,43 @@ export class CaseResolver {
     @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
   ): Promise<string | null> {
     return reveal(ctx, c.reporterPhone, maskPhone, toGlobalId('Case', c.id), 'Case.reporterPhone', purpose);
+  }
+
+  @FieldResolver(() => String, {
+    description: 'What was reported; ID numbers and phone numbers typed into it are masked.',
+  })
+  async description(
+    @Root() c: CaseRow,
+    @Ctx() ctx: Context,
+    @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
+  ): Promise<string> {
+    return (
+      (await revealText(ctx, c.description, toGlobalId('Case', c.id), 'Case.description', purpose)) ?? ''
+    );
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Why the case was not accepted (不予立案); ID numbers and phone numbers in it are masked.',
+  })
+  invalidReason(
+    @Root() c: CaseRecord,
+    @Ctx() ctx: Context,
+    @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
+  ): Promise<string | null> {
+    return revealText(ctx, c.invalidReason, toGlobalId('Case', c.id), 'Case.invalidReason', purpose);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The reporter's comment; ID numbers and phone numbers in it are masked.",
+  })
+  ratingComment(
+    @Root() c: CaseRecord,
+    @Ctx() ctx: Context,
+    @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
+  ): Promise<string | null> {
+    return revealText(ctx, c.ratingComment, toGlobalId('Case', c.id), 'Case.ratingComment', purpose);
   }
 
   @FieldResolver(() => String, {

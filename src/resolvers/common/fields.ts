@@ -4,6 +4,7 @@ import { maskIdNumber } from '../../normalize/id-number';
 import { maskPhone } from '../../normalize/phone';
 import type { Loaders } from '../../graphql/loaders';
 import { maskAddress } from '../../auth/reveal';
+import { maskPersonalValue } from '../../auth/mask-text';
 import type { ConflictView } from '../../ledger/history.service';
 
 const SENSITIVE: Partial<Record<string, (v: string) => string>> = {
@@ -22,10 +23,19 @@ export function fieldName(column: string): string {
   return column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Masks personal data in a logged value (ID numbers, phones), whatever the reader. */
+/** Columns holding codes (areas, departments, household numbers) or geometry, never free text. */
+const CODE_COLUMN = /(^|_)code$|^household_number$|^location$|^boundary$/;
+
+/**
+ * Masks personal data in a logged value, whatever the reader: the personal columns by their own
+ * rule, codes as they are, and any other value (a description, a note, a fact's details) as free
+ * text, with the ID numbers and phone numbers inside it masked.
+ */
 export function maskValue(column: string, value: unknown): unknown {
   const mask = SENSITIVE[column];
-  return mask && typeof value === 'string' ? mask(value) : value;
+  if (mask) return typeof value === 'string' ? mask(value) : value;
+  if (CODE_COLUMN.test(column)) return value;
+  return maskPersonalValue(value);
 }
 
 /** The per-field sources of an entity's current values. */

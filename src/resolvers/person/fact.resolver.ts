@@ -14,6 +14,8 @@ import {
 import { GraphQLJSONObject } from 'graphql-scalars';
 import type { Context } from '../../graphql/context';
 import { PERMISSIONS } from '../../auth/roles';
+import { maskPersonalValue } from '../../auth/mask-text';
+import { mayUnmask, PURPOSE_DESCRIPTION } from '../../auth/reveal';
 import { idOf, toGlobalId } from '../../graphql/global-id';
 import { DateScalar } from '../../graphql/scalars';
 import type { FactRow } from '../../registry/registry.types';
@@ -51,6 +53,19 @@ class FactPayload {
 /** Department facts about persons. */
 @Resolver(() => Fact)
 export class FactResolver {
+  @FieldResolver(() => GraphQLJSONObject, {
+    description:
+      'Details, e.g. {"monthlyAmount": 620, "level": "A"}; ID numbers and phone numbers in them (a guardian\'s, from a roster column) are masked.',
+  })
+  async attributes(
+    @Root() f: FactRow,
+    @Ctx() ctx: Context,
+    @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
+  ): Promise<Record<string, unknown>> {
+    const unmask = await mayUnmask(ctx, toGlobalId('Fact', f.id), 'Fact.attributes', purpose);
+    return unmask ? f.attributes : (maskPersonalValue(f.attributes) as Record<string, unknown>);
+  }
+
   @Authorized(PERMISSIONS.RECORD_WRITE)
   @Mutation(() => FactPayload, { description: 'Record a department fact about a person for a period.' })
   async recordFact(

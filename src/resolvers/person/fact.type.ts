@@ -1,5 +1,4 @@
 import { Field, ObjectType } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
 import { Node } from '../common/node.type';
 import { DateScalar } from '../../graphql/scalars';
 
@@ -25,7 +24,7 @@ export class Fact extends Node {
   })
   validTo: string | null;
 
-  @Field(() => GraphQLJSONObject, { description: 'Details, e.g. {"monthlyAmount": 620, "level": "A"}.' })
+  /** Resolved by FactResolver (values as received, masked). */
   attributes: Record<string, unknown>;
 
   @Field({ description: 'ACTIVE or RETRACTED.' })
