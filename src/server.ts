@@ -191,7 +191,7 @@ export async function startServer(
       });
       // the request's SQL scope: counts its statements and tracks the connections running them,
       // so that its execution timeout can cancel them (see the timeout step below)
-      const scope: SqlScope = { count: 0, active: new Set() };
+      const scope: SqlScope = { count: 0, active: new Map() };
       (req as unknown as { sqlScope: SqlScope }).sqlScope = scope;
       if (opts.sqlCountHeader !== false) {
         const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => http.ServerResponse;

@@ -8,8 +8,11 @@ import pg from 'pg';
  */
 export interface SqlScope {
   count: number;
-  /** Connections running one of this unit's statements; present when the unit can be expired. */
-  active?: Set<pg.Client>;
+  /**
+   * Connections running (or queueing) this unit's statements, with how many each; present when
+   * the unit can be expired.
+   */
+  active?: Map<pg.Client, number>;
   /** Set by `expireScope`: the unit's answer has left, so it sends no further statement. */
   expired?: boolean;
 }
@@ -42,8 +45,12 @@ function track(
   send: (a: unknown[]) => unknown,
 ): unknown {
   const active = scope.active!;
-  active.add(client);
-  const done = () => active.delete(client);
+  active.set(client, (active.get(client) ?? 0) + 1);
+  const done = () => {
+    const left = (active.get(client) ?? 1) - 1;
+    if (left > 0) active.set(client, left);
+    else active.delete(client);
+  };
   const last = args.length - 1;
   if (typeof args[last] === 'function') {
     const cb = args[last] as (...r: unknown[]) => void;
@@ -108,7 +115,9 @@ if (!clientProto.__counted) {
  */
 export function expireScope(scope: SqlScope): void {
   scope.expired = true;
-  for (const client of scope.active ?? []) cancelBackend(client);
+  // (PostgreSQL's cancel is asynchronous: a statement that ends in the meantime is unaffected,
+  // though a later statement on that connection could be hit within the same instant)
+  for (const client of scope.active?.keys() ?? []) cancelBackend(client);
   scope.active?.clear();
 }
 
