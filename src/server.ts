@@ -6,7 +6,6 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { getOperationAST, GraphQLError, parse, validate } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
 import type { Services } from './app/services';
@@ -25,6 +24,7 @@ import { reportFileHandler } from './reports/report.download';
 import { consoleMiddleware } from './web/console.middleware';
 import { mountCaseRoutes } from './cases/case.http';
 import { createSharedSubscribe } from './graphql/shared-subscribe';
+import { serveGraphqlWs } from './graphql/ws-server';
 import { ingestRouter } from './ingest/ingest.routes';
 
 /** A running API server. */
@@ -64,7 +64,7 @@ export async function startServer(
   const httpServer = http.createServer(app);
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsViewers = new WeakMap<object, Viewer>();
-  const wsCleanup = useServer<Record<string, unknown>, { socket: unknown }>(
+  const wsCleanup = serveGraphqlWs<Record<string, unknown>>(
     {
       schema,
       connectionInitWaitTimeout: c.WS_INIT_TIMEOUT_MS,
@@ -115,6 +115,7 @@ export async function startServer(
         createContext(services, wsViewers.get(ctx.extra.socket as object) ?? null, undefined, Infinity),
     },
     wss,
+    { keepAliveMs: c.WS_KEEPALIVE_MS, maxBufferedBytes: c.WS_MAX_BUFFERED_BYTES, production },
   );
   const apollo = new ApolloServer<Context>({
     schema,

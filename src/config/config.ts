@@ -33,6 +33,8 @@ const schema = z
     EXECUTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
     /** graphql-ws: close with 4408 when connection_init does not arrive within this time. */
     WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
+    WS_KEEPALIVE_MS: z.coerce.number().int().min(1_000).default(12_000),
+    WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16_384).default(1_048_576),
     /** Where generated report files (XLSX) are written; default storage/reports in the checkout. */
     REPORTS_DIR: z.string().min(1).optional(),
     /** Where uploaded case photos are stored (default: .data/photos in the checkout). */
