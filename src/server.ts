@@ -7,7 +7,7 @@ import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { getOperationAST, GraphQLError, parse, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { Redis } from 'ioredis';
+import { createRedis, redisTargetOf } from './config/redis';
 import { WebSocketServer } from 'ws';
 import type { Services } from './app/services';
 import type { Viewer } from './auth/viewer';
@@ -58,7 +58,7 @@ export async function startServer(
   const limits = limitsOf(c);
   const schema = await createSchema(services.events.pubSub);
   await services.areas.ready();
-  const redis = new Redis(c.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false });
+  const redis = createRedis(redisTargetOf(c), { maxRetriesPerRequest: 2, lazyConnect: false });
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);

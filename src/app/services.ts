@@ -1,3 +1,4 @@
+import { DEFAULT_QUEUE_PREFIX, redisTargetOf } from '../config/redis';
 import type pg from 'pg';
 import { Config, withDefaults } from '../config/config';
 import { createPool } from '../db/pool';
@@ -55,9 +56,9 @@ export function createServices(config: Services['config']): Services {
   const ledger = new LedgerService(pool);
   const areas = new AreaService(prisma, pool);
   const cases = createCaseService(config, { pool, ledger, areas });
-  const live = new LiveEvents(config.REDIS_URL, config.QUEUE_PREFIX ?? 'yibiao');
+  const live = new LiveEvents(redisTargetOf(config), config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX);
   wireLiveEvents(live, ledger, cases, pool);
-  const events = createAppPubSub(config.REDIS_URL, config.QUEUE_PREFIX ?? 'yibiao');
+  const events = createAppPubSub(redisTargetOf(config), config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX);
   ledger.onCommit((result) => {
     for (const e of recordChangedEvents(result)) events.publish(TOPIC.RECORD_CHANGED, e);
   });
