@@ -29,6 +29,19 @@ const schema = z
     /** An evicting Redis (maxmemory-policy other than noeviction) is refused in production; `warn` allows it. */
     REDIS_POLICY_CHECK: z.enum(['enforce', 'warn']).default('enforce'),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+    /**
+     * Comma-separated postgresql:// URLs of read replicas (streaming standbys). GraphQL queries
+     * read from them; mutations, workers, the CLI and ingest use DATABASE_URL only.
+     */
+    DATABASE_REPLICA_URLS: z
+      .string()
+      .regex(
+        /^\s*(postgres(ql)?:\/\/[^,\s]+\s*)(,\s*postgres(ql)?:\/\/[^,\s]+\s*)*$/,
+        'must be postgresql:// URLs, comma-separated',
+      )
+      .optional(),
+    /** After a mutation, the same caller reads from the primary this long (replicas lag behind). */
+    DB_REPLICA_STICKY_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
     /** Send x-sql-count (statements per request) on every response; default on except in production. */
     SQL_COUNT_HEADER: z.enum(['on', 'off']).optional(),
     /** HMAC secret of access tokens (HS256); required in production, at least 32 characters. */
