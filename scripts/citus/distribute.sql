@@ -11,22 +11,11 @@
 -- cases and their logs live on one node (co-located), so every write batch and every read inside
 -- a district runs on one node, and reports over the city run on all nodes in parallel.
 
--- Known limit: person_id_number_key (one person per ID number across the whole city) has no
--- district_code, and Citus enforces uniqueness within a shard only. Before distributing, replace
--- it with a table keyed and distributed by the ID number itself, written in the same
--- transaction as the person (Citus commits both with two-phase commit):
---   CREATE TABLE person_id_number (id_number text PRIMARY KEY, district_code text NOT NULL, person_id bigint NOT NULL);
---   SELECT create_distributed_table('person_id_number', 'id_number');
--- Until the ledger writes that table, this script stops here, before changing anything:
-DO $$ BEGIN
-  IF EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'person_id_number_key') THEN
-    RAISE EXCEPTION 'person_id_number_key is a city-wide unique index; see scripts/citus/distribute.sql';
-  END IF;
-END $$;
-
 CREATE EXTENSION IF NOT EXISTS citus;
--- the append-only triggers only refuse UPDATE/DELETE; the routing-cell trigger keeps a reference
--- table in step with another reference table; both are safe to run on shards and replicas
+-- The append-only triggers only refuse UPDATE/DELETE and the routing-cell trigger keeps one
+-- reference table in step with another. The person_id_number_sync trigger writes, from a person
+-- shard, into person_id_number (distributed by the ID number, so usually on another node): that
+-- needs Citus 11+ with metadata on every node, and is the first thing to verify on a real cluster.
 SET citus.enable_unsafe_triggers = on;
 
 -- Reference tables: small, read by nearly every query, copied to every node.
@@ -63,6 +52,10 @@ SELECT create_distributed_table('cohort_member', 'district_code', colocate_with 
 SELECT create_distributed_table('cohort_event', 'district_code', colocate_with => 'person');
 SELECT create_distributed_table('outreach_message', 'district_code', colocate_with => 'person');
 SELECT create_distributed_table('outreach_opt_out', 'district_code', colocate_with => 'person');
+
+-- One person per ID number across the city: the table is keyed, and so distributed, by the ID
+-- number, so that Citus can enforce its primary key (a unique index on person would span shards).
+SELECT create_distributed_table('person_id_number', 'id_number', colocate_with => 'none');
 
 -- The audit log belongs to no district (an administrator's action spans the city): it is
 -- append-only, joined with nothing and read by time range, so it is spread by its own id.
