@@ -6,9 +6,9 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { getOperationAST, GraphQLError, parse, validate } from 'graphql';
-import { Redis } from 'ioredis';
+import { createRedis, redisTargetOf } from './config/redis';
 import { WebSocketServer } from 'ws';
-import type { Services } from './app/services';
+import { replicaUrls, type Services } from './app/services';
 import type { Viewer } from './auth/viewer';
 import { withDefaults } from './config/config';
 import { AppError } from './errors/app-error';
@@ -20,6 +20,7 @@ import { takeToken } from './graphql/rate-limit';
 import { createSchema } from './graphql/schema';
 import { limitsOf, securityPlugin } from './graphql/security.plugin';
 import { statementCounter } from './db/pool';
+import { onReplica } from './db/replicas';
 import { reportFileHandler } from './reports/report.download';
 import { consoleMiddleware } from './web/console.middleware';
 import { mountCaseRoutes } from './cases/case.http';
@@ -58,7 +59,7 @@ export async function startServer(
   const limits = limitsOf(c);
   const schema = await createSchema(services.events.pubSub);
   await services.areas.ready();
-  const redis = new Redis(c.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false });
+  const redis = createRedis(redisTargetOf(c), { maxRetriesPerRequest: 2, lazyConnect: false });
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -174,6 +175,19 @@ export async function startServer(
     },
   });
   let seq = 0;
+  // With read replicas, a query reads from one unless its caller wrote within the last
+  // DB_REPLICA_STICKY_SECONDS (on any replica of the API: the mark is in Redis); a mutation reads
+  // and writes on the primary and sets the mark, so the caller then reads its own writes.
+  const replicas = replicaUrls(services.config).length > 0;
+  const readsFromReplica = async (req: express.Request, caller: string): Promise<boolean> => {
+    const query = (req.body as { query?: unknown } | undefined)?.query;
+    const mark = `${c.QUEUE_PREFIX}:wrote:${caller}`;
+    if (typeof query !== 'string' || /\bmutation\b/.test(query)) {
+      if (c.DB_REPLICA_STICKY_SECONDS > 0) await redis.set(mark, '1', 'EX', c.DB_REPLICA_STICKY_SECONDS);
+      return false;
+    }
+    return c.DB_REPLICA_STICKY_SECONDS === 0 || (await redis.exists(mark)) === 0;
+  };
   app.use(
     '/graphql',
     (req, res, next) => {
@@ -213,6 +227,7 @@ export async function startServer(
           jsonError(res, 429, 'RATE_LIMITED', `at most ${c.RATE_LIMIT_PER_MINUTE} requests a minute`);
           return;
         }
+        if (replicas) (req as unknown as { replica?: boolean }).replica = await readsFromReplica(req, key);
         next();
       } catch (e) {
         if (e instanceof AppError) {
@@ -231,7 +246,8 @@ export async function startServer(
         if (!res.headersSent) jsonError(res, 503, 'EXECUTION_TIMEOUT', 'the request took too long');
       }, c.EXECUTION_TIMEOUT_MS);
       res.on('close', () => clearTimeout(timer));
-      void gql(req, res, next);
+      if ((req as unknown as { replica?: boolean }).replica) onReplica(() => void gql(req, res, next));
+      else void gql(req, res, next);
     },
   );
   app.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {

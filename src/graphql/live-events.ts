@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { createRedis, RedisClient, RedisConnect } from '../config/redis';
 import type { LiveTopic, Sequenced, Topics } from './pubsub';
 
 /**
@@ -22,19 +22,19 @@ type Listener = (e: Sequenced<unknown>) => void;
  * subscribers cost Redis one delivery per process, not 2,000.
  */
 export class LiveEvents {
-  private readonly pub: Redis;
-  private readonly sub: Redis;
+  private readonly pub: RedisClient;
+  private readonly sub: RedisClient;
   private readonly local = new Map<string, Set<Listener>>();
   private readonly subscribing = new Map<string, Promise<unknown>>();
 
   constructor(
-    redisUrl: string,
+    redis: RedisConnect,
     private readonly prefix: string,
     /** How many events per topic the replay log keeps (approximately; Redis trims in whole nodes). */
     readonly replayLimit = 10_000,
   ) {
-    this.pub = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
-    this.sub = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+    this.pub = createRedis(redis, { maxRetriesPerRequest: null, lazyConnect: true });
+    this.sub = createRedis(redis, { maxRetriesPerRequest: null, lazyConnect: true });
     this.pub.defineCommand('livePublish', { numberOfKeys: 3, lua: PUBLISH_LUA });
     this.sub.on('message', (channel: string, message: string) => {
       const listeners = this.local.get(channel);
@@ -173,7 +173,7 @@ export class LiveEvents {
   /** Closes both Redis connections. */
   async close(): Promise<void> {
     // a connection never used (lazy) has nothing to say goodbye to
-    const end = (r: Redis) => (r.status === 'wait' ? (r.disconnect(), Promise.resolve()) : r.quit());
+    const end = (r: RedisClient) => (r.status === 'wait' ? (r.disconnect(), Promise.resolve()) : r.quit());
     await Promise.allSettled([end(this.pub), end(this.sub)]);
   }
 }
