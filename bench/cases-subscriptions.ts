@@ -5,7 +5,8 @@ import { UNRESTRICTED } from '../src/auth/scope';
  * SECONDS seconds sent alternately to both processes; then the same load through a raw Redis
  * pub/sub + ws fan-out baseline (two processes, same clients, same rate). Then each side's
  * saturation: events published as fast as possible for SAT_SECONDS, deliveries per second counted
- * at the clients. Checks that every event reached every subscriber exactly once.
+ * at the clients. Checks that every event reached every subscriber exactly once. Prints the
+ * figures as text, then as one JSON line.
  *
  *   eval "$(scripts/services.sh start)"; npm run build
  *   node dist/bench/cases-subscriptions.js [clients=2000] [rate=50] [seconds=60] [satSeconds=10]
@@ -153,6 +154,13 @@ async function main() {
   const db = await benchDatabase(base, 'yibiao_bench_live');
   const s = createServices({ DATABASE_URL: db.url, REDIS_URL: redisUrl, QUEUE_PREFIX: PREFIX });
   s.cases.scheduler = undefined;
+  const figures: Record<string, unknown> = {
+    part: 'subscriptions',
+    clients: CLIENTS,
+    rate: RATE,
+    seconds: SECONDS,
+    saturationSeconds: SAT_SECONDS,
+  };
   const results: string[] = [
     `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load ${os
       .loadavg()
@@ -292,6 +300,18 @@ async function main() {
     results.push(
       `project (2 processes, ${CLIENTS} graphql-ws subscribers, ${RATE} transitions/s × ${SECONDS} s): ${events} events, ${p.delivered} deliveries (expected ${events * CLIENTS}), missing ${missing}, duplicates ${p.duplicates}, latency from the step's instant p50 ${p.p50} ms, p99 ${p.p99} ms, max ${p.max} ms`,
     );
+    figures.project = {
+      events,
+      expected: events * CLIENTS,
+      delivered: p.delivered,
+      missing,
+      duplicates: p.duplicates,
+      p50Ms: p.p50,
+      p99Ms: p.p99,
+      maxMs: p.max,
+      mutationRoundTripMs: { p50: percentile(rtt, 50), p99: percentile(rtt, 99) },
+      failedRequests,
+    };
     // saturation: events straight into the live topic (no database), as fast as Redis takes them
     tally.reset();
     let published = 0;
@@ -319,6 +339,9 @@ async function main() {
     const ps = tally.summary();
     results.push(
       `project saturation: ${published} events published in ${SAT_SECONDS} s → ${ps.delivered} deliveries in ${((tally.lastAt - satStart) / 1000).toFixed(1)} s = ${Math.round(ps.delivered / ((tally.lastAt - satStart) / 1000))} deliveries/s (duplicates ${ps.duplicates}, p99 ${ps.p99} ms)`,
+    );
+    (figures.project as Record<string, unknown>).saturationPerSecond = Math.round(
+      ps.delivered / ((tally.lastAt - satStart) / 1000),
     );
     for (const ws of sockets) ws.terminate();
     for (const c of children.splice(0)) c.kill('SIGTERM');
@@ -365,6 +388,18 @@ async function main() {
       `baseline saturation: ${bpub} messages in ${SAT_SECONDS} s → ${bs.delivered} deliveries in ${((btally.lastAt - bStart) / 1000).toFixed(1)} s = ${Math.round(bs.delivered / ((btally.lastAt - bStart) / 1000))} deliveries/s`,
     );
     results.push(`p99 difference (project − baseline) at ${RATE}/s: ${p.p99 - b.p99} ms`);
+    figures.baseline = {
+      events: bevents,
+      expected: bevents * CLIENTS,
+      delivered: b.delivered,
+      duplicates: b.duplicates,
+      p50Ms: b.p50,
+      p99Ms: b.p99,
+      maxMs: b.max,
+      saturationPerSecond: Math.round(bs.delivered / ((btally.lastAt - bStart) / 1000)),
+    };
+    figures.p99DifferenceMs = p.p99 - b.p99;
+    figures.ratioP99 = b.p99 > 0 ? Math.round((p.p99 / b.p99) * 100) / 100 : null;
     for (const ws of bsockets) ws.terminate();
     pub.disconnect();
   } finally {
@@ -373,6 +408,7 @@ async function main() {
     await sleep(500);
     await db.drop();
     process.stdout.write(results.join('\n') + '\n');
+    if (figures.baseline) process.stdout.write(JSON.stringify(figures) + '\n');
   }
 }
 
