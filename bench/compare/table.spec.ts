@@ -17,6 +17,7 @@ const read = (rps: { project: number; postgraphile: number; sql: number }): Part
       key,
       load: { requestsPerSecond: rps[key], latencyMs: { p99: 70 + i } },
       statementsPerRequest: { mean: key === 'project' ? 4 : 1 },
+      cpuMsPerRequest: { server: 2 + i, postgres: 10 },
     })),
     ratioProjectToPostgraphile: Math.round((rps.project / rps.postgraphile) * 100) / 100,
     ratioProjectToSql: Math.round((rps.project / rps.sql) * 100) / 100,
@@ -44,15 +45,18 @@ describe('the bench:compare table', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toEqual([
       'read: persons page, 100,000 persons, 10 conn × 20 s, vs PostGraphile v5',
-      '500 req/s, p99 71 ms, 4 SQL/request',
-      '1,000 req/s, p99 70 ms, 1 SQL/request',
+      '500 req/s, p99 71 ms, 4 SQL/request, CPU/request 3 ms server + 10 ms PostgreSQL',
+      '1,000 req/s, p99 70 ms, 1 SQL/request, CPU/request 2 ms server + 10 ms PostgreSQL',
       '0.5 (req/s)',
       'npm run bench:compare → node dist/bench/compare/read.js --connections 10 --duration 20 --warmup 5',
       '2026-11-24 10:30',
       '1.5 → 2.25',
     ]);
     expect(rows[1][0]).toMatch(/^read: .*hand-written SQL/);
-    expect(rows[1].slice(2, 4)).toEqual(['2,500 req/s, p99 72 ms, 1 SQL/request', '0.2 (req/s)']);
+    expect(rows[1].slice(2, 4)).toEqual([
+      '2,500 req/s, p99 72 ms, 1 SQL/request, CPU/request 4 ms server + 10 ms PostgreSQL',
+      '0.2 (req/s)',
+    ]);
   });
 
   it('keeps the rows of parts not run this time and replaces those run again', () => {

@@ -53,7 +53,7 @@ export function rowsOf(run: PartRun): string[][] {
       const by = (k: string) => (f.contenders as any[]).find((c) => c.key === k);
       const show = (c: any) =>
         c
-          ? `${n0(c.load.requestsPerSecond)} req/s, p99 ${c.load.latencyMs.p99} ms, ${c.statementsPerRequest.mean} SQL/request`
+          ? `${n0(c.load.requestsPerSecond)} req/s, p99 ${c.load.latencyMs.p99} ms, ${c.statementsPerRequest.mean} SQL/request, CPU/request ${c.cpuMsPerRequest?.server ?? '?'} ms server + ${c.cpuMsPerRequest?.postgres ?? '?'} ms PostgreSQL`
           : 'not run';
       const what = `persons page, ${n0(f.persons)} persons, ${f.settings.connections} conn × ${f.settings.durationSeconds} s`;
       const project = by('project');
