@@ -13,6 +13,7 @@ import { UNRESTRICTED } from '../src/auth/scope';
  */
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -20,6 +21,7 @@ import WebSocket from 'ws';
 import { createServices } from '../src/app/services';
 import type { AreaInput } from '../src/geo/area.service';
 import { benchDatabase, percentile } from './bench-db';
+import { benchToken } from './persons-page.bench';
 
 const [CLIENTS, RATE, SECONDS, SAT_SECONDS] = [2000, 50, 60, 10].map((d, i) =>
   Number(process.argv[2 + i] ?? d),
@@ -81,14 +83,20 @@ class Tally {
 }
 
 /** graphql-ws subscribers (protocol graphql-transport-ws) on the two servers. */
-async function graphqlClients(ports: number[], tally: Tally): Promise<WebSocket[]> {
+async function graphqlClients(ports: number[], tally: Tally, token: string): Promise<WebSocket[]> {
   const sockets: WebSocket[] = [];
   const query = `subscription($a: String!) { caseUpdated(areaCode: $a) { seq recordedAt } }`;
   for (let i = 0; i < CLIENTS; i++) {
     const ws = new WebSocket(`ws://127.0.0.1:${ports[i % 2]}/graphql`, 'graphql-transport-ws');
     sockets.push(ws);
     await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init' })));
+      // the server closes a socket whose connection_init carries no credentials (4403)
+      ws.once('open', () =>
+        ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })),
+      );
+      ws.once('close', (code: number, reason: Buffer) =>
+        reject(new Error(`subscriber ${i} closed: ${code} ${reason.toString()}`)),
+      );
       ws.on('message', (raw: Buffer) => {
         const m = JSON.parse(raw.toString()) as { type: string; payload?: any };
         if (m.type === 'connection_ack') {
@@ -251,8 +259,17 @@ async function main() {
     }
 
     // ---- this project: two server processes, graphql-ws
+    // the servers run as in production: the driver and the subscribers sign in as a
+    // command-center account over the district, and the driver is not rate limited
+    const authEnv = {
+      AUTH_JWT_SECRET: randomBytes(24).toString('hex'),
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      ACCESS_TOKEN_TTL_SECONDS: '7200',
+    };
+    const token = benchToken(db.url, redisUrl, authEnv);
     const env = {
       ...process.env,
+      ...authEnv,
       DATABASE_URL: db.url,
       QUEUE_PREFIX: PREFIX,
       HOST: '127.0.0.1',
@@ -263,7 +280,7 @@ async function main() {
       [0, 1].map(() => spawnAndRead(serverArgs, env, /localhost:(\d+)\/graphql/)),
     );
     const tally = new Tally();
-    const sockets = await graphqlClients(ports, tally);
+    const sockets = await graphqlClients(ports, tally, token);
     const cycle = ['CLAIM', 'RETURN', 'DISPATCH'];
     const rtt: number[] = [];
     let failedRequests = 0;
@@ -275,7 +292,7 @@ async function main() {
         const gid = Buffer.from(`Case:${caseIds[caseIndex]}`).toString('base64url');
         const res = await fetch(`http://127.0.0.1:${ports[n % 2]}/graphql`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: JSON.stringify({
             query: 'mutation($i: TransitionCaseInput!) { transitionCase(input: $i) { status } }',
             variables: { i: { caseId: gid, action, note: '基准测试' } },
