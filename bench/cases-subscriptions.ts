@@ -5,7 +5,8 @@ import { UNRESTRICTED } from '../src/auth/scope';
  * SECONDS seconds sent alternately to both processes; then the same load through a raw Redis
  * pub/sub + ws fan-out baseline (two processes, same clients, same rate). Then each side's
  * saturation: events published as fast as possible for SAT_SECONDS, deliveries per second counted
- * at the clients. Checks that every event reached every subscriber exactly once.
+ * at the clients. Checks that every event reached every subscriber exactly once. Prints the
+ * figures as text, then as one JSON line.
  *
  *   eval "$(scripts/services.sh start)"; npm run build
  *   node dist/bench/cases-subscriptions.js [clients=2000] [rate=50] [seconds=60] [satSeconds=10]
@@ -196,6 +197,13 @@ async function main() {
     AUTH_JWT_SECRET: SECRET,
   });
   s.cases.scheduler = undefined;
+  const figures: Record<string, unknown> = {
+    part: 'subscriptions',
+    clients: CLIENTS,
+    rate: RATE,
+    seconds: SECONDS,
+    saturationSeconds: SAT_SECONDS,
+  };
   const results: string[] = [
     `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load ${os
       .loadavg()
@@ -377,6 +385,19 @@ async function main() {
     }
     await drain(tally, published * CLIENTS);
     const ps = tally.summary();
+    figures.project = {
+      events,
+      expected: events * CLIENTS,
+      delivered: p.delivered,
+      missing,
+      duplicates: p.duplicates,
+      p50Ms: p.p50,
+      p99Ms: p.p99,
+      maxMs: p.max,
+      mutationRoundTripMs: { p50: percentile(rtt, 50), p99: percentile(rtt, 99) },
+      failedRequests,
+      saturationPerSecond: Math.round(ps.delivered / ((tally.lastAt - satStart) / 1000)),
+    };
     results.push(
       `project saturation: ${published} events published in ${SAT_SECONDS} s → ${ps.delivered} deliveries in ${((tally.lastAt - satStart) / 1000).toFixed(1)} s = ${Math.round(ps.delivered / ((tally.lastAt - satStart) / 1000))} deliveries/s (duplicates ${ps.duplicates}, p99 ${ps.p99} ms)`,
     );
@@ -425,6 +446,18 @@ async function main() {
       `baseline saturation: ${bpub} messages in ${SAT_SECONDS} s → ${bs.delivered} deliveries in ${((btally.lastAt - bStart) / 1000).toFixed(1)} s = ${Math.round(bs.delivered / ((btally.lastAt - bStart) / 1000))} deliveries/s`,
     );
     results.push(`p99 difference (project − baseline) at ${RATE}/s: ${p.p99 - b.p99} ms`);
+    figures.baseline = {
+      events: bevents,
+      expected: bevents * CLIENTS,
+      delivered: b.delivered,
+      duplicates: b.duplicates,
+      p50Ms: b.p50,
+      p99Ms: b.p99,
+      maxMs: b.max,
+      saturationPerSecond: Math.round(bs.delivered / ((btally.lastAt - bStart) / 1000)),
+    };
+    figures.p99DifferenceMs = p.p99 - b.p99;
+    figures.ratioP99 = b.p99 > 0 ? Math.round((p.p99 / b.p99) * 100) / 100 : null;
     for (const ws of bsockets) ws.terminate();
     pub.disconnect();
   } finally {
@@ -433,6 +466,7 @@ async function main() {
     await sleep(500);
     await db.drop();
     process.stdout.write(results.join('\n') + '\n');
+    if (figures.baseline) process.stdout.write(JSON.stringify(figures) + '\n');
   }
 }
 

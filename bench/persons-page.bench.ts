@@ -83,7 +83,7 @@ async function readFixture(databaseUrl: string) {
 }
 
 /** An access token of the benchmark's own command-center account (created on first use). */
-function benchToken(databaseUrl: string, redisUrl: string, env: Record<string, string>): string {
+export function benchToken(databaseUrl: string, redisUrl: string, env: Record<string, string>): string {
   const cli = path.join(__dirname, '..', '..', 'bin', 'yibiao');
   const opts = {
     env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, NODE_ENV: 'production', ...env },
