@@ -10,8 +10,8 @@ import { normalizePhone } from '../normalize/phone';
 import { normalizeName } from '../normalize/name';
 import { normalizeEthnicity } from '../normalize/residence';
 import { PageArgs, pageWindow, Page, toPage } from './pagination';
-import { registrySql } from './registry.queries';
-import type { PersonRow } from './registry.types';
+import { JOINED_HOUSE, JOINED_HOUSEHOLD, registrySql } from './registry.queries';
+import type { HouseholdRow, HouseRow, PersonRow } from './registry.types';
 
 /** Who is writing, for the source record of a staff edit, and what they may touch. */
 export interface Actor {
@@ -77,7 +77,16 @@ export class PersonService {
     scope: Scope,
     asOf?: Date | null,
     withTotal = true,
-  ): Promise<Page<PersonRow> & { totalCount: () => Promise<number> }> {
+    join: { household: boolean; house: boolean } = { household: false, house: false },
+  ): Promise<
+    Page<PersonRow> & {
+      totalCount: () => Promise<number>;
+      /** The persons' households by id, when joined (`join.household`, reads of now). */
+      households?: Map<number, HouseholdRow | null>;
+      /** The persons' houses by id, when joined (`join.house`, reads of now). */
+      houses?: Map<number, HouseRow | null>;
+    }
+  > {
     const { limit, afterId } = pageWindow(page);
     const areaCodes = filter.areaCode
       ? await this.areas.subtreeCodes(filter.areaCode, 'filter.areaCode')
@@ -107,15 +116,37 @@ export class PersonService {
       asOf: asOf ?? null,
       scope,
     };
-    const { rows } = await this.pool.query<PersonRow>(registrySql.personsPage(f, false));
-    const result = toPage<PersonRow>(
-      rows.map((r) => ({ ...r, asOf: asOf ?? null })),
-      limit,
-      afterId,
+    const joined = asOf ? { household: false, house: false } : join;
+    const { rows } = await this.pool.query<Record<string, unknown>>(
+      registrySql.personsPage(f, false, joined),
     );
+    const households = joined.household ? new Map<number, HouseholdRow | null>() : undefined;
+    const houses = joined.house ? new Map<number, HouseRow | null>() : undefined;
+    const persons = rows.map((r) => {
+      const person = { asOf: asOf ?? null } as Record<string, unknown>;
+      const household = {} as Record<string, unknown>;
+      const house = {} as Record<string, unknown>;
+      for (const k in r) {
+        if (k.startsWith(JOINED_HOUSEHOLD)) household[k.slice(JOINED_HOUSEHOLD.length)] = r[k];
+        else if (k.startsWith(JOINED_HOUSE)) house[k.slice(JOINED_HOUSE.length)] = r[k];
+        else person[k] = r[k];
+      }
+      const p = person as unknown as PersonRow;
+      // a household or house outside the scope joins as nulls: the same null its by-id read gives
+      household.asOf = null;
+      house.asOf = null;
+      if (households && p.householdId)
+        households.set(p.householdId, household.id == null ? null : (household as unknown as HouseholdRow));
+      if (houses && p.houseId)
+        houses.set(p.houseId, house.id == null ? null : (house as unknown as HouseRow));
+      return p;
+    });
+    const result = toPage<PersonRow>(persons, limit, afterId);
     let total: Promise<number> | undefined;
     return {
       ...result,
+      households,
+      houses,
       totalCount: () =>
         (total ??= withTotal
           ? this.pool

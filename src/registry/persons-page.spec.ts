@@ -160,6 +160,24 @@ describe('the nested persons page costs a fixed number of statements', () => {
   const NESTED = `query($first: Int, $asOf: DateTime) { persons(first: $first, asOf: $asOf) { totalCount edges { node { id name
     household { householdNumber head { name } } house { address area { code } } area { code name } } } } }`;
 
+  it('reads the households and houses a page shows in the page statement, also through fragments', async () => {
+    const plain = `{ persons(first: 200) { edges { node { household { householdNumber } house { address } } } } }`;
+    const viaFragments = `query { persons(first: 200) { ...P } }
+      fragment P on PersonConnection { edges { node { ... on Person { ...H } house { address } } } }
+      fragment H on Person { household { householdNumber } }`;
+    const a = await api.exec(plain);
+    const b = await api.exec(viaFragments);
+    expect(a.errors).toBeUndefined();
+    expect(b.errors).toBeUndefined();
+    expect(b.data).toEqual(a.data);
+    expect(a.data!.persons.edges.filter((e: any) => e.node.household).length).toBeGreaterThan(0);
+    expect(a.sqlCount).toBe(1);
+    expect(b.sqlCount).toBe(1);
+    // the count is its own statement, and only when asked for
+    const counted = await api.exec(plain.replace('{ edges', '{ totalCount edges'));
+    expect(counted.sqlCount).toBe(2);
+  });
+
   it.each([
     ['now', false],
     ['as of after the batch', true],

@@ -11,14 +11,55 @@ const personCols = `p.district_code AS "districtCode", p.id, p.id_number AS "idN
   p.house_id AS "houseId", p.area_code AS "areaCode", p.provenance, p.version, p.created_at AS "createdAt",
   p.updated_at AS "updatedAt"`;
 
-const householdCols = `h.district_code AS "districtCode", h.id, h.household_number AS "householdNumber",
-  h.head_person_id AS "headPersonId", h.house_id AS "houseId", h.area_code AS "areaCode", h.provenance, h.version,
-  h.created_at AS "createdAt", h.updated_at AS "updatedAt"`;
+/** Columns as [SQL expression over table alias `t`, result name]. */
+type Columns = (t: string) => [string, string][];
 
-const houseCols = `h.district_code AS "districtCode", h.id, h.code, h.street_name AS "streetName",
-  h.street_number AS "streetNumber", h.building, h.unit, h.room, h.address, h.use::text AS use, h.floors,
-  h.owner_name AS "ownerName", ST_X(h.location) AS lon, ST_Y(h.location) AS lat, h.area_code AS "areaCode",
-  h.provenance, h.version, h.created_at AS "createdAt", h.updated_at AS "updatedAt"`;
+const householdColumns: Columns = (t) => [
+  [`${t}.district_code`, 'districtCode'],
+  [`${t}.id`, 'id'],
+  [`${t}.household_number`, 'householdNumber'],
+  [`${t}.head_person_id`, 'headPersonId'],
+  [`${t}.house_id`, 'houseId'],
+  [`${t}.area_code`, 'areaCode'],
+  [`${t}.provenance`, 'provenance'],
+  [`${t}.version`, 'version'],
+  [`${t}.created_at`, 'createdAt'],
+  [`${t}.updated_at`, 'updatedAt'],
+];
+
+const houseColumns: Columns = (t) => [
+  [`${t}.district_code`, 'districtCode'],
+  [`${t}.id`, 'id'],
+  [`${t}.code`, 'code'],
+  [`${t}.street_name`, 'streetName'],
+  [`${t}.street_number`, 'streetNumber'],
+  [`${t}.building`, 'building'],
+  [`${t}.unit`, 'unit'],
+  [`${t}.room`, 'room'],
+  [`${t}.address`, 'address'],
+  [`${t}.use::text`, 'use'],
+  [`${t}.floors`, 'floors'],
+  [`${t}.owner_name`, 'ownerName'],
+  [`ST_X(${t}.location)`, 'lon'],
+  [`ST_Y(${t}.location)`, 'lat'],
+  [`${t}.area_code`, 'areaCode'],
+  [`${t}.provenance`, 'provenance'],
+  [`${t}.version`, 'version'],
+  [`${t}.created_at`, 'createdAt'],
+  [`${t}.updated_at`, 'updatedAt'],
+];
+
+/** A select list; `prefix` goes before every result name (e.g. "household." for a joined row). */
+function selectList(columns: [string, string][], prefix = ''): string {
+  return columns.map(([expr, name]) => `${expr} AS "${prefix}${name}"`).join(', ');
+}
+
+const householdCols = selectList(householdColumns('h'));
+const houseCols = selectList(houseColumns('h'));
+
+/** Result-name prefixes of the household and house joined into a persons page (see `personsPage`). */
+export const JOINED_HOUSEHOLD = 'household.';
+export const JOINED_HOUSE = 'house.';
 
 const thingCols = `t.district_code AS "districtCode", t.id, t.code, t.category, t.name, t.status::text AS status,
   t.department_code AS "departmentCode", ST_X(t.location) AS lon, ST_Y(t.location) AS lat, t.area_code AS "areaCode",
@@ -147,8 +188,17 @@ export const registrySql = {
     );
   },
 
-  /** A page of persons (or their count) matching the filters; see `SqlParams`. */
-  personsPage: (f: PersonPageFilter, count: boolean): SqlQuery => {
+  /**
+   * A page of persons (or their count) matching the filters; see `SqlParams`. `join` adds each
+   * person's household and/or house (columns prefixed JOINED_HOUSEHOLD / JOINED_HOUSE, null when
+   * there is none or it lies outside the scope, as their by-id reads would answer) to the same
+   * statement, so a page that shows them needs no statement per kind (reads of now only).
+   */
+  personsPage: (
+    f: PersonPageFilter,
+    count: boolean,
+    join?: { household: boolean; house: boolean },
+  ): SqlQuery => {
     const q = new SqlParams();
     const asOf = f.asOf ? q.add(f.asOf) : null;
     const where = [`p.status <> 'MERGED'`, areaScopeSql(f.scope, 'p.area_code', (v) => q.add(v))];
@@ -166,10 +216,25 @@ export const registrySql = {
           AND f.status = 'ACTIVE' AND f.valid_from <= ${day}::date AND (f.valid_to IS NULL OR f.valid_to >= ${day}::date))`);
     }
     const tail = count ? '' : ` ORDER BY p.id LIMIT ${q.add(f.limit)}`;
-    return q.query(
-      `SELECT ${count ? 'count(*)::bigint AS total' : personCols}
-       FROM ${from('person', 'p', asOf ? `${asOf}::timestamptz` : null)} WHERE ${where.join(' AND ')}${tail}`,
-    );
+    const page = `SELECT ${count ? 'count(*)::bigint AS total' : personCols}
+       FROM ${from('person', 'p', asOf ? `${asOf}::timestamptz` : null)} WHERE ${where.join(' AND ')}${tail}`;
+    if (count || asOf || !(join?.household || join?.house)) return q.query(page);
+    const add = (v: unknown) => q.add(v);
+    const cols = ['pg.*'];
+    const joins: string[] = [];
+    if (join.household) {
+      cols.push(selectList(householdColumns('hh'), JOINED_HOUSEHOLD));
+      joins.push(
+        `LEFT JOIN household hh ON hh.id = pg."householdId" AND ${areaScopeSql(f.scope, 'hh.area_code', add)}`,
+      );
+    }
+    if (join.house) {
+      cols.push(selectList(houseColumns('hs'), JOINED_HOUSE));
+      joins.push(
+        `LEFT JOIN house hs ON hs.id = pg."houseId" AND ${areaScopeSql(f.scope, 'hs.area_code', add)}`,
+      );
+    }
+    return q.query(`SELECT ${cols.join(', ')} FROM (${page}) pg ${joins.join(' ')} ORDER BY pg.id`);
   },
 
   /** A page of houses (or their count) in an area subtree and/or inside a GeoJSON polygon. */
