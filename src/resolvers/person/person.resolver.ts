@@ -82,10 +82,11 @@ export class PersonResolver {
     asOf?: Date,
     @Info() info?: GraphQLResolveInfo,
   ) {
-    // the households and houses the page shows come in the page's own statement
+    // the households and houses the page shows, and its total, come in the page's own statement
     const join = {
       household: !!info && selects(info, ['edges', 'node', 'household']),
       house: !!info && selects(info, ['edges', 'node', 'house']),
+      total: !!info && selects(info, ['totalCount']),
     };
     const page = await ctx.services.persons.list(
       filter ?? {},
