@@ -2,9 +2,14 @@ import { ENTITIES, EntitySpec, EntityType, selectExpr } from './entities';
 
 /** SQL of the ledger's write path and history reads; every statement handles a whole batch. */
 export const ledgerSql = {
-  /** Reserves `$1` ids from an entity table's identity sequence (one round trip for a batch). */
+  /**
+   * Reserves `$1` ids from a table's identity sequence (one round trip for a batch). The sequence is
+   * looked up once (OFFSET 0 keeps the sub-select from being folded into every row), not per id.
+   */
   allocateIds: (table: string) =>
-    `SELECT nextval(pg_get_serial_sequence('${table}', 'id'))::bigint AS id FROM generate_series(1, $1::int)`,
+    `SELECT nextval(s.seq)::bigint AS id
+     FROM (SELECT pg_get_serial_sequence('${table}', 'id')::regclass AS seq OFFSET 0) s
+     CROSS JOIN generate_series(1, $1::int)`,
 
   /** The columns COPY writes for each source record (`copyRows`, one statement per batch). */
   sourceColumns: [
