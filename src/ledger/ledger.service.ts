@@ -168,7 +168,7 @@ export class LedgerService {
           if (raw === undefined) continue;
           const next = canonical(kind, raw);
           const prev = row[col] ?? null;
-          if (sameValue(prev, next)) {
+          if (prev === next || (prev !== null && next !== null && sameValue(prev, next))) {
             if (row.provenance[col] === undefined) row.provenance[col] = sourceId;
             continue;
           }

@@ -114,11 +114,16 @@ export async function* csvRows(path: string, dialect: CsvDialect, fileLabel: str
     bom: true,
     // csv-parse expects every record to be as wide as the first one and, with relax_column_count,
     // builds (and throws away) an error object for every record that is not. A roster's first
-    // record is its one-cell title, so that cost every data row; expecting the width of the
-    // record just read keeps it to the rows where the width changes.
-    on_record: (record: string[]) => {
-      (csv as unknown as { state: { expectedRecordLength: number } }).state.expectedRecordLength =
-        record.length;
+    // record is its one-cell title, so that cost every data row. Expecting the width of the record
+    // just read, over the first records (title, header, the first data rows), settles it on the
+    // width of the table; then the hook steps aside (it costs an info object per record itself).
+    on_record: (record: string[], info: { records: number }) => {
+      const c = csv as unknown as {
+        state: { expectedRecordLength: number };
+        options: { on_record?: unknown };
+      };
+      c.state.expectedRecordLength = record.length;
+      if (info.records >= 100) c.options.on_record = undefined;
       return record;
     },
   });
