@@ -81,7 +81,13 @@ export interface AppPubSub {
  * connected to any other. Channel names carry the configured prefix.
  */
 export function createAppPubSub(redis: RedisConnect, prefix: string): AppPubSub {
-  const publishClient = createRedis(redis, { maxRetriesPerRequest: null, lazyConnect: false });
+  // auto-pipelining: the events of a committed batch (thousands for an ingest batch) go out in
+  // one write instead of one socket write per event
+  const publishClient = createRedis(redis, {
+    maxRetriesPerRequest: null,
+    lazyConnect: false,
+    enableAutoPipelining: true,
+  });
   const subscribeClient = createRedis(redis, { maxRetriesPerRequest: null, lazyConnect: false });
   const inner = createPubSub({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
   const channel = (topic: string) => `${prefix}:${topic}`;
