@@ -19,7 +19,7 @@ import { checkLimits } from './graphql/limits';
 import { takeToken } from './graphql/rate-limit';
 import { createSchema } from './graphql/schema';
 import { limitsOf, securityPlugin } from './graphql/security.plugin';
-import { statementCounter } from './db/pool';
+import { expireScope, SqlScope, statementCounter } from './db/pool';
 import { onReplica } from './db/replicas';
 import { reportFileHandler } from './reports/report.download';
 import { consoleMiddleware } from './web/console.middleware';
@@ -204,16 +204,20 @@ export async function startServer(
           `${requestId} ${r.viewer?.id ?? 'anonymous'} ${req.method} op=${op} ${res.statusCode} sql=${res.getHeader('x-sql-count') ?? '-'} ${Date.now() - started}ms`,
         );
       });
-      if (opts.sqlCountHeader === false) return next();
-      const store = { count: 0 };
-      const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => http.ServerResponse;
-      (res as unknown as { writeHead: (...a: unknown[]) => http.ServerResponse }).writeHead = (
-        ...args: unknown[]
-      ) => {
-        if (!res.headersSent) res.setHeader('x-sql-count', String(store.count));
-        return writeHead(...args);
-      };
-      statementCounter.run(store, () => next());
+      // the request's SQL scope: counts its statements and tracks the connections running them,
+      // so that its execution timeout can cancel them (see the timeout step below)
+      const scope: SqlScope = { count: 0, active: new Set() };
+      (req as unknown as { sqlScope: SqlScope }).sqlScope = scope;
+      if (opts.sqlCountHeader !== false) {
+        const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => http.ServerResponse;
+        (res as unknown as { writeHead: (...a: unknown[]) => http.ServerResponse }).writeHead = (
+          ...args: unknown[]
+        ) => {
+          if (!res.headersSent) res.setHeader('x-sql-count', String(scope.count));
+          return writeHead(...args);
+        };
+      }
+      statementCounter.run(scope, () => next());
     },
     express.json({ limit: c.MAX_BODY_BYTES }),
     async (req, res, next) => {
@@ -239,15 +243,23 @@ export async function startServer(
       }
     },
     (req, res, next) => {
-      // an execution timeout: the answer is an error after EXECUTION_TIMEOUT_MS; the resolvers
-      // still running stop at their next field (see the deadline middleware) and their SQL is
-      // bounded by the pool's statement_timeout
+      // an execution timeout: the answer is an error after EXECUTION_TIMEOUT_MS; the statements
+      // the request is running are cancelled in PostgreSQL, it sends no further one, and the
+      // resolvers still running stop at their next field (see the deadline middleware)
+      const scope = (req as unknown as { sqlScope: SqlScope }).sqlScope;
       const timer = setTimeout(() => {
+        expireScope(scope);
         if (!res.headersSent) jsonError(res, 503, 'EXECUTION_TIMEOUT', 'the request took too long');
       }, c.EXECUTION_TIMEOUT_MS);
       res.on('close', () => clearTimeout(timer));
-      if ((req as unknown as { replica?: boolean }).replica) onReplica(() => void gql(req, res, next));
-      else void gql(req, res, next);
+      const run = () =>
+        Promise.resolve(gql(req, res, next)).catch((e: unknown) => {
+          // the late result of a request already answered with EXECUTION_TIMEOUT has nowhere to go
+          if (res.headersSent) return;
+          next(e);
+        });
+      if ((req as unknown as { replica?: boolean }).replica) void onReplica(run);
+      else void run();
     },
   );
   app.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {

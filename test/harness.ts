@@ -21,7 +21,9 @@ export interface TestDb {
 }
 
 /** Creates this test file's database from the template (no clean-up by deletion: it is dropped at the end). */
-export async function openTestDb(opts: { poolSize?: number } = {}): Promise<TestDb> {
+export async function openTestDb(
+  opts: { poolSize?: number; config?: Partial<Services['config']> } = {},
+): Promise<TestDb> {
   const base = process.env.DATABASE_URL;
   if (!base) throw new Error('DATABASE_URL is not set: run the tests with `npm test`');
   const name = `yibiao_t_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -32,6 +34,7 @@ export async function openTestDb(opts: { poolSize?: number } = {}): Promise<Test
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: `test-${name}`, // pub/sub and queues of this file only
     DB_POOL_SIZE: opts.poolSize,
+    ...opts.config,
   });
   return {
     url,

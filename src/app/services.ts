@@ -52,11 +52,16 @@ export interface Services {
 
 /** Wires the services over one database (and, later, Redis). */
 export function createServices(config: Services['config']): Services {
+  const statementTimeoutMs = config.DB_STATEMENT_TIMEOUT_MS ?? withDefaults(config).DB_STATEMENT_TIMEOUT_MS;
   const pool = routeReads(
-    createPool(config.DATABASE_URL, config.DB_POOL_SIZE ?? 10),
-    replicaUrls(config).map((url) => createPool(url, config.DB_POOL_SIZE ?? 10)),
+    createPool(config.DATABASE_URL, config.DB_POOL_SIZE ?? 10, statementTimeoutMs),
+    replicaUrls(config).map((url) => createPool(url, config.DB_POOL_SIZE ?? 10, statementTimeoutMs)),
   );
-  const prisma = createPrisma(config.DATABASE_URL, Math.max(2, Math.floor((config.DB_POOL_SIZE ?? 10) / 2)));
+  const prisma = createPrisma(
+    config.DATABASE_URL,
+    Math.max(2, Math.floor((config.DB_POOL_SIZE ?? 10) / 2)),
+    statementTimeoutMs,
+  );
   const ledger = new LedgerService(pool);
   const areas = new AreaService(prisma, pool);
   const cases = createCaseService(config, { pool, ledger, areas });

@@ -42,6 +42,12 @@ const schema = z
       .optional(),
     /** After a mutation, the same caller reads from the primary this long (replicas lag behind). */
     DB_REPLICA_STICKY_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
+    /**
+     * statement_timeout of every pooled connection (API, workers, CLI): PostgreSQL ends any one
+     * statement running longer, whoever sent it; 0 turns it off. Above the execution timeout, which
+     * cancels a request's statements itself, and above the slowest report statement measured.
+     */
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
     /** Send x-sql-count (statements per request) on every response; default on except in production. */
     SQL_COUNT_HEADER: z.enum(['on', 'off']).optional(),
     /** HMAC secret of access tokens (HS256); required in production, at least 32 characters. */

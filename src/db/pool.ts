@@ -2,28 +2,75 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 
 /**
- * Counts the SQL statements a unit of work sends (a GraphQL request, a test), whoever sends them:
- * our own pool and Prisma's adapter both end in pg.Client#query. A query sent through Pool#query
- * is counted when it is called, in the caller's context: the pool may run it later from another
- * request's callback (when that request frees a connection), which would count it there.
+ * The SQL of one unit of work (a GraphQL request, a test): how many statements it sent and, for a
+ * request with a deadline, the connections running its statements right now, so that the deadline
+ * can cancel them in PostgreSQL.
  */
-export const statementCounter = new AsyncLocalStorage<{ count: number }>();
+export interface SqlScope {
+  count: number;
+  /** Connections running one of this unit's statements; present when the unit can be expired. */
+  active?: Set<pg.Client>;
+  /** Set by `expireScope`: the unit's answer has left, so it sends no further statement. */
+  expired?: boolean;
+}
 
-const COUNTED = Symbol('yibiao.counted');
+/**
+ * Counts the SQL statements a unit of work sends (a GraphQL request, a test), whoever sends them:
+ * our own pool and Prisma's adapter both end in pg.Client#query, and tracks the connections
+ * running them. A statement sent through Pool#query carries the caller's scope with it: the pool
+ * may run it later from another request's callback (when that request frees a connection).
+ */
+export const statementCounter = new AsyncLocalStorage<SqlScope>();
+
+/** A statement refused because its request's deadline has passed (the answer has already left). */
+export class DeadlinePassedError extends Error {
+  constructor() {
+    super('the request passed its execution timeout; no further statement is sent');
+    this.name = 'DeadlinePassedError';
+  }
+}
+
+const SCOPE = Symbol('yibiao.scope');
 type Proto = { query: (...args: unknown[]) => unknown; __counted?: boolean };
+type Marked = { [SCOPE]?: SqlScope | null };
 
-function count(): void {
-  const store = statementCounter.getStore();
-  if (store) store.count++;
+/** Runs `fn` while `client` counts as busy with one of `scope`'s statements. */
+function track(
+  scope: SqlScope,
+  client: pg.Client,
+  args: unknown[],
+  send: (a: unknown[]) => unknown,
+): unknown {
+  const active = scope.active!;
+  active.add(client);
+  const done = () => active.delete(client);
+  const last = args.length - 1;
+  if (typeof args[last] === 'function') {
+    const cb = args[last] as (...r: unknown[]) => void;
+    const copy = args.slice();
+    copy[last] = (...r: unknown[]) => {
+      done();
+      cb(...r);
+    };
+    return send(copy);
+  }
+  const result = send(args);
+  if (result && typeof (result as Promise<unknown>).then === 'function')
+    (result as Promise<unknown>).then(done, done);
+  else done(); // a submittable (cursor, stream): not tracked
+  return result;
 }
 
 const clientProto = pg.Client.prototype as unknown as Proto;
 if (!clientProto.__counted) {
   const clientQuery = clientProto.query;
-  clientProto.query = function countedClientQuery(this: unknown, ...args: unknown[]) {
-    const first = args[0] as { [COUNTED]?: boolean } | null;
-    if (!(first && typeof first === 'object' && first[COUNTED])) count();
-    return clientQuery.apply(this, args);
+  clientProto.query = function countedClientQuery(this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as Marked | null;
+    const marked = !!first && typeof first === 'object' && SCOPE in first;
+    const scope = marked ? first[SCOPE] : statementCounter.getStore();
+    if (!marked && scope) scope.count++;
+    if (!scope?.active) return clientQuery.apply(this, args);
+    return track(scope, this, args, (a) => clientQuery.apply(this, a));
   };
   clientProto.__counted = true;
 
@@ -32,16 +79,54 @@ if (!clientProto.__counted) {
   poolProto.query = function countedPoolQuery(this: unknown, ...args: unknown[]) {
     const [text, ...rest] = args;
     if (typeof text === 'function') return poolQuery.apply(this, args);
-    count();
-    // mark the statement so the client it lands on does not count it a second time
+    const scope = statementCounter.getStore() ?? null;
+    if (scope?.expired) {
+      const err = new DeadlinePassedError();
+      const cb = rest[rest.length - 1];
+      if (typeof cb === 'function') {
+        process.nextTick(() => (cb as (e: Error) => void)(err));
+        return undefined;
+      }
+      return Promise.reject(err);
+    }
+    if (scope) scope.count++;
+    // the statement carries its scope to the client it lands on (counted once, tracked there)
     const marked =
       typeof text === 'string'
-        ? { text, values: Array.isArray(rest[0]) ? rest.shift() : undefined, [COUNTED]: true }
+        ? { text, values: Array.isArray(rest[0]) ? rest.shift() : undefined, [SCOPE]: scope }
         : Object.assign(Object.create(Object.getPrototypeOf(text) as object) as object, text, {
-            [COUNTED]: true,
+            [SCOPE]: scope,
           });
     return poolQuery.apply(this, [marked, ...rest]);
   };
+}
+
+/**
+ * Ends a unit of work whose answer has left (its execution timeout): no further statement of it
+ * goes through a pool, and every statement it is running is cancelled in PostgreSQL (a cancel
+ * request on a connection of its own, so a pool full of slow statements cannot hold it up).
+ */
+export function expireScope(scope: SqlScope): void {
+  scope.expired = true;
+  for (const client of scope.active ?? []) cancelBackend(client);
+  scope.active?.clear();
+}
+
+/** pg's wire connection, with the two calls a cancel request needs (not in its type definitions). */
+type CancelConnection = pg.Connection & {
+  connect(port: number | string, host?: string): void;
+  cancel(processID: number, secretKey: number): void;
+};
+
+function cancelBackend(client: pg.Client): void {
+  const c = client as pg.Client & { processID: number | null; secretKey: number | null };
+  const { processID, secretKey } = c;
+  if (processID === null || secretKey === null) return;
+  const con = new pg.Connection() as CancelConnection;
+  con.on('error', () => undefined); // the server closes the cancel connection itself
+  con.on('connect', () => con.cancel(processID, secretKey));
+  if (client.host?.startsWith('/')) con.connect(`${client.host}/.s.PGSQL.${client.port}`);
+  else con.connect(client.port, client.host);
 }
 
 const INT8 = 20;
@@ -58,9 +143,17 @@ const types = {
   },
 };
 
-/** A connection pool for the ledger's own SQL. */
-export function createPool(connectionString: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max, types: types as pg.CustomTypesConfig });
+/**
+ * A connection pool for the ledger's own SQL. `statementTimeoutMs` (0: none) is every
+ * connection's statement_timeout: PostgreSQL ends a statement that runs longer, whoever sent it.
+ */
+export function createPool(connectionString: string, max = 10, statementTimeoutMs = 0): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    types: types as pg.CustomTypesConfig,
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+  });
   pool.on('error', (err) => {
     // an idle client lost its connection; the pool replaces it
     process.stderr.write(`postgres pool error: ${err.message}\n`);

@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
+import { DeadlinePassedError } from '../db/pool';
 import { AppError } from '../errors/app-error';
 
 /** Where unexpected errors are reported (never to the client). */
@@ -42,6 +43,16 @@ export function formatError(log: ErrorLog) {
         locations: formatted.locations,
         path: formatted.path,
         extensions: { code: 'BAD_USER_INPUT', reason: 'REFERENCE_UNKNOWN', constraint: pg.constraint },
+      };
+    }
+    // the request's execution timeout (a statement cancelled or refused) or the pool's
+    // statement_timeout: the request took too long, which is not an internal fault
+    if (original instanceof DeadlinePassedError || pg?.code === '57014') {
+      return {
+        message: 'the request took too long and was stopped',
+        locations: formatted.locations,
+        path: formatted.path,
+        extensions: { code: 'EXECUTION_TIMEOUT' },
       };
     }
     const validation = argumentValidation(original);
