@@ -180,7 +180,8 @@ export async function startServer(
   // and writes on the primary and sets the mark, so the caller then reads its own writes.
   const replicas = replicaUrls(services.config).length > 0;
   const readsFromReplica = async (req: express.Request, caller: string): Promise<boolean> => {
-    const query = (req.body as { query?: unknown } | undefined)?.query;
+    const query =
+      req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
     const mark = `${c.QUEUE_PREFIX}:wrote:${caller}`;
     if (typeof query !== 'string' || /\bmutation\b/.test(query)) {
       if (c.DB_REPLICA_STICKY_SECONDS > 0) await redis.set(mark, '1', 'EX', c.DB_REPLICA_STICKY_SECONDS);
