@@ -19,7 +19,7 @@ CREATE INDEX ingest_run_id_idx ON ingest_run (id);
 
 -- One person per ID number across the whole city. A unique index on person (id_number) would
 -- span every district, which Citus cannot enforce; this table is keyed by the ID number itself
--- (and is distributed by it on Citus), kept in step with person by a trigger in the same
+-- (and is distributed by it on Citus), kept in step with person by triggers in the same
 -- transaction. Its key keeps the old index's name, so a clash reads as before.
 DROP INDEX person_id_number_key;
 CREATE TABLE person_id_number (
@@ -32,27 +32,50 @@ INSERT INTO person_id_number (id_number, district_code, person_id)
 -- look-ups by ID number (ingest matching, idNumber search) read this index
 CREATE INDEX person_id_number_idx ON person (id_number) WHERE id_number IS NOT NULL;
 
-CREATE FUNCTION person_id_number_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+-- kept in step with person by statement-level triggers over transition tables: one set-based
+-- statement per statement on person (a COPY of 5,000 new persons is one INSERT here, not 5,000
+-- trigger calls)
+CREATE FUNCTION person_id_number_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP <> 'INSERT' AND OLD.id_number IS NOT NULL
-     AND (TG_OP = 'DELETE' OR NEW.id_number IS DISTINCT FROM OLD.id_number) THEN
-    DELETE FROM person_id_number
-      WHERE id_number = OLD.id_number AND district_code = OLD.district_code AND person_id = OLD.id;
-  END IF;
-  IF TG_OP <> 'DELETE' AND NEW.id_number IS NOT NULL
-     AND (TG_OP = 'INSERT' OR NEW.id_number IS DISTINCT FROM OLD.id_number) THEN
-    INSERT INTO person_id_number (id_number, district_code, person_id)
-      VALUES (NEW.id_number, NEW.district_code, NEW.id);
-  END IF;
+  INSERT INTO person_id_number (id_number, district_code, person_id)
+    SELECT id_number, district_code, id FROM new_rows WHERE id_number IS NOT NULL;
   RETURN NULL;
 END $$;
-CREATE TRIGGER person_id_number_sync AFTER INSERT OR DELETE OR UPDATE OF id_number ON person
-  FOR EACH ROW EXECUTE FUNCTION person_id_number_sync();
+CREATE FUNCTION person_id_number_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM person_id_number p
+    USING old_rows o JOIN new_rows n ON n.district_code = o.district_code AND n.id = o.id
+    WHERE o.id_number IS NOT NULL AND n.id_number IS DISTINCT FROM o.id_number
+      AND p.id_number = o.id_number AND p.district_code = o.district_code AND p.person_id = o.id;
+  INSERT INTO person_id_number (id_number, district_code, person_id)
+    SELECT n.id_number, n.district_code, n.id
+    FROM new_rows n JOIN old_rows o ON o.district_code = n.district_code AND o.id = n.id
+    WHERE n.id_number IS NOT NULL AND n.id_number IS DISTINCT FROM o.id_number;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION person_id_number_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM person_id_number p USING old_rows o
+    WHERE o.id_number IS NOT NULL
+      AND p.id_number = o.id_number AND p.district_code = o.district_code AND p.person_id = o.id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER person_id_number_inserted AFTER INSERT ON person
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION person_id_number_inserted();
+CREATE TRIGGER person_id_number_updated AFTER UPDATE ON person
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION person_id_number_updated();
+CREATE TRIGGER person_id_number_deleted AFTER DELETE ON person
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION person_id_number_deleted();
 GRANT SELECT, INSERT, UPDATE, DELETE ON person_id_number TO yibiao_app;
 
 -- Down Migration
-DROP TRIGGER person_id_number_sync ON person;
-DROP FUNCTION person_id_number_sync();
+DROP TRIGGER person_id_number_inserted ON person;
+DROP TRIGGER person_id_number_updated ON person;
+DROP TRIGGER person_id_number_deleted ON person;
+DROP FUNCTION person_id_number_inserted();
+DROP FUNCTION person_id_number_updated();
+DROP FUNCTION person_id_number_deleted();
 DROP INDEX person_id_number_idx;
 DROP TABLE person_id_number;
 CREATE UNIQUE INDEX person_id_number_key ON person (id_number) WHERE id_number IS NOT NULL;

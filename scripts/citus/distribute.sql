@@ -13,7 +13,7 @@
 
 CREATE EXTENSION IF NOT EXISTS citus;
 -- The append-only triggers only refuse UPDATE/DELETE and the routing-cell trigger keeps one
--- reference table in step with another. The person_id_number_sync trigger writes, from a person
+-- reference table in step with another. The person_id_number_* triggers write, from a person
 -- shard, into person_id_number (distributed by the ID number, so usually on another node): that
 -- needs Citus 11+ with metadata on every node, and is the first thing to verify on a real cluster.
 SET citus.enable_unsafe_triggers = on;
