@@ -11,8 +11,9 @@ import { PERSONS_PAGE_QUERY } from './persons-page.bench';
  * A/B comparison of two builds on the persons page, for a machine shared with other work: both
  * servers run side by side and are loaded in turn (A, B, A, B, ...) so that both see the same
  * background load; reports req/s and the CPU milliseconds per request of each server process and
- * of PostgreSQL. A build is a folder holding bin/yibiao and dist/ (e.g. a copy of an earlier
- * build with node_modules linked in).
+ * of PostgreSQL. A build is a folder holding bin/yibiao, dist/ and package.json (a copy of an
+ * earlier build) with the checkout's node_modules, src, fixtures, schema, prisma and console
+ * linked in (the server reads resources from them).
  *
  *   node dist/bench/ab.js <rootA> <rootB> [rounds=3] [seconds=10] [connections=10] [areaCode]
  *
