@@ -13,6 +13,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createServices } from '../src/app/services';
 import type { AreaInput } from '../src/geo/area.service';
+import { caseSql } from '../src/cases/case.queries';
 import { benchDatabase, percentile } from './bench-db';
 
 const COLS = 100;
@@ -163,6 +164,8 @@ async function main() {
       return { p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99) };
     };
     const routed = await measure((lon, lat) => s.cases.route(lon, lat));
+    // the statement route() sends, alone: separates its SQL from the service around it
+    const routeSql = await measure((lon, lat) => s.pool.query(caseSql.route, [lon, lat]));
     // the hand-written baseline: the finest cell containing the point, one statement, no area tree
     const raw = await measure((lon, lat) =>
       s.pool.query(
@@ -182,6 +185,7 @@ async function main() {
         `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}, ${new Date().toISOString()}`,
         `areas loaded in ${(loadMs / 1000).toFixed(1)} s: ${st.grids} grids of ~${st.vertices} vertices → ${st.cells} routing cells`,
         `route (subdivided cells, CaseService.route, ${points} points): ${fmt(routed)}`,
+        `route's statement alone (&& + ST_Covers, same points): ${fmt(routeSql)}`,
         `raw PostGIS query (ST_Intersects over the same cells, same points): ${fmt(raw)}`,
         `area.containing (whole boundaries, geo extension, same points): ${fmt(plain)}`,
       ].join('\n') + '\n',
@@ -195,6 +199,7 @@ async function main() {
         loadSeconds: Math.round(loadMs / 100) / 10,
         points,
         routeMs: routed,
+        routeStatementMs: routeSql,
         rawPostgisMs: raw,
         areaContainingMs: plain,
         ratioP50: Math.round((routed.p50 / raw.p50) * 100) / 100,

@@ -115,7 +115,8 @@ export function rowsOf(run: PartRun): string[][] {
       return [
         row(
           `per-case routing, ${n0(f.grids)} grids (${n0(f.cells)} cells), ${n0(f.points)} points, vs raw PostGIS ST_Intersects`,
-          `p50 ${ms(f.routeMs.p50)}, p99 ${ms(f.routeMs.p99)}`,
+          `p50 ${ms(f.routeMs.p50)}, p99 ${ms(f.routeMs.p99)}` +
+            (f.routeStatementMs ? ` (its statement alone: p50 ${ms(f.routeStatementMs.p50)})` : ''),
           `p50 ${ms(f.rawPostgisMs.p50)}, p99 ${ms(f.rawPostgisMs.p99)}`,
           `${n2(f.ratioP50)} (p50 time)`,
         ),
