@@ -5,7 +5,9 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
-  testTimeout: 30000,
+  // seeding a fixture district in a spec's setup takes a few seconds alone and several times that
+  // on a 2-core machine busy with other work; a hung test still fails, later
+  testTimeout: 90000,
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

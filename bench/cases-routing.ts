@@ -1,20 +1,23 @@
 /**
- * Routing benchmark: 5,000 grid polygons of ~260 vertices each (jagged edges, as surveyed grids
- * are), then N random points routed one after another through the subdivided routing cells (what
- * reportCase uses) and, for comparison, through the unsubdivided area boundaries (the geo
- * extension's area.containing). Prints p50/p95/p99 in milliseconds per point.
+ * Routing benchmark: ROWS × 100 grid polygons (default 50 rows: 5,000 grids) of ~260 vertices each
+ * (jagged edges, as surveyed grids are), then N random points routed one after another through
+ * the subdivided routing cells (what reportCase uses), against the raw PostGIS query a developer
+ * would write by hand (ST_Intersects over the same cells with the same pool, nothing else) and the
+ * unsubdivided area boundaries (the geo extension's area.containing). Prints p50/p95/p99 in
+ * milliseconds per point, then the same figures as one JSON line.
  *
- *   eval "$(scripts/services.sh start)"; npm run build; node dist/bench/cases-routing.js [points]
+ *   eval "$(scripts/services.sh start)"; npm run build; node dist/bench/cases-routing.js [points] [rows]
  */
 import 'reflect-metadata';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createServices } from '../src/app/services';
 import type { AreaInput } from '../src/geo/area.service';
+import { caseSql } from '../src/cases/case.queries';
 import { benchDatabase, percentile } from './bench-db';
 
 const COLS = 100;
-const ROWS = 50;
+const ROWS = Number(process.argv[3] ?? 50);
 const SIDE = 0.002;
 const LON0 = 109.0;
 const LAT0 = 32.6;
@@ -67,6 +70,8 @@ const rect = (lon: number, lat: number, w: number, h: number) => ({
 
 async function main() {
   const points = Number(process.argv[2] ?? 5000);
+  if (!Number.isInteger(ROWS) || ROWS < 1 || ROWS > 999)
+    throw new Error(`rows must be 1–999, not ${process.argv[3]}`);
   const base = process.env.DATABASE_URL;
   if (!base || !process.env.REDIS_URL)
     throw new Error('set DATABASE_URL and REDIS_URL (eval "$(scripts/services.sh start)")');
@@ -159,6 +164,17 @@ async function main() {
       return { p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99) };
     };
     const routed = await measure((lon, lat) => s.cases.route(lon, lat));
+    // the statement route() sends, alone: separates its SQL from the service around it
+    const routeSql = await measure((lon, lat) => s.pool.query(caseSql.route, [lon, lat]));
+    // the hand-written baseline: the finest cell containing the point, one statement, no area tree
+    const raw = await measure((lon, lat) =>
+      s.pool.query(
+        `SELECT area_code FROM area_routing_cell
+          WHERE ST_Intersects(cell, ST_SetSRID(ST_MakePoint($1, $2), 4326))
+          ORDER BY level DESC, area_code LIMIT 1`,
+        [lon, lat],
+      ),
+    );
     const plain = await measure((lon, lat) => s.prisma.area.containing(lon, lat));
     t = performance.now();
     const fmt = (r: { p50: number; p95: number; p99: number }) =>
@@ -169,8 +185,25 @@ async function main() {
         `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}, ${new Date().toISOString()}`,
         `areas loaded in ${(loadMs / 1000).toFixed(1)} s: ${st.grids} grids of ~${st.vertices} vertices → ${st.cells} routing cells`,
         `route (subdivided cells, CaseService.route, ${points} points): ${fmt(routed)}`,
+        `route's statement alone (&& + ST_Covers, same points): ${fmt(routeSql)}`,
+        `raw PostGIS query (ST_Intersects over the same cells, same points): ${fmt(raw)}`,
         `area.containing (whole boundaries, geo extension, same points): ${fmt(plain)}`,
       ].join('\n') + '\n',
+    );
+    process.stdout.write(
+      JSON.stringify({
+        part: 'routing',
+        grids: st.grids,
+        verticesPerGrid: st.vertices,
+        cells: st.cells,
+        loadSeconds: Math.round(loadMs / 100) / 10,
+        points,
+        routeMs: routed,
+        routeStatementMs: routeSql,
+        rawPostgisMs: raw,
+        areaContainingMs: plain,
+        ratioP50: Math.round((routed.p50 / raw.p50) * 100) / 100,
+      }) + '\n',
     );
   } finally {
     await s.close();

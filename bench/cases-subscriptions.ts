@@ -5,13 +5,15 @@ import { UNRESTRICTED } from '../src/auth/scope';
  * SECONDS seconds sent alternately to both processes; then the same load through a raw Redis
  * pub/sub + ws fan-out baseline (two processes, same clients, same rate). Then each side's
  * saturation: events published as fast as possible for SAT_SECONDS, deliveries per second counted
- * at the clients. Checks that every event reached every subscriber exactly once.
+ * at the clients. Checks that every event reached every subscriber exactly once. Prints the
+ * figures as text, then as one JSON line.
  *
  *   eval "$(scripts/services.sh start)"; npm run build
  *   node dist/bench/cases-subscriptions.js [clients=2000] [rate=50] [seconds=60] [satSeconds=10]
  */
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -27,6 +29,9 @@ const ROOT = path.resolve(__dirname, '../..');
 const STREET = '610902002';
 const PREFIX = `bench-${process.pid}`;
 const children: ChildProcess[] = [];
+/** The servers run as in production; the benchmark signs in like any client. */
+const SECRET = randomBytes(24).toString('hex');
+let token = '';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function spawnAndRead(args: string[], env: NodeJS.ProcessEnv, pattern: RegExp): Promise<number> {
@@ -45,83 +50,117 @@ function spawnAndRead(args: string[], env: NodeJS.ProcessEnv, pattern: RegExp): 
   });
 }
 
-/** What the subscribers saw: per-delivery latency, duplicates, deliveries over time. */
+/**
+ * What the subscribers saw, kept cheap so that the load generator (on the same cores as the
+ * servers) costs as little as possible and the same for both sides: per subscriber the last
+ * sequence number (events arrive in sequence order, so a number not above the last one is a
+ * duplicate or a reordering, counted as duplicate), and latencies in a 1 ms histogram.
+ */
 class Tally {
-  latencies: number[] = [];
+  hist = new Uint32Array(300_001);
   duplicates = 0;
   delivered = 0;
   lastAt = 0;
-  seen: Set<number>[] = [];
+  last = new Float64Array(CLIENTS).fill(-1);
   record(client: number, seq: number, sentAt: number) {
     const now = Date.now();
-    const s = (this.seen[client] ??= new Set());
-    if (s.has(seq)) this.duplicates++;
-    s.add(seq);
+    if (seq <= this.last[client]) this.duplicates++;
+    else this.last[client] = seq;
     this.delivered++;
     this.lastAt = now;
-    this.latencies.push(now - sentAt);
+    this.hist[Math.min(this.hist.length - 1, Math.max(0, now - sentAt))]++;
   }
   reset() {
-    this.latencies = [];
+    this.hist.fill(0);
     this.duplicates = 0;
     this.delivered = 0;
-    this.seen = [];
+    this.last.fill(-1);
+  }
+  private at(p: number): number {
+    if (this.delivered === 0) return NaN;
+    const rank = Math.max(1, Math.ceil((p / 100) * this.delivered));
+    let n = 0;
+    for (let ms = 0; ms < this.hist.length; ms++) if ((n += this.hist[ms]) >= rank) return ms;
+    return NaN;
   }
   summary() {
-    const l = [...this.latencies].sort((a, b) => a - b);
+    let max = NaN;
+    for (let ms = this.hist.length - 1; ms >= 0; ms--)
+      if (this.hist[ms] > 0) {
+        max = ms;
+        break;
+      }
     return {
       delivered: this.delivered,
       duplicates: this.duplicates,
-      p50: percentile(l, 50),
-      p99: percentile(l, 99),
-      max: l.at(-1) ?? NaN,
+      p50: this.at(50),
+      p99: this.at(99),
+      max,
     };
   }
 }
 
-/** graphql-ws subscribers (protocol graphql-transport-ws) on the two servers. */
-async function graphqlClients(ports: number[], tally: Tally): Promise<WebSocket[]> {
+/** Opens `CLIENTS` sockets, `open` at a time. */
+async function openAll(open: (i: number) => Promise<WebSocket>, parallel = 50): Promise<WebSocket[]> {
   const sockets: WebSocket[] = [];
-  const query = `subscription($a: String!) { caseUpdated(areaCode: $a) { seq recordedAt } }`;
-  for (let i = 0; i < CLIENTS; i++) {
-    const ws = new WebSocket(`ws://127.0.0.1:${ports[i % 2]}/graphql`, 'graphql-transport-ws');
-    sockets.push(ws);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init' })));
-      ws.on('message', (raw: Buffer) => {
-        const m = JSON.parse(raw.toString()) as { type: string; payload?: any };
-        if (m.type === 'connection_ack') {
-          ws.send(
-            JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { a: STREET } } }),
-          );
-          resolve();
-        } else if (m.type === 'next') {
-          const e = m.payload.data.caseUpdated;
-          tally.record(i, e.seq, Date.parse(e.recordedAt));
-        } else if (m.type === 'error') reject(new Error(JSON.stringify(m.payload)));
-      });
-      ws.once('error', reject);
-    });
+  for (let i = 0; i < CLIENTS; i += parallel) {
+    const batch = [];
+    for (let j = i; j < Math.min(CLIENTS, i + parallel); j++) batch.push(open(j));
+    sockets.push(...(await Promise.all(batch)));
   }
   return sockets;
 }
 
+const NEXT = /"seq":(\d+),"recordedAt":"([^"]+)"/;
+const BASE = /"seq":(\d+),"t":(\d+)/;
+
+/** graphql-ws subscribers (protocol graphql-transport-ws) on the two servers. */
+async function graphqlClients(ports: number[], tally: Tally): Promise<WebSocket[]> {
+  const query = `subscription($a: String!) { caseUpdated(areaCode: $a) { seq recordedAt } }`;
+  return openAll(
+    (i) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${ports[i % 2]}/graphql`, 'graphql-transport-ws', {
+          skipUTF8Validation: true,
+        });
+        ws.once('open', () =>
+          ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })),
+        );
+        ws.once('close', (code: number, reason: Buffer) =>
+          reject(new Error(`subscriber closed: ${code} ${reason.toString()}`)),
+        );
+        ws.on('message', (raw: Buffer) => {
+          const text = raw.toString();
+          const m = NEXT.exec(text);
+          if (m) return tally.record(i, Number(m[1]), Date.parse(m[2]));
+          const msg = JSON.parse(text) as { type: string; payload?: unknown };
+          if (msg.type === 'connection_ack') {
+            ws.send(
+              JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { a: STREET } } }),
+            );
+            resolve(ws);
+          } else if (msg.type === 'next' || msg.type === 'error')
+            reject(new Error(`unexpected ${msg.type}: ${text}`));
+        });
+        ws.once('error', reject);
+      }),
+  );
+}
+
 /** Baseline subscribers: plain ws clients of the raw fan-out servers. */
 async function baselineClients(ports: number[], tally: Tally): Promise<WebSocket[]> {
-  const sockets: WebSocket[] = [];
-  for (let i = 0; i < CLIENTS; i++) {
-    const ws = new WebSocket(`ws://127.0.0.1:${ports[i % 2]}`);
-    sockets.push(ws);
-    ws.on('message', (raw: Buffer) => {
-      const m = JSON.parse(raw.toString()) as { seq: number; t: number };
-      tally.record(i, m.seq, m.t);
-    });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-  }
-  return sockets;
+  return openAll(
+    (i) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${ports[i % 2]}`, { skipUTF8Validation: true });
+        ws.on('message', (raw: Buffer) => {
+          const m = BASE.exec(raw.toString());
+          if (m) tally.record(i, Number(m[1]), Number(m[2]));
+        });
+        ws.once('open', () => resolve(ws));
+        ws.once('error', reject);
+      }),
+  );
 }
 
 /** Calls `fire` RATE times per second for `seconds` seconds; resolves to the number of calls that succeeded. */
@@ -151,8 +190,20 @@ async function main() {
   if (!base || !redisUrl)
     throw new Error('set DATABASE_URL and REDIS_URL (eval "$(scripts/services.sh start)")');
   const db = await benchDatabase(base, 'yibiao_bench_live');
-  const s = createServices({ DATABASE_URL: db.url, REDIS_URL: redisUrl, QUEUE_PREFIX: PREFIX });
+  const s = createServices({
+    DATABASE_URL: db.url,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: PREFIX,
+    AUTH_JWT_SECRET: SECRET,
+  });
   s.cases.scheduler = undefined;
+  const figures: Record<string, unknown> = {
+    part: 'subscriptions',
+    clients: CLIENTS,
+    rate: RATE,
+    seconds: SECONDS,
+    saturationSeconds: SAT_SECONDS,
+  };
   const results: string[] = [
     `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), load ${os
       .loadavg()
@@ -225,6 +276,18 @@ async function main() {
       },
     ];
     await s.areas.upsert(areas);
+    // a command-center account over the district: all subscribers are one viewer (one dashboard
+    // opened 2,000 times), the driver acts as the same account
+    await s.auth.createAccount(
+      {
+        name: 'bench-center',
+        role: 'COMMAND_CENTER',
+        areaCodes: ['610902'],
+        password: randomBytes(12).toString('hex'),
+      },
+      'bench',
+    );
+    token = (await s.auth.issueToken('bench-center')).token;
     const caseIds: number[] = [];
     // enough cases that each gets a step only every 6 s at 50/s, so slow commits never reorder a case's steps
     for (let i = 0; i < 300; i++) {
@@ -249,8 +312,13 @@ async function main() {
       QUEUE_PREFIX: PREFIX,
       HOST: '127.0.0.1',
       DB_POOL_SIZE: '20',
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: SECRET,
+      RATE_LIMIT_PER_MINUTE: '100000000',
     };
-    const serverArgs = ['dist/src/cli/main.js', 'serve', '--port', '0'];
+    // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const serverArgs = [...nodeArgs, 'dist/src/cli/main.js', 'serve', '--port', '0'];
     const ports = await Promise.all(
       [0, 1].map(() => spawnAndRead(serverArgs, env, /localhost:(\d+)\/graphql/)),
     );
@@ -267,7 +335,7 @@ async function main() {
         const gid = Buffer.from(`Case:${caseIds[caseIndex]}`).toString('base64url');
         const res = await fetch(`http://127.0.0.1:${ports[n % 2]}/graphql`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: JSON.stringify({
             query: 'mutation($i: TransitionCaseInput!) { transitionCase(input: $i) { status } }',
             variables: { i: { caseId: gid, action, note: '基准测试' } },
@@ -317,6 +385,19 @@ async function main() {
     }
     await drain(tally, published * CLIENTS);
     const ps = tally.summary();
+    figures.project = {
+      events,
+      expected: events * CLIENTS,
+      delivered: p.delivered,
+      missing,
+      duplicates: p.duplicates,
+      p50Ms: p.p50,
+      p99Ms: p.p99,
+      maxMs: p.max,
+      mutationRoundTripMs: { p50: percentile(rtt, 50), p99: percentile(rtt, 99) },
+      failedRequests,
+      saturationPerSecond: Math.round(ps.delivered / ((tally.lastAt - satStart) / 1000)),
+    };
     results.push(
       `project saturation: ${published} events published in ${SAT_SECONDS} s → ${ps.delivered} deliveries in ${((tally.lastAt - satStart) / 1000).toFixed(1)} s = ${Math.round(ps.delivered / ((tally.lastAt - satStart) / 1000))} deliveries/s (duplicates ${ps.duplicates}, p99 ${ps.p99} ms)`,
     );
@@ -365,6 +446,18 @@ async function main() {
       `baseline saturation: ${bpub} messages in ${SAT_SECONDS} s → ${bs.delivered} deliveries in ${((btally.lastAt - bStart) / 1000).toFixed(1)} s = ${Math.round(bs.delivered / ((btally.lastAt - bStart) / 1000))} deliveries/s`,
     );
     results.push(`p99 difference (project − baseline) at ${RATE}/s: ${p.p99 - b.p99} ms`);
+    figures.baseline = {
+      events: bevents,
+      expected: bevents * CLIENTS,
+      delivered: b.delivered,
+      duplicates: b.duplicates,
+      p50Ms: b.p50,
+      p99Ms: b.p99,
+      maxMs: b.max,
+      saturationPerSecond: Math.round(bs.delivered / ((btally.lastAt - bStart) / 1000)),
+    };
+    figures.p99DifferenceMs = p.p99 - b.p99;
+    figures.ratioP99 = b.p99 > 0 ? Math.round((p.p99 / b.p99) * 100) / 100 : null;
     for (const ws of bsockets) ws.terminate();
     pub.disconnect();
   } finally {
@@ -373,6 +466,7 @@ async function main() {
     await sleep(500);
     await db.drop();
     process.stdout.write(results.join('\n') + '\n');
+    if (figures.baseline) process.stdout.write(JSON.stringify(figures) + '\n');
   }
 }
 

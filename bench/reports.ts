@@ -4,6 +4,8 @@
  * database. Seeds the district first when it has fewer persons than asked (a few minutes for 1M).
  *
  *   npm run build && BENCH_DATABASE_URL=postgres://…/yibiao_bench node dist/bench/reports.js [persons] [period]
+ *
+ * Prints one line per form, then the figures as one JSON line.
  */
 import 'reflect-metadata';
 import { createServices } from '../src/app/services';
@@ -84,6 +86,7 @@ async function main() {
       await seedDistrict(s, { persons: persons - Number(rows[0].n), force: true, cases: 20000 });
       console.log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
+    const held = Number((await s.pool.query<{ n: string }>('SELECT count(*) AS n FROM person')).rows[0].n);
     await s.pool.query('ANALYZE');
     const engine = new ReportEngine(s.pool, s.areas, new FormRegistry());
     const period = parsePeriod(periodKey);
@@ -102,6 +105,7 @@ async function main() {
     };
     let engineTotal = 0;
     let handTotal = 0;
+    const perForm: { form: string; engineMs: number; handWrittenMs: number }[] = [];
     for (const f of forms) {
       const e = await time(() => engine.evaluate(f.id, period.key, DISTRICT));
       const sql = hand[f.id];
@@ -113,12 +117,24 @@ async function main() {
         : NaN;
       engineTotal += e;
       handTotal += h;
+      perForm.push({ form: f.id, engineMs: Math.round(e), handWrittenMs: Math.round(h) });
       console.log(
         `${f.id.padEnd(16)} engine ${(e / 1000).toFixed(2)} s   hand-written SQL ${(h / 1000).toFixed(2)} s   ratio ${(e / h).toFixed(2)}`,
       );
     }
     console.log(
-      `ALL ${forms.length} forms, ${period.key}, ${persons} persons: engine ${(engineTotal / 1000).toFixed(2)} s, hand-written ${(handTotal / 1000).toFixed(2)} s, ratio ${(engineTotal / handTotal).toFixed(2)}`,
+      `ALL ${forms.length} forms, ${period.key}, ${held} persons: engine ${(engineTotal / 1000).toFixed(2)} s, hand-written ${(handTotal / 1000).toFixed(2)} s, ratio ${(engineTotal / handTotal).toFixed(2)}`,
+    );
+    console.log(
+      JSON.stringify({
+        part: 'reports',
+        persons: held,
+        period: period.key,
+        forms: perForm,
+        engineMs: Math.round(engineTotal),
+        handWrittenMs: Math.round(handTotal),
+        ratio: Math.round((engineTotal / handTotal) * 100) / 100,
+      }),
     );
   } finally {
     await s.close();

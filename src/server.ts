@@ -6,10 +6,9 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { getOperationAST, GraphQLError, parse, validate } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { Redis } from 'ioredis';
+import { createRedis, redisTargetOf } from './config/redis';
 import { WebSocketServer } from 'ws';
-import type { Services } from './app/services';
+import { replicaUrls, type Services } from './app/services';
 import type { Viewer } from './auth/viewer';
 import { withDefaults } from './config/config';
 import { AppError } from './errors/app-error';
@@ -21,10 +20,12 @@ import { takeToken } from './graphql/rate-limit';
 import { createSchema } from './graphql/schema';
 import { limitsOf, securityPlugin } from './graphql/security.plugin';
 import { expireScope, SqlScope, statementCounter } from './db/pool';
+import { onReplica } from './db/replicas';
 import { reportFileHandler } from './reports/report.download';
 import { consoleMiddleware } from './web/console.middleware';
 import { mountCaseRoutes } from './cases/case.http';
 import { createSharedSubscribe } from './graphql/shared-subscribe';
+import { serveGraphqlWs } from './graphql/ws-server';
 import { ingestRouter } from './ingest/ingest.routes';
 
 /** A running API server. */
@@ -58,13 +59,13 @@ export async function startServer(
   const limits = limitsOf(c);
   const schema = await createSchema(services.events.pubSub);
   await services.areas.ready();
-  const redis = new Redis(c.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false });
+  const redis = createRedis(redisTargetOf(c), { maxRetriesPerRequest: 2, lazyConnect: false });
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsViewers = new WeakMap<object, Viewer>();
-  const wsCleanup = useServer<Record<string, unknown>, { socket: unknown }>(
+  const wsCleanup = serveGraphqlWs<Record<string, unknown>>(
     {
       schema,
       connectionInitWaitTimeout: c.WS_INIT_TIMEOUT_MS,
@@ -115,6 +116,7 @@ export async function startServer(
         createContext(services, wsViewers.get(ctx.extra.socket as object) ?? null, undefined, Infinity),
     },
     wss,
+    { keepAliveMs: c.WS_KEEPALIVE_MS, maxBufferedBytes: c.WS_MAX_BUFFERED_BYTES, production },
   );
   const apollo = new ApolloServer<Context>({
     schema,
@@ -173,6 +175,20 @@ export async function startServer(
     },
   });
   let seq = 0;
+  // With read replicas, a query reads from one unless its caller wrote within the last
+  // DB_REPLICA_STICKY_SECONDS (on any replica of the API: the mark is in Redis); a mutation reads
+  // and writes on the primary and sets the mark, so the caller then reads its own writes.
+  const replicas = replicaUrls(services.config).length > 0;
+  const readsFromReplica = async (req: express.Request, caller: string): Promise<boolean> => {
+    const query =
+      req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
+    const mark = `${c.QUEUE_PREFIX}:wrote:${caller}`;
+    if (typeof query !== 'string' || /\bmutation\b/.test(query)) {
+      if (c.DB_REPLICA_STICKY_SECONDS > 0) await redis.set(mark, '1', 'EX', c.DB_REPLICA_STICKY_SECONDS);
+      return false;
+    }
+    return c.DB_REPLICA_STICKY_SECONDS === 0 || (await redis.exists(mark)) === 0;
+  };
   app.use(
     '/graphql',
     (req, res, next) => {
@@ -216,6 +232,7 @@ export async function startServer(
           jsonError(res, 429, 'RATE_LIMITED', `at most ${c.RATE_LIMIT_PER_MINUTE} requests a minute`);
           return;
         }
+        if (replicas) (req as unknown as { replica?: boolean }).replica = await readsFromReplica(req, key);
         next();
       } catch (e) {
         if (e instanceof AppError) {
@@ -236,11 +253,14 @@ export async function startServer(
         if (!res.headersSent) jsonError(res, 503, 'EXECUTION_TIMEOUT', 'the request took too long');
       }, c.EXECUTION_TIMEOUT_MS);
       res.on('close', () => clearTimeout(timer));
-      Promise.resolve(gql(req, res, next)).catch((e: unknown) => {
-        // the late result of a request already answered with EXECUTION_TIMEOUT has nowhere to go
-        if (res.headersSent) return;
-        next(e);
-      });
+      const run = () =>
+        Promise.resolve(gql(req, res, next)).catch((e: unknown) => {
+          // the late result of a request already answered with EXECUTION_TIMEOUT has nowhere to go
+          if (res.headersSent) return;
+          next(e);
+        });
+      if ((req as unknown as { replica?: boolean }).replica) void onReplica(run);
+      else void run();
     },
   );
   app.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {

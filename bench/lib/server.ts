@@ -45,13 +45,16 @@ export async function startServer(opts: {
   nodeArgs?: string[];
   env?: Record<string, string>;
   readyTimeoutMs?: number;
+  /** Another build to run (a folder with bin/yibiao and dist/); this checkout by default. */
+  root?: string;
 }): Promise<ServerUnderTest> {
   const port = await freePort();
+  const root = opts.root ?? repoRoot;
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(opts.nodeArgs ?? []), path.join(repoRoot, 'bin', 'yibiao'), 'serve', '--port', String(port)],
+    [...(opts.nodeArgs ?? []), path.join(root, 'bin', 'yibiao'), 'serve', '--port', String(port)],
     {
-      cwd: repoRoot,
+      cwd: root,
       env: {
         ...process.env,
         DATABASE_URL: opts.databaseUrl,

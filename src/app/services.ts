@@ -1,6 +1,8 @@
+import { DEFAULT_QUEUE_PREFIX, redisTargetOf } from '../config/redis';
 import type pg from 'pg';
 import { Config, withDefaults } from '../config/config';
 import { createPool } from '../db/pool';
+import { routeReads } from '../db/replicas';
 import { createPrisma, Db } from '../db/prisma';
 import { AuditService } from '../auth/audit.service';
 import { AuthService } from '../auth/auth.service';
@@ -51,7 +53,10 @@ export interface Services {
 /** Wires the services over one database (and, later, Redis). */
 export function createServices(config: Services['config']): Services {
   const statementTimeoutMs = config.DB_STATEMENT_TIMEOUT_MS ?? withDefaults(config).DB_STATEMENT_TIMEOUT_MS;
-  const pool = createPool(config.DATABASE_URL, config.DB_POOL_SIZE ?? 10, statementTimeoutMs);
+  const pool = routeReads(
+    createPool(config.DATABASE_URL, config.DB_POOL_SIZE ?? 10, statementTimeoutMs),
+    replicaUrls(config).map((url) => createPool(url, config.DB_POOL_SIZE ?? 10, statementTimeoutMs)),
+  );
   const prisma = createPrisma(
     config.DATABASE_URL,
     Math.max(2, Math.floor((config.DB_POOL_SIZE ?? 10) / 2)),
@@ -60,9 +65,9 @@ export function createServices(config: Services['config']): Services {
   const ledger = new LedgerService(pool);
   const areas = new AreaService(prisma, pool);
   const cases = createCaseService(config, { pool, ledger, areas });
-  const live = new LiveEvents(config.REDIS_URL, config.QUEUE_PREFIX ?? 'yibiao');
+  const live = new LiveEvents(redisTargetOf(config), config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX);
   wireLiveEvents(live, ledger, cases, pool);
-  const events = createAppPubSub(config.REDIS_URL, config.QUEUE_PREFIX ?? 'yibiao');
+  const events = createAppPubSub(redisTargetOf(config), config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX);
   ledger.onCommit((result) => {
     for (const e of recordChangedEvents(result)) events.publish(TOPIC.RECORD_CHANGED, e);
   });
@@ -102,6 +107,14 @@ export function createServices(config: Services['config']): Services {
       await pool.end();
     },
   };
+}
+
+/** The read replicas' URLs (DATABASE_REPLICA_URLS), none when unset. */
+export function replicaUrls(c: Services['config']): string[] {
+  return (c.DATABASE_REPLICA_URLS ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
 }
 
 function authServiceOf(pool: pg.Pool, areas: AreaService, c: Config): AuthService {

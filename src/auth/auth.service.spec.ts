@@ -129,6 +129,35 @@ describe('staff accounts and sessions', () => {
     });
   });
 
+  it('verifies a token once and reuses the viewer, but never past the token expiry', async () => {
+    const auth = db.services.auth;
+    const claims = {
+      accountId: 1,
+      name: 'x',
+      role: 'ADMIN' as const,
+      areaCodes: [T.province],
+      departmentCodes: [],
+    };
+    const key = signingKey(undefined, db.url);
+    const lasting = await signAccessToken(claims, key, 600);
+    const first = await auth.viewerFromToken(lasting.token);
+    expect(await auth.viewerFromToken(lasting.token)).toBe(first);
+
+    // a token that lapses in a second: accepted (and cached) now, refused once it has lapsed
+    const brief = await signAccessToken(claims, key, 1);
+    await expect(auth.viewerFromToken(brief.token)).resolves.toHaveProperty('id', 'account:1');
+    await new Promise((r) => setTimeout(r, Math.max(0, brief.expiresAt.getTime() - Date.now()) + 1100));
+    await expect(auth.viewerFromToken(brief.token)).rejects.toMatchObject({
+      reason: 'TOKEN_INVALID',
+      message: expect.stringContaining('expired'),
+    });
+    // a tampered copy of a cached token is still checked
+    const [h, p, sig] = lasting.token.split('.');
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, name: 'y' })).toString('base64url')}.${sig}`;
+    await expect(auth.viewerFromToken(forged)).rejects.toMatchObject({ reason: 'TOKEN_INVALID' });
+  });
+
   it('a disabled account can neither sign in nor refresh', async () => {
     const auth = db.services.auth;
     await auth.createAccount(

@@ -52,6 +52,13 @@ const API_KEY_PREFIX = 'yb_';
  * at once in this process and within this time in the others.
  */
 export const API_KEY_CACHE_MS = 30_000;
+/**
+ * How long a verified access token's viewer is reused without checking its signature again (never
+ * past the token's own expiry). Access tokens cannot be revoked before they lapse, so the cache
+ * changes no answer; the bound keeps a viewer's scope in step with changes to the area tree.
+ */
+export const TOKEN_CACHE_MS = 30_000;
+const CACHE_LIMIT = 10_000;
 // verified against when the account does not exist, so both failures take the same time
 const DUMMY_HASH = argon2.hash('not a password of anyone', { type: argon2.argon2id });
 
@@ -62,6 +69,7 @@ const DUMMY_HASH = argon2.hash('not a password of anyone', { type: argon2.argon2
  */
 export class AuthService {
   private readonly keyCache = new Map<string, { viewer: Viewer; until: number }>();
+  private readonly tokenCache = new Map<string, { viewer: Viewer; until: number }>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -215,10 +223,21 @@ export class AuthService {
 
   /** The viewer behind an access token (checked without SQL). */
   async viewerFromToken(token: string): Promise<Viewer> {
+    // checking the HMAC and the claims costs more than a map lookup on every request (bench/RESULTS.md)
+    const cached = this.tokenCache.get(token);
+    if (cached) {
+      if (cached.until > Date.now()) return cached.viewer;
+      this.tokenCache.delete(token);
+    }
     const c = await verifyAccessToken(token, this.settings.signingKey);
     const scope = await scopeOf(this.areas, c.areaCodes, c.departmentCodes.length ? c.departmentCodes : null);
     const viewer = Viewer.staff(`account:${c.accountId}`, c.name, c.role, scope);
     viewer.expiresAt = c.expiresAt ?? null;
+    if (this.tokenCache.size >= CACHE_LIMIT) this.tokenCache.clear();
+    this.tokenCache.set(token, {
+      viewer,
+      until: Math.min(Date.now() + TOKEN_CACHE_MS, viewer.expiresAt?.getTime() ?? 0),
+    });
     return viewer;
   }
 
@@ -242,7 +261,7 @@ export class AuthService {
     const permissions = new Set(k.scopes.filter(isPermission) as Permission[]);
     const viewer = new Viewer('APP', `key:${k.id}`, k.name, 'APP', permissions, scope);
     viewer.expiresAt = k.expiresAt;
-    if (this.keyCache.size > 10_000) this.keyCache.clear();
+    if (this.keyCache.size >= CACHE_LIMIT) this.keyCache.clear();
     this.keyCache.set(hash, {
       viewer,
       until: Math.min(Date.now() + API_KEY_CACHE_MS, k.expiresAt.getTime()),

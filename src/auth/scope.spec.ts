@@ -128,6 +128,22 @@ describe('reads are limited to the viewer’s area subtree', () => {
     expect(g.data!.node).toBeNull();
   });
 
+  it('a persons page drops an out-of-scope household or house it reads in its own statement', async () => {
+    // 乙一 (community B) belongs to household A-1 of grid A1: community B's staff see the person, not
+    // the household; the page reads households and houses joined to its rows, in one statement
+    const staffB = await api.viewer('COMMUNITY_STAFF', [T.communityB]);
+    const q = `{ persons { edges { node { name household { householdNumber } house { id } } } } }`;
+    const b = await api.execAs(staffB, q);
+    expect(b.errors).toBeUndefined();
+    expect(b.data!.persons.edges).toEqual([{ node: { name: '乙一', household: null, house: null } }]);
+    expect(b.sqlCount).toBe(1);
+    const a = await api.execAs(staffA, q);
+    expect(a.data!.persons.edges).toEqual([
+      { node: { name: '甲一', household: { householdNumber: 'A-1' }, house: { id: ids.hA } } },
+      { node: { name: '甲二', household: null, house: null } },
+    ]);
+  });
+
   it('the areas tree shows the subtree and the chain above it, not the neighbours', async () => {
     const r = await api.execAs(
       staffA,

@@ -1,3 +1,4 @@
+import { DEFAULT_QUEUE_PREFIX, redisTargetOf } from '../config/redis';
 import path from 'node:path';
 import type pg from 'pg';
 import type { Config } from '../config/config';
@@ -24,6 +25,6 @@ export function createCaseService(
     categories,
     clock,
     photos: new PhotoStore(config.CASE_PHOTO_DIR ?? path.join(repoRoot(), '.data', 'photos')),
-    scheduler: new BullDeadlineScheduler(config.REDIS_URL, config.QUEUE_PREFIX ?? 'yibiao'),
+    scheduler: new BullDeadlineScheduler(redisTargetOf(config), config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX),
   });
 }

@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createServices } from '../app/services';
 import { config, ConfigError, sqlCountHeader } from '../config/config';
 import { repoRoot } from '../config/paths';
+import { checkRedisAtStartup } from '../config/redis';
 import { ensureDatabase, migrate } from '../db/migrate';
 import { printSortedSchema } from '../graphql/schema';
 import { registerReportCommand } from '../reports/report.command';
@@ -83,6 +84,7 @@ export function buildCli(): Command {
     .option('--port <n>', 'port (default: PORT or 4000)', positiveInt)
     .action(async (o: { port?: number }) => {
       const c = config();
+      await checkRedisAtStartup(c, err);
       const s = createServices(c);
       const server = await startServer(s, {
         port: o.port ?? c.PORT,

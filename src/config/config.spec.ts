@@ -31,3 +31,14 @@ describe('security settings of the environment', () => {
     expect(withDefaults({ ...base, LIMIT_DEPTH: 5 }).LIMIT_DEPTH).toBe(5);
   });
 });
+
+describe('read replica settings', () => {
+  it('takes postgresql:// URLs, comma-separated, and names a bad list', () => {
+    const c = loadConfig({ ...base, DATABASE_REPLICA_URLS: 'postgresql://r1/x, postgres://r2:5433/x' });
+    expect(c.DATABASE_REPLICA_URLS).toContain('r2:5433');
+    expect(c.DB_REPLICA_STICKY_SECONDS).toBe(5);
+    expect(() => loadConfig({ ...base, DATABASE_REPLICA_URLS: 'postgresql://r1/x,mysql://r2/x' })).toThrow(
+      /DATABASE_REPLICA_URLS: must be postgresql:\/\/ URLs, comma-separated/,
+    );
+  });
+});

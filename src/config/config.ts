@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/** `host:port` or `[ipv6]:port`, comma-separated. */
+const HOST_LIST =
+  /^\s*(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}\s*(,\s*(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}\s*)*$/;
+
 const schema = z
   .object({
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
@@ -8,9 +12,36 @@ const schema = z
     HOST: z.string().default('0.0.0.0'),
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-    /** Prefix for BullMQ queues and pub/sub channels; wrap in {braces} for Redis Cluster hash tags. */
-    QUEUE_PREFIX: z.string().min(1).default('yibiao'),
+    /**
+     * Redis Sentinel: `host:port,host:port` of the Sentinels and the master's name; REDIS_URL then
+     * gives only the credentials, database index and TLS (its host is not used).
+     */
+    REDIS_SENTINELS: z.string().regex(HOST_LIST, 'must be host:port[,host:port…]').optional(),
+    REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
+    REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+    /** Redis Cluster: `host:port,…` of some of its nodes; REDIS_URL gives only credentials and TLS. */
+    REDIS_CLUSTER_NODES: z.string().regex(HOST_LIST, 'must be host:port[,host:port…]').optional(),
+    /**
+     * Prefix of BullMQ queues, pub/sub channels and other keys. The default is a hash tag, so a
+     * queue's keys (and a Lua script's) share one Redis Cluster slot.
+     */
+    QUEUE_PREFIX: z.string().min(1).default('{yibiao}'),
+    /** An evicting Redis (maxmemory-policy other than noeviction) is refused in production; `warn` allows it. */
+    REDIS_POLICY_CHECK: z.enum(['enforce', 'warn']).default('enforce'),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+    /**
+     * Comma-separated postgresql:// URLs of read replicas (streaming standbys). GraphQL queries
+     * read from them; mutations, workers, the CLI and ingest use DATABASE_URL only.
+     */
+    DATABASE_REPLICA_URLS: z
+      .string()
+      .regex(
+        /^\s*(postgres(ql)?:\/\/[^,\s]+\s*)(,\s*postgres(ql)?:\/\/[^,\s]+\s*)*$/,
+        'must be postgresql:// URLs, comma-separated',
+      )
+      .optional(),
+    /** After a mutation, the same caller reads from the primary this long (replicas lag behind). */
+    DB_REPLICA_STICKY_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
     /**
      * statement_timeout of every pooled connection (API, workers, CLI): PostgreSQL ends any one
      * statement running longer, whoever sent it; 0 turns it off. Above the execution timeout, which
@@ -39,6 +70,8 @@ const schema = z
     EXECUTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
     /** graphql-ws: close with 4408 when connection_init does not arrive within this time. */
     WS_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).default(3_000),
+    WS_KEEPALIVE_MS: z.coerce.number().int().min(1_000).default(12_000),
+    WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16_384).default(1_048_576),
     /** Where generated report files (XLSX) are written; default storage/reports in the checkout. */
     REPORTS_DIR: z.string().min(1).optional(),
     /** Where uploaded case photos are stored (default: .data/photos in the checkout). */
@@ -55,6 +88,30 @@ const schema = z
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.AUTH_JWT_SECRET)
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'is required in production' });
+    if (c.REDIS_SENTINELS && c.REDIS_CLUSTER_NODES)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_CLUSTER_NODES'],
+        message: 'cannot be combined with REDIS_SENTINELS (a Sentinel-managed master or a cluster, not both)',
+      });
+    if (c.REDIS_SENTINELS && !c.REDIS_SENTINEL_MASTER)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_SENTINEL_MASTER'],
+        message: 'is required with REDIS_SENTINELS (the name the Sentinels monitor)',
+      });
+    if (c.REDIS_CLUSTER_NODES && !/\{[^{}]+\}/.test(c.QUEUE_PREFIX))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['QUEUE_PREFIX'],
+        message: 'must contain a {hash tag} with REDIS_CLUSTER_NODES, so that each queue stays in one slot',
+      });
+    if (c.REDIS_CLUSTER_NODES && /^rediss?:\/\/[^/]*\/[1-9]/.test(c.REDIS_URL))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REDIS_URL'],
+        message: 'names a database other than 0, which Redis Cluster does not have',
+      });
   });
 
 /** The validated environment; the only place that reads process.env. */

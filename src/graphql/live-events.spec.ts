@@ -61,6 +61,23 @@ describe('LiveEvents', () => {
     await it.return!();
   });
 
+  it('publishes a batch of events in order with consecutive sequence numbers, live and in the replay log', async () => {
+    const before = await b.publish('CASE_UPDATED', event(30));
+    const it = a.subscribe('CASE_UPDATED', { after: before });
+    const next = take(it, 1203);
+    await new Promise((r) => setTimeout(r, 30));
+    const batch = Array.from({ length: 1203 }, (_, i) => event(1000 + i));
+    const last = await b.publishMany('CASE_UPDATED', batch);
+    expect(last).toBe(before + 1203);
+    const got = await next;
+    expect(got.map((e) => e.seq)).toEqual(batch.map((_, i) => before + 1 + i));
+    expect(got.map((e) => e.payload.caseId)).toEqual(batch.map((e) => e.caseId));
+    const log = await a.replay('CASE_UPDATED', last! - 10);
+    expect(log.map((e) => e.payload.caseId)).toEqual(batch.slice(-10).map((e) => e.caseId));
+    expect(await b.publishMany('CASE_UPDATED', [])).toBeNull();
+    await it.return!();
+  });
+
   it('resumes after the last sequence number seen: missed events first, then live ones, none twice', async () => {
     const last = await b.publish('CASE_UPDATED', event(20));
     const missed = [await b.publish('CASE_UPDATED', event(21)), await b.publish('CASE_UPDATED', event(22))];

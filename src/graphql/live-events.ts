@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { createRedis, RedisClient, RedisConnect } from '../config/redis';
 import type { LiveTopic, Sequenced, Topics } from './pubsub';
 
 /**
@@ -12,6 +12,19 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'e', ARGV[1])
 redis.call('PUBLISH', KEYS[3], seq .. '|' .. ARGV[1])
 return seq`;
 
+/** The same for many events of one topic in one call (ARGV[1] the log bound, then the events in order). */
+const PUBLISH_MANY_LUA = `
+local seq
+for i = 2, #ARGV do
+  seq = redis.call('INCR', KEYS[1])
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], seq .. '-0', 'e', ARGV[i])
+  redis.call('PUBLISH', KEYS[3], seq .. '|' .. ARGV[i])
+end
+return seq`;
+
+/** Events per script call: a big batch is published in slices so Redis never stalls long on one. */
+const PUBLISH_SLICE = 500;
+
 type Listener = (e: Sequenced<unknown>) => void;
 
 /**
@@ -22,20 +35,21 @@ type Listener = (e: Sequenced<unknown>) => void;
  * subscribers cost Redis one delivery per process, not 2,000.
  */
 export class LiveEvents {
-  private readonly pub: Redis;
-  private readonly sub: Redis;
+  private readonly pub: RedisClient;
+  private readonly sub: RedisClient;
   private readonly local = new Map<string, Set<Listener>>();
   private readonly subscribing = new Map<string, Promise<unknown>>();
 
   constructor(
-    redisUrl: string,
+    redis: RedisConnect,
     private readonly prefix: string,
     /** How many events per topic the replay log keeps (approximately; Redis trims in whole nodes). */
     readonly replayLimit = 10_000,
   ) {
-    this.pub = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
-    this.sub = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+    this.pub = createRedis(redis, { maxRetriesPerRequest: null, lazyConnect: true });
+    this.sub = createRedis(redis, { maxRetriesPerRequest: null, lazyConnect: true });
     this.pub.defineCommand('livePublish', { numberOfKeys: 3, lua: PUBLISH_LUA });
+    this.pub.defineCommand('livePublishMany', { numberOfKeys: 3, lua: PUBLISH_MANY_LUA });
     this.sub.on('message', (channel: string, message: string) => {
       const listeners = this.local.get(channel);
       if (!listeners || listeners.size === 0) return;
@@ -63,6 +77,22 @@ export class LiveEvents {
     return Number(
       await run.call(this.pub, k.seq, k.log, k.channel, JSON.stringify(payload), this.replayLimit),
     );
+  }
+
+  /**
+   * Publishes many events of one topic in order (one script call per slice of 500, not one per
+   * event: a batch of ledger writes gives thousands). Resolves to the last sequence number.
+   */
+  async publishMany<K extends LiveTopic>(topic: K, payloads: readonly Topics[K][]): Promise<number | null> {
+    const k = this.keys(topic);
+    const run = (this.pub as unknown as { livePublishMany(...a: unknown[]): Promise<number> })
+      .livePublishMany;
+    let last: number | null = null;
+    for (let i = 0; i < payloads.length; i += PUBLISH_SLICE) {
+      const slice = payloads.slice(i, i + PUBLISH_SLICE).map((p) => JSON.stringify(p));
+      last = Number(await run.call(this.pub, k.seq, k.log, k.channel, this.replayLimit, ...slice));
+    }
+    return last;
   }
 
   /** The events after `after` still in the replay log, oldest first. */
@@ -173,7 +203,7 @@ export class LiveEvents {
   /** Closes both Redis connections. */
   async close(): Promise<void> {
     // a connection never used (lazy) has nothing to say goodbye to
-    const end = (r: Redis) => (r.status === 'wait' ? (r.disconnect(), Promise.resolve()) : r.quit());
+    const end = (r: RedisClient) => (r.status === 'wait' ? (r.disconnect(), Promise.resolve()) : r.quit());
     await Promise.allSettled([end(this.pub), end(this.sub)]);
   }
 }

@@ -38,19 +38,17 @@ export function wireLiveEvents(
         const { rows } = await pool.query<{ id: number; areaCode: string }>(SQL.personAreaOfFacts, [factIds]);
         for (const r of rows) factAreas.set(r.id, r.areaCode);
       }
+      const out: GridUpdatedEvent[] = [];
       for (const e of events) {
         let previousAreaCode: string | null = null;
         if (e.op === 'UPDATE' && e.fields.includes('area_code')) {
           const { rows } = await pool.query<{ code: string | null }>(SQL.previousArea, [e.entityType, e.id]);
           previousAreaCode = rows[0]?.code ?? null;
         }
-        const event: GridUpdatedEvent = {
-          ...e,
-          areaCode: e.areaCode ?? factAreas.get(e.id) ?? null,
-          previousAreaCode,
-        };
-        await live.publish('GRID_UPDATED', event);
+        out.push({ ...e, areaCode: e.areaCode ?? factAreas.get(e.id) ?? null, previousAreaCode });
       }
+      // one script call per slice of events, not one per event (an ingest batch gives thousands)
+      await live.publishMany('GRID_UPDATED', out);
     })().catch(fail);
   });
 }

@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../config/redis';
 
 /**
  * A fixed-window request counter per key (API key, account or address) in Redis, shared by
  * every replica. Returns whether the request may proceed and the seconds until the window ends.
  */
 export async function takeToken(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   key: string,
   perMinute: number,

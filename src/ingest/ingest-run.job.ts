@@ -1,5 +1,5 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedis, DEFAULT_QUEUE_PREFIX, RedisClient, RedisConnect } from '../config/redis';
 import type { Services } from '../app/services';
 import { TOPIC } from '../graphql/pubsub';
 import { jobIdFor, QUEUE_OF, type JobPayloads } from '../jobs/jobs';
@@ -36,16 +36,16 @@ export function ingestRunHandler(services: Services) {
 
 /** The ingest queue: enqueue runs, and (in a worker process) execute them. */
 export class IngestQueue {
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
   private readonly queue: Queue<Payload>;
   private worker: Worker<Payload> | undefined;
-  private workerConnection: Redis | undefined;
+  private workerConnection: RedisClient | undefined;
 
   constructor(
-    redisUrl: string,
-    private readonly prefix = 'yibiao',
+    redis: RedisConnect,
+    private readonly prefix = DEFAULT_QUEUE_PREFIX,
   ) {
-    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    this.connection = createRedis(redis, { maxRetriesPerRequest: null });
     this.queue = new Queue<Payload>(QUEUE_OF['ingest.run'], {
       connection: this.connection,
       prefix: this.prefix,

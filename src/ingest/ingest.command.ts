@@ -1,3 +1,5 @@
+import { checkRedisAtStartup, DEFAULT_QUEUE_PREFIX, redisTargetOf } from '../config/redis';
+import { withDefaults } from '../config/config';
 import { UNRESTRICTED } from '../auth/scope';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
@@ -175,9 +177,10 @@ export function registerIngestCommand(program: Command, makeServices: () => Serv
     .command('ingest-worker')
     .description('execute queued ingest runs (BullMQ) until stopped')
     .option('--concurrency <n>', 'runs at a time', (v) => Number(v), 1)
-    .action((o: { concurrency: number }) => {
+    .action(async (o: { concurrency: number }) => {
       const s = makeServices();
-      const queue = new IngestQueue(s.config.REDIS_URL, s.config.QUEUE_PREFIX ?? 'yibiao');
+      await checkRedisAtStartup(withDefaults(s.config), (l) => process.stderr.write(l + '\n'));
+      const queue = new IngestQueue(redisTargetOf(s.config), s.config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX);
       queue.startWorker(s, o.concurrency);
       process.stdout.write('ingest worker started\n');
       const stop = async () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_QUEUE_PREFIX, redisTargetOf } from '../config/redis';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -168,7 +169,10 @@ export function ingestRouter(services: Services, opts: { maxFileBytes?: number }
             outcome: 'SUCCESS',
             details: null,
           });
-          queue ??= new IngestQueue(services.config.REDIS_URL, services.config.QUEUE_PREFIX ?? 'yibiao');
+          queue ??= new IngestQueue(
+            redisTargetOf(services.config),
+            services.config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX,
+          );
           await queue.enqueue(run.id);
           res.status(202).json({ run: runJson(run) });
         } finally {

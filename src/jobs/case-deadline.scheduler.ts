@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedis, RedisClient, RedisConnect } from '../config/redis';
 import type { DeadlineScheduler } from '../cases/case.service';
 import { CASES_QUEUE, deadlineJobId, JobName, JobPayload } from './job-map';
 
@@ -9,17 +9,17 @@ import { CASES_QUEUE, deadlineJobId, JobName, JobPayload } from './job-map';
  */
 export class BullDeadlineScheduler implements DeadlineScheduler {
   private queue: Queue | undefined;
-  private connection: Redis | undefined;
+  private connection: RedisClient | undefined;
 
   constructor(
-    private readonly redisUrl: string,
+    private readonly redis: RedisConnect,
     private readonly prefix: string,
     private readonly now: () => number = Date.now,
   ) {}
 
   private q(): Queue {
     if (!this.queue) {
-      this.connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+      this.connection = createRedis(this.redis, { maxRetriesPerRequest: null });
       this.queue = new Queue(CASES_QUEUE, { connection: this.connection, prefix: this.prefix });
     }
     return this.queue;

@@ -1,3 +1,4 @@
+import { checkRedisAtStartup, redisTargetOf } from '../config/redis';
 import type { Command } from 'commander';
 import { createServices } from '../app/services';
 import { config } from '../config/config';
@@ -10,9 +11,10 @@ export function registerWorkerCommand(program: Command, log: (line: string) => v
     .description('run the background job workers (case deadline warnings and escalations)')
     .action(async () => {
       const c = config();
+      await checkRedisAtStartup(c, log);
       const s = createServices(c);
       await s.areas.ready();
-      const w = await startWorkers(s, { redisUrl: c.REDIS_URL, prefix: c.QUEUE_PREFIX, log });
+      const w = await startWorkers(s, { redis: redisTargetOf(c), prefix: c.QUEUE_PREFIX, log });
       log(`yibiao worker ready (queue prefix ${c.QUEUE_PREFIX})`);
       const stop = async () => {
         await w.close();

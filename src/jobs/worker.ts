@@ -1,5 +1,5 @@
 import { Job, UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedis, RedisConnect } from '../config/redis';
 import type { Services } from '../app/services';
 import { caseDeadlineOverdueJob } from './case-deadline-overdue.job';
 import { caseDeadlineWarningJob } from './case-deadline-warning.job';
@@ -25,9 +25,9 @@ export interface RunningWorker {
  */
 export async function startWorkers(
   services: Services,
-  opts: { redisUrl: string; prefix: string; concurrency?: number; log?: (line: string) => void },
+  opts: { redis: RedisConnect; prefix: string; concurrency?: number; log?: (line: string) => void },
 ): Promise<RunningWorker> {
-  const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const connection = createRedis(opts.redis, { maxRetriesPerRequest: null });
   const worker = new Worker(
     CASES_QUEUE,
     async (job: Job) => {

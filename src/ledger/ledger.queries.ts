@@ -2,16 +2,31 @@ import { ENTITIES, EntitySpec, EntityType, selectExpr } from './entities';
 
 /** SQL of the ledger's write path and history reads; every statement handles a whole batch. */
 export const ledgerSql = {
-  /** Reserves `$1` ids from an entity table's identity sequence (one round trip for a batch). */
+  /**
+   * Reserves `$1` ids from a table's identity sequence (one round trip for a batch). The sequence is
+   * looked up once (OFFSET 0 keeps the sub-select from being folded into every row), not per id.
+   */
   allocateIds: (table: string) =>
-    `SELECT nextval(pg_get_serial_sequence('${table}', 'id'))::bigint AS id FROM generate_series(1, $1::int)`,
+    `SELECT nextval(s.seq)::bigint AS id
+     FROM (SELECT pg_get_serial_sequence('${table}', 'id')::regclass AS seq OFFSET 0) s
+     CROSS JOIN generate_series(1, $1::int)`,
 
-  insertSources: `
-    INSERT INTO source_record (district_code, id, kind, department_code, actor, ingest_run_id, file_name, sheet,
-                               row_number, raw, normalized, content_hash, received_at)
-    SELECT district_code, id, kind, department_code, actor, ingest_run_id, file_name, sheet,
-           row_number, raw, normalized, content_hash, received_at
-    FROM jsonb_populate_recordset(NULL::source_record, $1::jsonb)`,
+  /** The columns COPY writes for each source record (`copyRows`, one statement per batch). */
+  sourceColumns: [
+    'district_code',
+    'id',
+    'kind',
+    'department_code',
+    'actor',
+    'ingest_run_id',
+    'file_name',
+    'sheet',
+    'row_number',
+    'raw',
+    'normalized',
+    'content_hash',
+    'received_at',
+  ],
 
   sourcesById: `SELECT id, kind, department_code FROM source_record WHERE id = ANY($1::bigint[])`,
 
@@ -24,19 +39,16 @@ export const ledgerSql = {
             FROM ${spec.table} WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`;
   },
 
-  insertEntities: (spec: EntitySpec) => {
-    const cols = [
-      'district_code',
-      'id',
-      ...Object.keys(spec.columns),
-      'provenance',
-      'version',
-      'created_at',
-      'updated_at',
-    ];
-    return `INSERT INTO ${spec.table} (${cols.join(', ')})
-            SELECT ${cols.map((c) => `r.${c}`).join(', ')} FROM jsonb_populate_recordset(NULL::${spec.table}, $1::jsonb) r`;
-  },
+  /** The columns COPY writes for each created entity: the tracked ones, provenance and bookkeeping. */
+  entityColumns: (spec: EntitySpec) => [
+    'district_code',
+    'id',
+    ...Object.keys(spec.columns),
+    'provenance',
+    'version',
+    'created_at',
+    'updated_at',
+  ],
 
   updateEntities: (spec: EntitySpec) => {
     const cols = [...Object.keys(spec.columns), 'provenance', 'version', 'updated_at'];
@@ -45,17 +57,30 @@ export const ledgerSql = {
             WHERE t.district_code = r.district_code AND t.id = r.id`;
   },
 
-  insertChanges: `
-    INSERT INTO ledger_change (district_code, entity_type, entity_id, op, changes, source_record_id, actor, recorded_at)
-    SELECT district_code, entity_type, entity_id, op, changes, source_record_id, actor, recorded_at
-    FROM jsonb_populate_recordset(NULL::ledger_change, $1::jsonb)`,
+  /** The columns COPY writes for each change row (the id comes from the table's identity). */
+  changeColumns: [
+    'district_code',
+    'entity_type',
+    'entity_id',
+    'op',
+    'changes',
+    'source_record_id',
+    'actor',
+    'recorded_at',
+  ],
 
-  insertConflicts: `
-    INSERT INTO conflict (district_code, entity_type, entity_id, field, chosen_value, chosen_source_id, other_value,
-                          other_source_id, created_at)
-    SELECT district_code, entity_type, entity_id, field, chosen_value, chosen_source_id, other_value,
-           other_source_id, created_at
-    FROM jsonb_populate_recordset(NULL::conflict, $1::jsonb)`,
+  /** The columns COPY writes for each conflict. */
+  conflictColumns: [
+    'district_code',
+    'entity_type',
+    'entity_id',
+    'field',
+    'chosen_value',
+    'chosen_source_id',
+    'other_value',
+    'other_source_id',
+    'created_at',
+  ],
 
   /** The changes of one entity, oldest first, with where each came from. */
   history: `

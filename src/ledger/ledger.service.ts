@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../errors/app-error';
+import { copyJson, copyRows, copyText, copyValue, COPY_NULL } from '../db/copy';
 import { withTransaction } from '../db/pool';
-import { canonical, ENTITIES, EntityType, sameValue } from './entities';
+import { canonical, type ColumnKind, ENTITIES, type EntitySpec, EntityType, sameValue } from './entities';
 import { ledgerSql } from './ledger.queries';
 import type {
   CommitResult,
@@ -86,8 +87,12 @@ export class LedgerService {
 
     // 1. what arrived
     const sourceIds = await this.allocateSourceIds(client, items.length);
-    const sources = items.map((item, i) => this.sourceRow(item.source, sourceIds[i], atIso));
-    await client.query(ledgerSql.insertSources, [JSON.stringify(sources)]);
+    await copyRows(
+      client,
+      'source_record',
+      ledgerSql.sourceColumns,
+      items.map((item, i) => sourceFields(item.source, sourceIds[i], atIso)),
+    );
     const sourceMeta = new Map<number, SourceMeta>();
     items.forEach((item, i) =>
       sourceMeta.set(sourceIds[i], {
@@ -115,7 +120,7 @@ export class LedgerService {
     await this.loadOldSources(client, current, sourceMeta);
 
     // 3. decide each field
-    const changes: object[] = [];
+    const changes: string[][] = [];
     const conflicts: ConflictRow[] = [];
     const results: WriteResult[] = [];
     const actors = new Map(items.map((item, i) => [sourceIds[i], item.source.actor ?? null]));
@@ -163,7 +168,7 @@ export class LedgerService {
           if (raw === undefined) continue;
           const next = canonical(kind, raw);
           const prev = row[col] ?? null;
-          if (sameValue(prev, next)) {
+          if (prev === next || (prev !== null && next !== null && sameValue(prev, next))) {
             if (row.provenance[col] === undefined) row.provenance[col] = sourceId;
             continue;
           }
@@ -199,16 +204,16 @@ export class LedgerService {
           row.updated_at = atIso;
           if (write.create) row.created_at = atIso;
           pending.set(key, { type, row, created });
-          changes.push({
-            district_code: write.districtCode,
-            entity_type: type,
-            entity_id: write.id,
-            op: write.create ? 'CREATE' : 'UPDATE',
-            changes: fieldChanges,
-            source_record_id: sourceId,
-            actor: actors.get(sourceId) ?? null,
-            recorded_at: atIso,
-          });
+          changes.push([
+            copyText(write.districtCode),
+            type,
+            String(write.id),
+            write.create ? 'CREATE' : 'UPDATE',
+            copyJson(fieldChanges),
+            String(sourceId),
+            copyValue(actors.get(sourceId) ?? null),
+            atIso,
+          ]);
         }
         results.push({
           type,
@@ -223,20 +228,28 @@ export class LedgerService {
       }
     }
 
-    // 4. write it all: one statement per entity type and kind of row
+    // 4. write it all: one statement per entity type and kind of row; new rows by COPY
     // parents before children, so that foreign keys hold whatever order the batch came in
     const order: EntityType[] = ['HOUSE', 'HOUSEHOLD', 'PERSON', 'FACT', 'THING', 'CASE'];
     for (const type of order.filter((t) => byType.has(t))) {
       const all = [...pending.values()].filter((p) => p.type === type);
       const created = all.filter((p) => p.created).map((p) => p.row);
       const updated = all.filter((p) => !p.created).map((p) => p.row);
-      if (created.length > 0)
-        await client.query(ledgerSql.insertEntities(ENTITIES[type]), [JSON.stringify(created)]);
+      if (created.length > 0) {
+        const spec = ENTITIES[type];
+        await copyRows(
+          client,
+          spec.table,
+          ledgerSql.entityColumns(spec),
+          created.map((r) => entityFields(spec, r)),
+        );
+      }
       if (updated.length > 0)
         await client.query(ledgerSql.updateEntities(ENTITIES[type]), [JSON.stringify(updated)]);
     }
-    if (changes.length > 0) await client.query(ledgerSql.insertChanges, [JSON.stringify(changes)]);
-    if (conflicts.length > 0) await client.query(ledgerSql.insertConflicts, [JSON.stringify(conflicts)]);
+    if (changes.length > 0) await copyRows(client, 'ledger_change', ledgerSql.changeColumns, changes);
+    if (conflicts.length > 0)
+      await copyRows(client, 'conflict', ledgerSql.conflictColumns, conflicts.map(conflictFields));
     return { results, sourceRecordIds: sourceIds, recordedAt: at };
   }
 
@@ -248,25 +261,6 @@ export class LedgerService {
   private async allocateSourceIds(client: pg.PoolClient, n: number): Promise<number[]> {
     const { rows } = await client.query<{ id: number }>(ledgerSql.allocateIds('source_record'), [n]);
     return rows.map((r) => r.id);
-  }
-
-  private sourceRow(s: SourceInput, id: number, atIso: string) {
-    const hash = s.contentHash ?? createHash('sha256').update(JSON.stringify(s.raw)).digest('hex');
-    return {
-      district_code: s.districtCode,
-      id,
-      kind: s.kind,
-      department_code: s.departmentCode ?? null,
-      actor: s.actor ?? null,
-      ingest_run_id: s.ingestRunId ?? null,
-      file_name: s.fileName ?? null,
-      sheet: s.sheet ?? null,
-      row_number: s.rowNumber ?? null,
-      raw: s.raw,
-      normalized: s.normalized ?? {},
-      content_hash: hash,
-      received_at: atIso,
-    };
   }
 
   private async departmentPrecedence(client: pg.PoolClient): Promise<Map<string, number>> {
@@ -289,6 +283,60 @@ export class LedgerService {
     const { rows } = await client.query<SourceMeta & { id: number }>(ledgerSql.sourcesById, [[...wanted]]);
     for (const r of rows) meta.set(r.id, { kind: r.kind, department_code: r.department_code });
   }
+}
+
+/** A source record as COPY fields (`ledgerSql.sourceColumns`). */
+function sourceFields(s: SourceInput, id: number, atIso: string): string[] {
+  const hash = s.contentHash ?? createHash('sha256').update(JSON.stringify(s.raw)).digest('hex');
+  return [
+    copyText(s.districtCode),
+    String(id),
+    s.kind,
+    copyValue(s.departmentCode ?? null),
+    copyValue(s.actor ?? null),
+    copyValue(s.ingestRunId ?? null),
+    copyValue(s.fileName ?? null),
+    copyValue(s.sheet ?? null),
+    copyValue(s.rowNumber ?? null),
+    copyJson(s.raw),
+    copyJson(s.normalized ?? {}),
+    copyText(hash),
+    atIso,
+  ];
+}
+
+/** One tracked value as a COPY field of its column's type. */
+function columnField(kind: ColumnKind, v: unknown): string {
+  if (v === null || v === undefined) return COPY_NULL;
+  return kind === 'jsonb' ? copyJson(v) : copyValue(v);
+}
+
+/** A created entity as COPY fields (`ledgerSql.entityColumns`). */
+function entityFields(spec: EntitySpec, row: Row): string[] {
+  const out = [copyText(row.district_code), String(row.id)];
+  for (const [col, kind] of Object.entries(spec.columns)) out.push(columnField(kind, row[col]));
+  out.push(
+    copyJson(row.provenance),
+    String(row.version),
+    copyValue(row.created_at),
+    copyValue(row.updated_at),
+  );
+  return out;
+}
+
+/** A conflict as COPY fields (`ledgerSql.conflictColumns`). */
+function conflictFields(c: ConflictRow): string[] {
+  return [
+    copyText(c.district_code),
+    c.entity_type,
+    String(c.entity_id),
+    copyText(c.field),
+    copyJson(c.chosen_value),
+    copyValue(c.chosen_source_id),
+    copyJson(c.other_value),
+    String(c.other_source_id),
+    c.created_at,
+  ];
 }
 
 type Verdict = 'APPLY' | 'APPLY_SILENT' | 'APPLY_CONFLICT' | 'KEEP_CONFLICT';

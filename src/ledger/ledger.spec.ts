@@ -182,6 +182,29 @@ describe('provenance and the change log', () => {
     });
   });
 
+  it('values with tabs, line breaks, backslashes and quotes are stored exactly as sent, in every row written', async () => {
+    const odd = 'a\tb\nc\r\\N d\\\\e "f" \\t';
+    const src = source('INGEST', 'CIVIL_AFFAIRS', { 姓名: odd, 备注: { 原文: odd, 列表: [odd, null] } });
+    const { id, sourceId } = await createPerson({ name: odd, phone: '\\N' }, src);
+    const p = await person(id);
+    expect(p.name).toBe(odd);
+    expect(p.phone).toBe('\\N');
+    expect((await changes('PERSON', id))[0].changes).toMatchObject({
+      name: [null, odd],
+      phone: [null, '\\N'],
+    });
+    const { rows } = await api.services.pool.query('SELECT raw FROM source_record WHERE id = $1', [sourceId]);
+    expect(rows[0].raw).toEqual(src.raw);
+
+    // a higher-precedence department replaces it: the conflict keeps both odd values
+    await updatePerson(id, { name: `${odd}2` }, source('INGEST', 'PUBLIC_SECURITY'));
+    const { rows: c } = await api.services.pool.query(
+      'SELECT chosen_value, other_value FROM conflict WHERE entity_id = $1',
+      [id],
+    );
+    expect(c).toEqual([{ chosen_value: `${odd}2`, other_value: odd }]);
+  });
+
   it('a write that changes nothing logs nothing and keeps the version', async () => {
     const { id } = await createPerson({ name: '赵静', phone: '13800000004' }, source('STAFF_EDIT', null));
     const { result } = await updatePerson(

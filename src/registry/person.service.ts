@@ -10,8 +10,8 @@ import { normalizePhone } from '../normalize/phone';
 import { normalizeName } from '../normalize/name';
 import { normalizeEthnicity } from '../normalize/residence';
 import { PageArgs, pageWindow, Page, toPage } from './pagination';
-import { registrySql } from './registry.queries';
-import type { PersonRow } from './registry.types';
+import { JOINED_HOUSE, JOINED_HOUSEHOLD, JOINED_TOTAL, registrySql } from './registry.queries';
+import type { HouseholdRow, HouseRow, PersonRow } from './registry.types';
 
 /** Who is writing, for the source record of a staff edit, and what they may touch. */
 export interface Actor {
@@ -70,14 +70,27 @@ export class PersonService {
     return rows[0] ?? null;
   }
 
-  /** One page of persons matching the filter, with the total count. */
+  /**
+   * One page of persons matching the filter, with the total count. `join` reads the persons'
+   * households and houses (reads of now) and the total in the page's own statement, for a caller
+   * that knows it will show them (see PersonResolver.persons).
+   */
   async list(
     filter: PersonFilter,
     page: PageArgs,
     scope: Scope,
     asOf?: Date | null,
     withTotal = true,
-  ): Promise<Page<PersonRow> & { totalCount: () => Promise<number> }> {
+    join: { household: boolean; house: boolean; total?: boolean } = { household: false, house: false },
+  ): Promise<
+    Page<PersonRow> & {
+      totalCount: () => Promise<number>;
+      /** The persons' households by id, when joined (`join.household`, reads of now). */
+      households?: Map<number, HouseholdRow | null>;
+      /** The persons' houses by id, when joined (`join.house`, reads of now). */
+      houses?: Map<number, HouseRow | null>;
+    }
+  > {
     const { limit, afterId } = pageWindow(page);
     const areaCodes = filter.areaCode
       ? await this.areas.subtreeCodes(filter.areaCode, 'filter.areaCode')
@@ -107,15 +120,46 @@ export class PersonService {
       asOf: asOf ?? null,
       scope,
     };
-    const { rows } = await this.pool.query<PersonRow>(registrySql.personsPage(f, false));
-    const result = toPage<PersonRow>(
-      rows.map((r) => ({ ...r, asOf: asOf ?? null })),
-      limit,
-      afterId,
+    const joined = asOf ? { household: false, house: false, total: join.total } : join;
+    const { rows } = await this.pool.query<Record<string, unknown>>(
+      registrySql.personsPage(f, false, joined),
     );
-    let total: Promise<number> | undefined;
+    const households = joined.household ? new Map<number, HouseholdRow | null>() : undefined;
+    const houses = joined.house ? new Map<number, HouseRow | null>() : undefined;
+    // which result column goes to which object, worked out once for the statement
+    const columns = rows.length ? Object.keys(rows[0]) : [];
+    const personKeys = columns.filter(
+      (k) => k !== JOINED_TOTAL && !k.startsWith(JOINED_HOUSEHOLD) && !k.startsWith(JOINED_HOUSE),
+    );
+    const prefixed = (prefix: string) =>
+      columns.filter((k) => k.startsWith(prefix)).map((k) => [k, k.slice(prefix.length)] as const);
+    const householdKeys = prefixed(JOINED_HOUSEHOLD);
+    const houseKeys = prefixed(JOINED_HOUSE);
+    const persons = rows.map((r) => {
+      const person = { asOf: asOf ?? null } as Record<string, unknown>;
+      for (const k of personKeys) person[k] = r[k];
+      const p = person as unknown as PersonRow;
+      // a household or house outside the scope joins as nulls: the same null its by-id read gives
+      if (households && p.householdId) {
+        const household = { asOf: null } as Record<string, unknown>;
+        for (const [k, name] of householdKeys) household[name] = r[k];
+        households.set(p.householdId, household.id == null ? null : (household as unknown as HouseholdRow));
+      }
+      if (houses && p.houseId) {
+        const house = { asOf: null } as Record<string, unknown>;
+        for (const [k, name] of houseKeys) house[name] = r[k];
+        houses.set(p.houseId, house.id == null ? null : (house as unknown as HouseRow));
+      }
+      return p;
+    });
+    const result = toPage<PersonRow>(persons, limit, afterId);
+    // the count came with the rows; a page past the end has no row to carry it and counts apart
+    let total: Promise<number> | undefined =
+      joined.total && rows.length ? Promise.resolve(Number(rows[0][JOINED_TOTAL])) : undefined;
     return {
       ...result,
+      households,
+      houses,
       totalCount: () =>
         (total ??= withTotal
           ? this.pool

@@ -11,14 +11,57 @@ const personCols = `p.district_code AS "districtCode", p.id, p.id_number AS "idN
   p.house_id AS "houseId", p.area_code AS "areaCode", p.provenance, p.version, p.created_at AS "createdAt",
   p.updated_at AS "updatedAt"`;
 
-const householdCols = `h.district_code AS "districtCode", h.id, h.household_number AS "householdNumber",
-  h.head_person_id AS "headPersonId", h.house_id AS "houseId", h.area_code AS "areaCode", h.provenance, h.version,
-  h.created_at AS "createdAt", h.updated_at AS "updatedAt"`;
+/** Columns as [SQL expression over table alias `t`, result name]. */
+type Columns = (t: string) => [string, string][];
 
-const houseCols = `h.district_code AS "districtCode", h.id, h.code, h.street_name AS "streetName",
-  h.street_number AS "streetNumber", h.building, h.unit, h.room, h.address, h.use::text AS use, h.floors,
-  h.owner_name AS "ownerName", ST_X(h.location) AS lon, ST_Y(h.location) AS lat, h.area_code AS "areaCode",
-  h.provenance, h.version, h.created_at AS "createdAt", h.updated_at AS "updatedAt"`;
+const householdColumns: Columns = (t) => [
+  [`${t}.district_code`, 'districtCode'],
+  [`${t}.id`, 'id'],
+  [`${t}.household_number`, 'householdNumber'],
+  [`${t}.head_person_id`, 'headPersonId'],
+  [`${t}.house_id`, 'houseId'],
+  [`${t}.area_code`, 'areaCode'],
+  [`${t}.provenance`, 'provenance'],
+  [`${t}.version`, 'version'],
+  [`${t}.created_at`, 'createdAt'],
+  [`${t}.updated_at`, 'updatedAt'],
+];
+
+const houseColumns: Columns = (t) => [
+  [`${t}.district_code`, 'districtCode'],
+  [`${t}.id`, 'id'],
+  [`${t}.code`, 'code'],
+  [`${t}.street_name`, 'streetName'],
+  [`${t}.street_number`, 'streetNumber'],
+  [`${t}.building`, 'building'],
+  [`${t}.unit`, 'unit'],
+  [`${t}.room`, 'room'],
+  [`${t}.address`, 'address'],
+  [`${t}.use::text`, 'use'],
+  [`${t}.floors`, 'floors'],
+  [`${t}.owner_name`, 'ownerName'],
+  [`ST_X(${t}.location)`, 'lon'],
+  [`ST_Y(${t}.location)`, 'lat'],
+  [`${t}.area_code`, 'areaCode'],
+  [`${t}.provenance`, 'provenance'],
+  [`${t}.version`, 'version'],
+  [`${t}.created_at`, 'createdAt'],
+  [`${t}.updated_at`, 'updatedAt'],
+];
+
+/** A select list; `prefix` goes before every result name (e.g. "household." for a joined row). */
+function selectList(columns: [string, string][], prefix = ''): string {
+  return columns.map(([expr, name]) => `${expr} AS "${prefix}${name}"`).join(', ');
+}
+
+const householdCols = selectList(householdColumns('h'));
+const houseCols = selectList(houseColumns('h'));
+
+/** Result-name prefixes of the household and house joined into a persons page (see `personsPage`). */
+export const JOINED_HOUSEHOLD = 'household.';
+export const JOINED_HOUSE = 'house.';
+/** Result name of the total count carried on every row of a persons page (see `personsPage`). */
+export const JOINED_TOTAL = 'page.total';
 
 const thingCols = `t.district_code AS "districtCode", t.id, t.code, t.category, t.name, t.status::text AS status,
   t.department_code AS "departmentCode", ST_X(t.location) AS lon, ST_Y(t.location) AS lat, t.area_code AS "areaCode",
@@ -147,12 +190,21 @@ export const registrySql = {
     );
   },
 
-  /** A page of persons (or their count) matching the filters; see `SqlParams`. */
-  personsPage: (f: PersonPageFilter, count: boolean): SqlQuery => {
+  /**
+   * A page of persons (or their count) matching the filters; see `SqlParams`. `join` adds each
+   * person's household and/or house (columns prefixed JOINED_HOUSEHOLD / JOINED_HOUSE, null when
+   * there is none or it lies outside the scope, as their by-id reads would answer; reads of now
+   * only) and the count of the whole filter (JOINED_TOTAL) to the same statement, so a page that
+   * shows them needs no statement per kind.
+   */
+  personsPage: (
+    f: PersonPageFilter,
+    count: boolean,
+    join?: { household: boolean; house: boolean; total?: boolean },
+  ): SqlQuery => {
     const q = new SqlParams();
     const asOf = f.asOf ? q.add(f.asOf) : null;
     const where = [`p.status <> 'MERGED'`, areaScopeSql(f.scope, 'p.area_code', (v) => q.add(v))];
-    if (!count) where.push(`p.id > ${q.add(f.afterId)}`);
     if (f.areaCodes) where.push(`p.area_code = ANY(${q.add(f.areaCodes)}::text[])`);
     if (f.bornAfter) where.push(`p.birth_date >= ${q.add(f.bornAfter)}::date`);
     if (f.bornBefore) where.push(`p.birth_date <= ${q.add(f.bornBefore)}::date`);
@@ -165,11 +217,32 @@ export const registrySql = {
           AND ${departmentScopeSql(f.scope, 'f.department_code', (v) => q.add(v))}
           AND f.status = 'ACTIVE' AND f.valid_from <= ${day}::date AND (f.valid_to IS NULL OR f.valid_to >= ${day}::date))`);
     }
-    const tail = count ? '' : ` ORDER BY p.id LIMIT ${q.add(f.limit)}`;
-    return q.query(
-      `SELECT ${count ? 'count(*)::bigint AS total' : personCols}
-       FROM ${from('person', 'p', asOf ? `${asOf}::timestamptz` : null)} WHERE ${where.join(' AND ')}${tail}`,
-    );
+    const source = from('person', 'p', asOf ? `${asOf}::timestamptz` : null);
+    const counted = `SELECT count(*)::bigint AS total FROM ${source} WHERE ${where.join(' AND ')}`;
+    if (count) return q.query(counted);
+    const page = `SELECT ${personCols} FROM ${source}
+       WHERE ${[...where, `p.id > ${q.add(f.afterId)}`].join(' AND ')} ORDER BY p.id LIMIT ${q.add(f.limit)}`;
+    const withHousehold = !asOf && !!join?.household;
+    const withHouse = !asOf && !!join?.house;
+    if (!withHousehold && !withHouse && !join?.total) return q.query(page);
+    const add = (v: unknown) => q.add(v);
+    const cols = ['pg.*'];
+    const joins: string[] = [];
+    if (withHousehold) {
+      cols.push(selectList(householdColumns('hh'), JOINED_HOUSEHOLD));
+      joins.push(
+        `LEFT JOIN household hh ON hh.id = pg."householdId" AND ${areaScopeSql(f.scope, 'hh.area_code', add)}`,
+      );
+    }
+    if (withHouse) {
+      cols.push(selectList(houseColumns('hs'), JOINED_HOUSE));
+      joins.push(
+        `LEFT JOIN house hs ON hs.id = pg."houseId" AND ${areaScopeSql(f.scope, 'hs.area_code', add)}`,
+      );
+    }
+    // the count of the whole filter, computed once for the statement (an uncorrelated subquery)
+    if (join?.total) cols.push(`(${counted}) AS "${JOINED_TOTAL}"`);
+    return q.query(`SELECT ${cols.join(', ')} FROM (${page}) pg ${joins.join(' ')} ORDER BY pg.id`);
   },
 
   /** A page of houses (or their count) in an area subtree and/or inside a GeoJSON polygon. */

@@ -1,3 +1,5 @@
+import { checkRedisAtStartup, DEFAULT_QUEUE_PREFIX, redisTargetOf } from '../config/redis';
+import { withDefaults } from '../config/config';
 import { Command } from 'commander';
 import type { Services } from '../app/services';
 import { startReportWorker } from './jobs/report.worker';
@@ -38,9 +40,10 @@ export function registerReportCommand(program: Command, host: ReportCommandHost)
         const s = host.openServices();
         if (o.worker) {
           const c = s.config;
+          await checkRedisAtStartup(withDefaults(c), host.err);
           const w = startReportWorker(s.reports, {
-            redisUrl: c.REDIS_URL,
-            prefix: c.QUEUE_PREFIX ?? 'yibiao',
+            redis: redisTargetOf(c),
+            prefix: c.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX,
           });
           await s.reports.queue.scheduleQuarterReports();
           await s.reports.queue.scheduleCohortRefresh();

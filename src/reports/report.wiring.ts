@@ -1,3 +1,4 @@
+import { DEFAULT_QUEUE_PREFIX, redisTargetOf } from '../config/redis';
 import path from 'node:path';
 import type pg from 'pg';
 import { repoRoot } from '../config/paths';
@@ -26,11 +27,11 @@ export type ReportCapability = ReportService & {
 export function createReportService(
   pool: pg.Pool,
   areas: AreaService,
-  config: { REDIS_URL: string; QUEUE_PREFIX?: string; REPORTS_DIR?: string },
+  config: Parameters<typeof redisTargetOf>[0] & { QUEUE_PREFIX?: string; REPORTS_DIR?: string },
 ): ReportCapability {
   const dir = path.resolve(config.REPORTS_DIR ?? path.join(repoRoot(), 'storage', 'reports'));
   const service = new ReportService(pool, areas, new ReportEngine(pool, areas, new FormRegistry()), dir);
-  const queue = new LazyReportQueue(config.REDIS_URL, config.QUEUE_PREFIX ?? 'yibiao');
+  const queue = new LazyReportQueue(redisTargetOf(config), config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX);
   service.useQueue(queue);
   const cohorts = new CohortService(pool, areas);
   const outreach = new OutreachService(

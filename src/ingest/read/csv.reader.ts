@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { parse } from 'csv-parse';
+import { parse, type Parser } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { AppError } from '../../errors/app-error';
 import type { OpenedSpreadsheet, RawRow, ReadOptions, SheetTable } from './read.types';
@@ -106,15 +106,28 @@ export async function detectCsvDialect(
 /** Streams a CSV file's records as rows numbered the way a spreadsheet program shows them. */
 export async function* csvRows(path: string, dialect: CsvDialect, fileLabel: string): AsyncGenerator<RawRow> {
   const input = createReadStream(path, { start: dialect.bomBytes, highWaterMark: 256 * 1024 });
-  const parser = input.pipe(iconv.decodeStream(dialect.encoding)).pipe(
-    parse({
-      delimiter: dialect.delimiter,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: false,
-      bom: true,
-    }),
-  );
+  const csv: Parser = parse({
+    delimiter: dialect.delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    bom: true,
+    // csv-parse expects every record to be as wide as the first one and, with relax_column_count,
+    // builds (and throws away) an error object for every record that is not. A roster's first
+    // record is its one-cell title, so that cost every data row. Expecting the width of the record
+    // just read, over the first records (title, header, the first data rows), settles it on the
+    // width of the table; then the hook steps aside (it costs an info object per record itself).
+    on_record: (record: string[], info: { records: number }) => {
+      const c = csv as unknown as {
+        state: { expectedRecordLength: number };
+        options: { on_record?: unknown };
+      };
+      c.state.expectedRecordLength = record.length;
+      if (info.records >= 100) c.options.on_record = undefined;
+      return record;
+    },
+  });
+  const parser = input.pipe(iconv.decodeStream(dialect.encoding)).pipe(csv);
   input.on('error', (e) => parser.destroy(e));
   let rowNumber = 0;
   try {

@@ -1,3 +1,5 @@
+import { ledgerSql } from '../../ledger/ledger.queries';
+
 /** SQL of ingest runs and of the look-ups that resolve a batch of rows; each statement serves a whole batch. */
 export const ingestSql = {
   createRun: `
@@ -77,7 +79,7 @@ export const ingestSql = {
            explanation, created_at
     FROM jsonb_populate_recordset(NULL::match_decision, $1::jsonb)`,
 
-  allocateDecisionIds: `SELECT nextval(pg_get_serial_sequence('match_decision', 'id'))::bigint AS id FROM generate_series(1, $1::int)`,
+  allocateDecisionIds: ledgerSql.allocateIds('match_decision'),
 
   insertReviews: `
     INSERT INTO review_item (district_code, kind, person_id, candidate_id, match_decision_id, ingest_run_id,

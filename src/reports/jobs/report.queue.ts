@@ -1,22 +1,22 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedis, RedisClient, RedisConnect } from '../../config/redis';
 import type { ReportJobQueue } from '../report.service';
 import { COHORT_SCHEDULE, QUARTER_SCHEDULE, REPORT_QUEUE, ReportJobs } from './report.jobs';
 
 /** The BullMQ queue of report jobs, created on first use so idle processes hold no connection. */
 export class LazyReportQueue implements ReportJobQueue {
   private queue: Queue | undefined;
-  private connection: Redis | undefined;
+  private connection: RedisClient | undefined;
 
   constructor(
-    private readonly redisUrl: string,
+    private readonly redis: RedisConnect,
     private readonly prefix: string,
   ) {}
 
   /** The underlying queue (connects on first call). */
   get(): Queue {
     if (!this.queue) {
-      this.connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+      this.connection = createRedis(this.redis, { maxRetriesPerRequest: null });
       this.queue = new Queue(REPORT_QUEUE, { connection: this.connection, prefix: this.prefix });
     }
     return this.queue;

@@ -1,5 +1,5 @@
 import { Job, UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedis, RedisConnect } from '../../config/redis';
 import { AppError } from '../../errors/app-error';
 import type { ReportCapability } from '../report.wiring';
 import { handleRefreshCohorts } from './refresh-cohorts.job';
@@ -20,9 +20,9 @@ export interface ReportWorker {
  */
 export function startReportWorker(
   reports: ReportCapability,
-  opts: { redisUrl: string; prefix: string; concurrency?: number },
+  opts: { redis: RedisConnect; prefix: string; concurrency?: number },
 ): ReportWorker {
-  const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const connection = createRedis(opts.redis, { maxRetriesPerRequest: null });
   const worker = new Worker(
     REPORT_QUEUE,
     async (job: Job) => {

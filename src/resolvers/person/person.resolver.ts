@@ -5,6 +5,7 @@ import {
   Field,
   FieldResolver,
   ID,
+  Info,
   Int,
   Mutation,
   ObjectType,
@@ -12,11 +13,13 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../graphql/context';
 import { PURPOSE_DESCRIPTION, reveal } from '../../auth/reveal';
 import { PERMISSIONS } from '../../auth/roles';
 import { AppError } from '../../errors/app-error';
 import { idOf, toGlobalId } from '../../graphql/global-id';
+import { selects } from '../../graphql/lookahead';
 import { maskIdNumber } from '../../normalize/id-number';
 import { maskPhone } from '../../normalize/phone';
 import { isoDay } from '../../registry/person.service';
@@ -77,14 +80,25 @@ export class PersonResolver {
     @Arg('after', () => String, { nullable: true, description: 'Cursor to continue after.' }) after?: string,
     @Arg('asOf', () => Date, { nullable: true, description: 'Read the ledger as recorded at this instant.' })
     asOf?: Date,
+    @Info() info?: GraphQLResolveInfo,
   ) {
+    // the households and houses the page shows, and its total, come in the page's own statement
+    const join = {
+      household: !!info && selects(info, ['edges', 'node', 'household']),
+      house: !!info && selects(info, ['edges', 'node', 'house']),
+      total: !!info && selects(info, ['totalCount']),
+    };
     const page = await ctx.services.persons.list(
       filter ?? {},
       { first, after },
       ctx.viewer.readScope,
       asOf ?? null,
+      true,
+      join,
     );
     for (const p of page.nodes) ctx.loaders.personById.prime({ id: p.id, asOf: asOf ?? null }, p);
+    for (const [id, h] of page.households ?? []) ctx.loaders.householdById.prime({ id, asOf: null }, h);
+    for (const [id, h] of page.houses ?? []) ctx.loaders.houseById.prime({ id, asOf: null }, h);
     return toConnection(page);
   }
 

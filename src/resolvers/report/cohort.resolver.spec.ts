@@ -25,7 +25,7 @@ beforeAll(async () => {
   Object.assign(s.reports, { queue });
   outbox = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'outbox-')), 'outbox.jsonl');
   s.reports.outreach.useSender(new FileRecordingSender(outbox));
-  worker = startReportWorker(s.reports, { redisUrl: process.env.REDIS_URL!, prefix });
+  worker = startReportWorker(s.reports, { redis: process.env.REDIS_URL!, prefix });
   await buildTerritory(s);
   ids.push((await buildPerson(s, { name: '钱大爷', birthDate: '1950-01-01', phone: '13800001111' })).id);
   ids.push(

@@ -26,7 +26,7 @@ beforeAll(async () => {
   Object.assign(s.reports, { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'reports-')) });
   queue = new LazyReportQueue(process.env.REDIS_URL!, prefix);
   s.reports.useQueue(queue);
-  worker = startReportWorker(s.reports, { redisUrl: process.env.REDIS_URL!, prefix });
+  worker = startReportWorker(s.reports, { redis: process.env.REDIS_URL!, prefix });
   await buildTerritory(s);
   const at = new Date('2026-03-01T00:00:00+08:00');
   const pop = await recordPopulation(
