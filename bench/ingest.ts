@@ -97,13 +97,20 @@ async function writeXlsx(path: string, n: number): Promise<void> {
 /** Samples RSS every 100 ms while a part runs: the part's own peak, apart from seeding the district. */
 function rssSampler() {
   let peak = 0;
+  const cpu = process.cpuUsage();
   const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
   const before = process.memoryUsage().rss;
   return {
     stop: () => {
       clearInterval(t);
       peak = Math.max(peak, process.memoryUsage().rss);
-      return { rssBeforeMb: Math.round(before / 1048576), rssPeakDuringMb: Math.round(peak / 1048576) };
+      const used = process.cpuUsage(cpu);
+      return {
+        rssBeforeMb: Math.round(before / 1048576),
+        rssPeakDuringMb: Math.round(peak / 1048576),
+        // this process's CPU time during the part (user + system), apart from the server's
+        nodeCpuSeconds: Math.round((used.user + used.system) / 1e5) / 10,
+      };
     },
   };
 }

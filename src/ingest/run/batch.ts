@@ -55,6 +55,17 @@ export function rowContentHash(department: string, profile: string, raw: Record<
     .digest('hex');
 }
 
+/** A person found by ID number: what resolving a row and checking the uploader's scope need. */
+interface PersonByIdNumber {
+  id: number;
+  id_number: string;
+  status: string;
+  merged_into_id: number | null;
+  household_id: number | null;
+  house_id: number | null;
+  area_code: string | null;
+}
+
 type Ref = number; // a real id (> 0) or a temporary one (< 0) until ids are allocated
 
 interface Planned {
@@ -151,11 +162,11 @@ export async function writeBatch(
   // the run writes as its uploader: a row naming (by ID number) a person recorded outside the
   // uploader's scope is rejected, so an upload never changes a record its uploader cannot see
   const ids = [...new Set(candidatesRows.map((c) => c.record.idNumber).filter((x): x is string => !!x))];
+  // the persons found here are reused to resolve the rows (only guardians are looked up again)
+  const knownPersons = new Map<string, PersonByIdNumber>();
   if (ids.length > 0) {
-    const { rows: found } = await client.query<{ id_number: string; area_code: string | null }>(
-      ingestSql.personsByIdNumber,
-      [ids],
-    );
+    const { rows: found } = await client.query<PersonByIdNumber>(ingestSql.personsByIdNumber, [ids]);
+    for (const p of found) knownPersons.set(p.id_number, p);
     const outside = new Set(found.filter((p) => !ctx.inScope(p.area_code)).map((p) => p.id_number));
     if (outside.size > 0) {
       for (let i = candidatesRows.length - 1; i >= 0; i--) {
@@ -200,7 +211,7 @@ export async function writeBatch(
   }
 
   let commit: CommitResult | null = null;
-  if (toLand.length > 0) commit = await land(client, ledger, ctx, toLand, stats);
+  if (toLand.length > 0) commit = await land(client, ledger, ctx, toLand, stats, knownPersons, new Set(ids));
   if (issues.length > 0) await client.query(ingestSql.insertIssues, [JSON.stringify(issues)]);
   return { stats, commit };
 }
@@ -211,21 +222,22 @@ async function land(
   ctx: RunContext,
   toLand: { row: BatchRow; record: NormalizedRecord; hash: string }[],
   stats: BatchStats,
+  knownPersons: ReadonlyMap<string, PersonByIdNumber>,
+  lookedUp: ReadonlySet<string>,
 ): Promise<CommitResult> {
   const d = ctx.districtCode;
   const uniq = <T>(xs: (T | null)[]) => [...new Set(xs.filter((x): x is T => x !== null))];
   const recs = toLand.map((t) => t.record);
 
+  // the rows' own ID numbers were looked up by writeBatch; only guardians not among them are left
   const ids = uniq(recs.flatMap((r) => [r.idNumber, r.guardianIdNumber]));
+  const persons = { rows: ids.flatMap((id) => knownPersons.get(id) ?? []) };
+  const guardians = uniq(recs.map((r) => r.guardianIdNumber)).filter((id) => !lookedUp.has(id));
   // one client runs one statement at a time: these go one after the other
-  const persons = await client.query<{
-    id: number;
-    id_number: string;
-    status: string;
-    merged_into_id: number | null;
-    household_id: number | null;
-    house_id: number | null;
-  }>(ingestSql.personsByIdNumber, [ids]);
+  if (guardians.length > 0) {
+    const { rows } = await client.query<PersonByIdNumber>(ingestSql.personsByIdNumber, [guardians]);
+    persons.rows.push(...rows);
+  }
   const households = await client.query<{ id: number; household_number: string; house_id: number | null }>(
     ingestSql.householdsByNumber,
     [d, uniq(recs.map((r) => r.householdNumber))],

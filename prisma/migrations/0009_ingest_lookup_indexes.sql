@@ -7,5 +7,10 @@
 CREATE INDEX person_match_candidate_idx ON person (district_code, birth_date, name)
   WHERE id_number IS NULL AND status = 'ACTIVE';
 
+-- Houses are found by normalised address when a row gives no house code; there was no index on
+-- the address, so each batch's look-up read the whole house table (66 s of a 1,000,000-row ingest).
+CREATE INDEX house_address_idx ON house (district_code, address) WHERE address IS NOT NULL;
+
 -- Down Migration
+DROP INDEX house_address_idx;
 DROP INDEX person_match_candidate_idx;
