@@ -35,9 +35,11 @@ describe('LiveEvents', () => {
   it('fans one Redis subscription per process and topic out to every local subscriber', async () => {
     const subs = Array.from({ length: 50 }, () => a.subscribe('CASE_UPDATED'));
     const firsts = subs.map((s) => s.next()); // starts each subscription
-    await new Promise((r) => setTimeout(r, 50));
-    const [, count] = (await admin.pubsub('NUMSUB', a.channelOf('CASE_UPDATED'))) as [string, number];
-    expect(Number(count)).toBe(1);
+    // the one Redis SUBSCRIBE is asynchronous: wait until Redis has it (a loaded machine takes a while)
+    const numsub = async () =>
+      Number(((await admin.pubsub('NUMSUB', a.channelOf('CASE_UPDATED'))) as [string, number])[1]);
+    for (let i = 0; i < 100 && (await numsub()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await numsub()).toBe(1);
     expect(a.localSubscribers('CASE_UPDATED')).toBe(50);
     const seq = await b.publish('CASE_UPDATED', event(1));
     const got = (await Promise.all(firsts)).map((r) => r.value as Sequenced<CaseUpdatedEvent>);
