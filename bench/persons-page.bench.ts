@@ -43,7 +43,7 @@ interface ScenarioResult {
 }
 
 /** The PostgreSQL backends serving the bench database right now (the server's pool, once warm). */
-async function backendPids(databaseUrl: string): Promise<number[]> {
+export async function backendPids(databaseUrl: string): Promise<number[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

@@ -26,7 +26,7 @@ import pg from 'pg';
 import { cpuSeconds } from '../lib/cpu';
 import { GraphqlRequest, LoadResult, probe, runLoad, useCredentials } from '../lib/load';
 import { repoRoot, startServer } from '../lib/server';
-import { benchToken, PERSONS_PAGE_QUERY } from '../persons-page.bench';
+import { backendPids, benchToken, PERSONS_PAGE_QUERY } from '../persons-page.bench';
 import { startStatementCounter } from './pg-counter';
 
 /** The same page in PostGraphile's default (Amber) naming; `live` is the condition its server adds. */
@@ -151,21 +151,6 @@ async function startScript(script: string, databaseUrl: string): Promise<Running
       clearTimeout(timer);
     },
   };
-}
-
-/** PostgreSQL backends connected to the database now, apart from this one. */
-async function backendPids(databaseUrl: string): Promise<number[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ pid: number }>(
-      `SELECT pid FROM pg_stat_activity
-        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
-    );
-    return rows.map((r) => r.pid);
-  } finally {
-    await client.end();
-  }
 }
 
 export interface ContenderResult {
