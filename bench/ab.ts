@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import pg from 'pg';
 import { cpuSeconds } from './lib/cpu';
 import { probe, runLoad, useCredentials } from './lib/load';
 import { startServer, ServerUnderTest } from './lib/server';
-import { PERSONS_PAGE_QUERY } from './persons-page.bench';
+import { benchToken, PERSONS_PAGE_QUERY } from './persons-page.bench';
 
 /**
  * A/B comparison of two builds on the persons page, for a machine shared with other work: both
@@ -33,25 +31,8 @@ async function main(argv: string[]) {
     RATE_LIMIT_PER_MINUTE: '100000000',
     ACCESS_TOKEN_TTL_SECONDS: '7200',
   };
-  const cli = path.join(rootB, 'bin', 'yibiao');
-  const opts = {
-    env: { ...process.env, NODE_ENV: 'production', ...env },
-    encoding: 'utf8' as const,
-    stdio: 'pipe' as const,
-  };
-  try {
-    execFileSync(
-      process.execPath,
-      [cli, 'user', 'add', 'bench-center', '--role', 'COMMAND_CENTER', '--area', '610902'],
-      opts,
-    );
-  } catch {
-    // exists already
-  }
-  const token = execFileSync(process.execPath, [cli, 'token', '--user', 'bench-center'], opts)
-    .trim()
-    .split('\n')
-    .at(-1)!;
+  // the account is made with build B's CLI (both builds share the database)
+  const token = benchToken(databaseUrl, redisUrl, env, rootB);
   useCredentials({ authorization: `Bearer ${token}` });
   const request = { query: PERSONS_PAGE_QUERY, variables: areaCode ? { filter: { areaCode } } : {} };
   const servers: [string, ServerUnderTest][] = [];

@@ -83,8 +83,13 @@ async function readFixture(databaseUrl: string) {
 }
 
 /** An access token of the benchmark's own command-center account (created on first use). */
-export function benchToken(databaseUrl: string, redisUrl: string, env: Record<string, string>): string {
-  const cli = path.join(__dirname, '..', '..', 'bin', 'yibiao');
+export function benchToken(
+  databaseUrl: string,
+  redisUrl: string,
+  env: Record<string, string>,
+  root = path.join(__dirname, '..', '..'),
+): string {
+  const cli = path.join(root, 'bin', 'yibiao');
   const opts = {
     env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, NODE_ENV: 'production', ...env },
     encoding: 'utf8' as const,
