@@ -104,6 +104,8 @@ it('shares one underlying subscription between identical subscribers and keeps r
     () => live.localSubscribers('CASE_UPDATED') === 1,
     'the shared one closes with its last subscriber',
   );
+  resumed.stop();
+  await until(() => live.localSubscribers('CASE_UPDATED') === 0, 'the resumed one closes');
 });
 
 it('shares execution only between subscribers of the same viewer and scope: each gets only its own events', async () => {
@@ -138,4 +140,40 @@ it('shares execution only between subscribers of the same viewer and scope: each
   for (const s of [b, key])
     expect(ids(s.got)).toEqual([toGlobalId('Case', inB.id), toGlobalId('Case', inB2.id)]);
   for (const s of [...a, b, key]) s.stop();
+});
+
+it('serialises each shared event once for all its subscribers, each still getting its own well-formed message', async () => {
+  const live = db.services.live;
+  // no other subscription of this process may see the event (it would serialise it for itself)
+  await until(() => live.localSubscribers('CASE_UPDATED') === 0, 'the earlier tests closed theirs');
+  const subs = [
+    listen({ a: T.street }),
+    listen({ a: T.street }),
+    listen({ a: T.street }),
+    listen({ a: T.street }),
+  ];
+  await until(() => live.localSubscribers('CASE_UPDATED') === 1, 'one shared subscription');
+  // every JSON text that carries this event's data, made anywhere in this process (server side:
+  // the subscribers' clients are graphql-ws clients that parse, never stringify, what they receive)
+  const stringify = JSON.stringify;
+  let texts = 0;
+  const spy = jest.spyOn(JSON, 'stringify').mockImplementation(function (this: unknown, ...args) {
+    const out = stringify.apply(JSON, args as Parameters<typeof stringify>);
+    if (typeof out === 'string' && out.includes('"caseUpdated"')) texts++;
+    return out;
+  } as typeof stringify);
+  try {
+    const c = await db.services.cases.report(
+      { categoryCode: 'L0201', description: '单次序列化', location: T.inA1, channel: 'APP' },
+      { name: 's', scope: UNRESTRICTED },
+    );
+    await until(() => subs.every((s) => s.got.length === 1), 'all four get the event');
+    expect(subs.map((s) => s.got[0].caseId)).toEqual(Array(4).fill(toGlobalId('Case', c.id)));
+    expect(subs.map((s) => s.got[0].action)).toEqual(Array(4).fill('REPORT'));
+  } finally {
+    spy.mockRestore();
+  }
+  // one text for four subscribers (graphql-ws alone would stringify one message per subscriber)
+  expect(texts).toBe(1);
+  for (const s of subs) s.stop();
 });

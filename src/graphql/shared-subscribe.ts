@@ -3,11 +3,44 @@ import type { Context } from './context';
 
 type Results = AsyncIterableIterator<ExecutionResult>;
 
+/** What a hub hands its listeners: the result, and its `payload` JSON, made once for all of them. */
+interface Shared {
+  result: ExecutionResult;
+  json(): string;
+}
+
 /** One executed subscription whose results go to every subscriber that asked the same thing. */
 interface Hub {
   /** Called with each result, and with null when the source ends. */
-  listeners: Set<(r: ExecutionResult | null) => void>;
+  listeners: Set<(r: Shared | null) => void>;
   source: Results;
+}
+
+/**
+ * The key under which a shared subscriber's iterator accepts a direct sink: given one, every later
+ * result (and any still queued) goes to the sink as the serialised `payload` of a `next` message,
+ * the same JSON for every subscriber of the hub, instead of through the iterator. The iterator
+ * itself then only tells when the subscription ends.
+ */
+export const DIRECT_SINK = Symbol('yibiao.directSink');
+
+export interface DirectResults extends Results {
+  [DIRECT_SINK](sink: (payloadJson: string) => void): void;
+}
+
+export function acceptsDirectSink(r: unknown): r is DirectResults {
+  return typeof r === 'object' && r !== null && DIRECT_SINK in r;
+}
+
+/** The `payload` of a graphql-ws `next` message for a result, as graphql-ws itself writes it. */
+export function payloadJson(result: ExecutionResult): string {
+  const { errors, ...rest } = result;
+  return JSON.stringify(errors ? { ...rest, errors: errors.map((e) => e.toJSON()) } : rest);
+}
+
+function shared(result: ExecutionResult): Shared {
+  let json: string | undefined;
+  return { result, json: () => (json ??= payloadJson(result)) };
 }
 
 /**
@@ -58,7 +91,10 @@ export function createSharedSubscribe(): (args: ExecutionArgs) => Promise<Result
         hubs.set(key, created);
         void (async () => {
           try {
-            for await (const r of created.source) for (const l of created.listeners) l(r);
+            for await (const r of created.source) {
+              const one = shared(r);
+              for (const l of created.listeners) l(one);
+            }
           } finally {
             if (hubs.get(key) === created) hubs.delete(key);
             for (const l of created.listeners) l(null);
@@ -75,20 +111,22 @@ export function createSharedSubscribe(): (args: ExecutionArgs) => Promise<Result
   };
 }
 
-/** One subscriber's iterator over a hub's results. */
-function attach(hub: Hub, onLeave: () => void): Results {
-  const queue: ExecutionResult[] = [];
+/** One subscriber's iterator over a hub's results; see DIRECT_SINK for the cheaper way out. */
+function attach(hub: Hub, onLeave: () => void): DirectResults {
+  const queue: Shared[] = [];
   let wake: ((r: IteratorResult<ExecutionResult>) => void) | undefined;
+  let sink: ((payloadJson: string) => void) | undefined;
   let done = false;
-  const listener = (r: ExecutionResult | null) => {
+  const listener = (r: Shared | null) => {
     if (r === null) {
       leave();
       return;
     }
-    if (wake) {
+    if (sink) sink(r.json());
+    else if (wake) {
       const w = wake;
       wake = undefined;
-      w({ value: r, done: false });
+      w({ value: r.result, done: false });
     } else queue.push(r);
   };
   hub.listeners.add(listener);
@@ -100,9 +138,9 @@ function attach(hub: Hub, onLeave: () => void): Results {
     wake = undefined;
     onLeave();
   }
-  const it: Results = {
+  const it: DirectResults = {
     next() {
-      if (queue.length > 0) return Promise.resolve({ value: queue.shift()!, done: false });
+      if (queue.length > 0) return Promise.resolve({ value: queue.shift()!.result, done: false });
       if (done) return Promise.resolve({ value: undefined, done: true });
       return new Promise((resolve) => (wake = resolve));
     },
@@ -116,6 +154,10 @@ function attach(hub: Hub, onLeave: () => void): Results {
     },
     [Symbol.asyncIterator]() {
       return it;
+    },
+    [DIRECT_SINK](direct) {
+      sink = direct;
+      while (queue.length > 0 && !done) direct(queue.shift()!.json());
     },
   };
   return it;

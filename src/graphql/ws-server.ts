@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { acceptsDirectSink, DIRECT_SINK } from './shared-subscribe';
 
 /** What every graphql-ws hook receives as `ctx.extra`. */
 export interface WsExtra {
@@ -28,13 +29,39 @@ export const SLOW_CONSUMER = { code: 1013, reason: 'Try again later: the client 
  * socket without waiting for its write callback (one promise and callback less per delivery: with
  * thousands of subscribers per event that is the server's main cost besides the write itself), and
  * a socket whose unsent bytes pass `maxBufferedBytes` is closed instead of buffered without end.
+ *
+ * A subscription shared between identical subscribers (`createSharedSubscribe`) is delivered past
+ * graphql-ws's per-subscriber loop: the hub serialises each result once and every subscriber's
+ * `next` message is that JSON with its own id around it, written straight to its socket. Per
+ * delivery that leaves a string concatenation and the socket write, as in a raw pub/sub relay,
+ * instead of a promise, an iterator step, a message validation and a JSON.stringify each.
  */
 export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   options: ServerOptions<P, WsExtra>,
   wss: WebSocketServer,
   settings: WsServeSettings,
 ): { dispose(): Promise<void> } {
-  const server = makeServer<P, WsExtra>(options);
+  /** Hands data to the socket, or closes a socket that has stopped reading. */
+  const deliver = (socket: WebSocket, data: string) => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > settings.maxBufferedBytes) {
+      socket.close(SLOW_CONSUMER.code, SLOW_CONSUMER.reason);
+      return;
+    }
+    socket.send(data);
+  };
+  const server = makeServer<P, WsExtra>({
+    ...options,
+    onOperation: async (ctx, id, payload, args, result) => {
+      const r = (await options.onOperation?.(ctx, id, payload, args, result)) ?? result;
+      if (acceptsDirectSink(r)) {
+        const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+        const socket = ctx.extra.socket;
+        r[DIRECT_SINK]((json) => deliver(socket, head + json + '}'));
+      }
+      return r;
+    },
+  });
   wss.options.handleProtocols = handleProtocols;
   const internalError = (socket: WebSocket, err: unknown) =>
     socket.close(
@@ -53,14 +80,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
     const closed = server.opened(
       {
         protocol: socket.protocol,
-        send: (data) => {
-          if (socket.readyState !== socket.OPEN) return;
-          if (socket.bufferedAmount > settings.maxBufferedBytes) {
-            socket.close(SLOW_CONSUMER.code, SLOW_CONSUMER.reason);
-            return;
-          }
-          socket.send(data);
-        },
+        send: (data) => deliver(socket, data),
         close: (code, reason) => socket.close(code, reason),
         onMessage: (cb) =>
           socket.on('message', (data: Buffer) => {
