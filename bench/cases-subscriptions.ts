@@ -5,7 +5,7 @@ import { UNRESTRICTED } from '../src/auth/scope';
  * SECONDS seconds sent alternately to both processes; then the same load through a raw Redis
  * pub/sub + ws fan-out baseline (two processes, same clients, same rate). Then each side's
  * saturation: events published as fast as possible for SAT_SECONDS, deliveries per second counted
- * at the clients. Checks that every event reached every subscriber exactly once. Prints the
+ * at the clients. Each side first runs BENCH_WARMUP_SECONDS (default 3) of the same load, not counted. Checks that every event reached every subscriber exactly once. Prints the
  * figures as text, then as one JSON line.
  *
  *   eval "$(scripts/services.sh start)"; npm run build
@@ -25,6 +25,8 @@ import { benchDatabase, percentile } from './bench-db';
 const [CLIENTS, RATE, SECONDS, SAT_SECONDS] = [2000, 50, 60, 10].map((d, i) =>
   Number(process.argv[2 + i] ?? d),
 );
+/** Seconds of the same load before each side's measured run, not counted. */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const ROOT = path.resolve(__dirname, '../..');
 const STREET = '610902002';
 const PREFIX = `bench-${process.pid}`;
@@ -164,15 +166,20 @@ async function baselineClients(ports: number[], tally: Tally): Promise<WebSocket
 }
 
 /** Calls `fire` RATE times per second for `seconds` seconds; resolves to the number of calls that succeeded. */
-async function paced(seconds: number, rate: number, fire: (n: number) => Promise<boolean>): Promise<number> {
+async function paced(
+  seconds: number,
+  rate: number,
+  fire: (n: number) => Promise<boolean>,
+  first = 0,
+): Promise<number> {
   let ok = 0;
   const pending: Promise<void>[] = [];
   const start = Date.now();
-  for (let n = 0; n < seconds * rate; n++) {
-    const due = start + (n * 1000) / rate;
+  for (let i = 0; i < seconds * rate; i++) {
+    const due = start + (i * 1000) / rate;
     const wait = due - Date.now();
     if (wait > 0) await sleep(wait);
-    pending.push(fire(n).then((r) => void (r && ok++)));
+    pending.push(fire(first + i).then((r) => void (r && ok++)));
   }
   await Promise.all(pending);
   return ok;
@@ -349,7 +356,14 @@ async function main() {
         return false; // a swamped server refused or timed out: the step did not happen
       }
     };
-    const events = await paced(SECONDS, RATE, step);
+    // warm-up at the same rate, not counted: both sides are measured as running servers, not as
+    // freshly started ones (JIT, connection pools, caches)
+    const warm = await paced(WARMUP_SECONDS, RATE, step);
+    await drain(tally, warm * CLIENTS);
+    tally.reset();
+    rtt.length = 0;
+    failedRequests = 0;
+    const events = await paced(SECONDS, RATE, step, WARMUP_SECONDS * RATE);
     await drain(tally, events * CLIENTS);
     const p = tally.summary();
     const missing = events * CLIENTS - p.delivered + p.duplicates;
@@ -417,13 +431,17 @@ async function main() {
     const pub = new Redis(redisUrl);
     await sleep(300);
     let seq = 0;
-    const bevents = await paced(SECONDS, RATE, async () => {
+    const publishOne = async () => {
       await pub.publish(
         channel,
         JSON.stringify({ seq: ++seq, t: Date.now(), action: 'CLAIM', toStatus: 'CLAIMED' }),
       );
       return true;
-    });
+    };
+    const bwarm = await paced(WARMUP_SECONDS, RATE, publishOne);
+    await drain(btally, bwarm * CLIENTS);
+    btally.reset();
+    const bevents = await paced(SECONDS, RATE, publishOne);
     await drain(btally, bevents * CLIENTS);
     const b = btally.summary();
     results.push(
