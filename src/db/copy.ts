@@ -32,9 +32,25 @@ export function copyJson(v: unknown): string {
 const CHUNK = 256 * 1024;
 
 /**
- * Writes rows with one `COPY table (columns) FROM STDIN` on the caller's client (so inside its
- * transaction): one statement and one round trip whatever the number of rows. Each row is its
- * fields already encoded with `copyText` / `copyValue` / `copyJson`.
+ * Up to this many rows are written by one `INSERT … VALUES` instead: COPY waits for the server's
+ * go-ahead before the data (one round trip more) and runs a stream pipeline, which for the one or
+ * two rows of a single edit or case step costs more than the rows themselves.
+ */
+export const SMALL_BATCH = 8;
+
+const UNESCAPES: Record<string, string> = { '\\': '\\', n: '\n', r: '\r', t: '\t' };
+
+/** A field of COPY's text format back to the value it encodes (null for NULL). */
+export function fromCopyField(field: string): string | null {
+  if (field === COPY_NULL) return null;
+  return field.includes('\\') ? field.replace(/\\([\\nrt])/g, (_, c: string) => UNESCAPES[c]) : field;
+}
+
+/**
+ * Writes rows in one statement on the caller's client (so inside its transaction): a
+ * `COPY table (columns) FROM STDIN`, whatever the number of rows, or for a small array of rows an
+ * `INSERT … VALUES` with the same fields as parameters (PostgreSQL casts them to the columns' types
+ * as COPY does). Each row is its fields already encoded with `copyText` / `copyValue` / `copyJson`.
  */
 export async function copyRows(
   client: pg.PoolClient,
@@ -42,6 +58,18 @@ export async function copyRows(
   columns: readonly string[],
   rows: Iterable<readonly string[]>,
 ): Promise<void> {
+  if (Array.isArray(rows) && rows.length <= SMALL_BATCH) {
+    const list = rows as readonly (readonly string[])[];
+    if (list.length === 0) return;
+    const params: (string | null)[] = [];
+    const tuples = list.map((r) => {
+      if (r.length !== columns.length)
+        throw new Error(`${table}: a row has ${r.length} fields for ${columns.length} columns`);
+      return `(${r.map((f) => `$${params.push(fromCopyField(f))}`).join(', ')})`;
+    });
+    await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, params);
+    return;
+  }
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   function* chunks() {
     let buf = '';
