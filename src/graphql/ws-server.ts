@@ -44,9 +44,12 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
 ): { dispose(): Promise<void> } {
   /** The TCP socket under each WebSocket, corked while a burst of messages is written to it. */
   const transport = new WeakMap<WebSocket, Duplex>();
-  const corked: Duplex[] = [];
+  /** Corked sockets, with the bytes each held unsent when it was corked. */
+  const corked = new Map<WebSocket, number>();
   const uncorkAll = () => {
-    for (const t of corked.splice(0)) t.uncork();
+    const sockets = [...corked.keys()];
+    corked.clear();
+    for (const s of sockets) transport.get(s)?.uncork();
   };
   /**
    * Hands data to the socket, or closes a socket that has stopped reading. Messages written in the
@@ -54,19 +57,21 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
    * up) leave in one system call per socket instead of one each: the socket is corked at its first
    * message and uncorked right after the I/O this turn is handling, which waits for nothing that
    * is not already running. The busier the server, the more events share a write, so delivery
-   * gets cheaper per event exactly when it has to.
+   * gets cheaper per event exactly when it has to. What a socket is judged by is what it left
+   * unsent before this turn: the messages held back by the cork are not its fault.
    */
   const deliver = (socket: WebSocket, data: string) => {
     if (socket.readyState !== socket.OPEN) return;
-    if (socket.bufferedAmount > settings.maxBufferedBytes) {
+    const unsent = corked.get(socket) ?? socket.bufferedAmount;
+    if (unsent > settings.maxBufferedBytes) {
       socket.close(SLOW_CONSUMER.code, SLOW_CONSUMER.reason);
       return;
     }
     const t = transport.get(socket);
-    if (t && t.writableCorked === 0) {
-      if (corked.length === 0) setImmediate(uncorkAll);
+    if (t && !corked.has(socket) && t.writableCorked === 0) {
+      if (corked.size === 0) setImmediate(uncorkAll);
       t.cork();
-      corked.push(t);
+      corked.set(socket, unsent);
     }
     socket.send(data);
   };
