@@ -113,8 +113,36 @@ async function openAll(open: (i: number) => Promise<WebSocket>, parallel = 50): 
   return sockets;
 }
 
-const NEXT = /"seq":(\d+),"recordedAt":"([^"]+)"/;
-const BASE = /"seq":(\d+),"t":(\d+)/;
+/**
+ * Reading the figures straight from the received bytes (no string, no regular expression, no
+ * Date.parse per message): at 100,000 messages a second the subscribers share the servers' cores,
+ * and both sides are read the same way.
+ */
+const SEQ = Buffer.from('"seq":');
+const RECORDED_AT = Buffer.from('"recordedAt":"');
+const T = Buffer.from('"t":');
+
+/** The unsigned integer after `key` in `buf`, or -1. */
+function intAfter(buf: Buffer, key: Buffer): number {
+  let i = buf.indexOf(key);
+  if (i < 0) return -1;
+  i += key.length;
+  let n = 0;
+  for (let c = buf[i]; c >= 48 && c <= 57; c = buf[++i]) n = n * 10 + c - 48;
+  return n;
+}
+
+/** The instant of the ISO 8601 UTC timestamp (YYYY-MM-DDTHH:MM:SS.mmmZ) after `key`, or NaN. */
+function isoAfter(buf: Buffer, key: Buffer): number {
+  const i = buf.indexOf(key);
+  if (i < 0) return NaN;
+  const d = (at: number, len: number) => {
+    let n = 0;
+    for (let k = i + key.length + at; k < i + key.length + at + len; k++) n = n * 10 + buf[k] - 48;
+    return n;
+  };
+  return Date.UTC(d(0, 4), d(5, 2) - 1, d(8, 2), d(11, 2), d(14, 2), d(17, 2), d(20, 3));
+}
 
 /** graphql-ws subscribers (protocol graphql-transport-ws) on the two servers. */
 async function graphqlClients(ports: number[], tally: Tally): Promise<WebSocket[]> {
@@ -132,9 +160,9 @@ async function graphqlClients(ports: number[], tally: Tally): Promise<WebSocket[
           reject(new Error(`subscriber closed: ${code} ${reason.toString()}`)),
         );
         ws.on('message', (raw: Buffer) => {
+          const seq = intAfter(raw, SEQ);
+          if (seq >= 0) return tally.record(i, seq, isoAfter(raw, RECORDED_AT));
           const text = raw.toString();
-          const m = NEXT.exec(text);
-          if (m) return tally.record(i, Number(m[1]), Date.parse(m[2]));
           const msg = JSON.parse(text) as { type: string; payload?: unknown };
           if (msg.type === 'connection_ack') {
             ws.send(
@@ -156,8 +184,8 @@ async function baselineClients(ports: number[], tally: Tally): Promise<WebSocket
       new Promise<WebSocket>((resolve, reject) => {
         const ws = new WebSocket(`ws://127.0.0.1:${ports[i % 2]}`, { skipUTF8Validation: true });
         ws.on('message', (raw: Buffer) => {
-          const m = BASE.exec(raw.toString());
-          if (m) tally.record(i, Number(m[1]), Number(m[2]));
+          const seq = intAfter(raw, SEQ);
+          if (seq >= 0) tally.record(i, seq, intAfter(raw, T));
         });
         ws.once('open', () => resolve(ws));
         ws.once('error', reject);
