@@ -57,6 +57,12 @@ it('writes a small batch by one INSERT and a large one by COPY, with the same va
   }) as typeof client.query);
   const small = Array.from({ length: SMALL_BATCH }, (_, i) => tricky(i));
   const large = Array.from({ length: SMALL_BATCH + 1 }, (_, i) => tricky(100 + i));
+  // rows produced lazily, as a generator: the same decision by their number
+  const lazySmall = Array.from({ length: 2 }, (_, i) => tricky(200 + i));
+  const lazyLarge = Array.from({ length: 3 * SMALL_BATCH }, (_, i) => tricky(300 + i));
+  function* lazily(values: ReturnType<typeof tricky>[]) {
+    for (const v of values) yield encode(v);
+  }
   try {
     await copyRows(client, 't', COLUMNS, small.map(encode));
     expect(sent).toHaveLength(1);
@@ -64,10 +70,16 @@ it('writes a small batch by one INSERT and a large one by COPY, with the same va
     await copyRows(client, 't', COLUMNS, large.map(encode));
     expect(sent).toHaveLength(2);
     expect(sent[1]).not.toMatch(/^INSERT/);
+    await copyRows(client, 't', COLUMNS, lazily(lazySmall));
+    await copyRows(client, 't', COLUMNS, lazily(lazyLarge));
+    await copyRows(client, 't', COLUMNS, lazily([]));
+    expect(sent).toHaveLength(4);
+    expect(sent[2]).toMatch(/^INSERT INTO t /);
+    expect(sent[3]).not.toMatch(/^INSERT/);
   } finally {
     spy.mockRestore();
   }
-  const expected = [...small, ...large].map((v) => [
+  const expected = [...small, ...large, ...lazySmall, ...lazyLarge].map((v) => [
     v[0],
     v[1],
     v[2],

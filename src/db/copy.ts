@@ -58,11 +58,18 @@ export async function copyRows(
   columns: readonly string[],
   rows: Iterable<readonly string[]>,
 ): Promise<void> {
-  if (Array.isArray(rows) && rows.length <= SMALL_BATCH) {
-    const list = rows as readonly (readonly string[])[];
-    if (list.length === 0) return;
+  // the first rows decide: a few go by INSERT, more by COPY (rows may be produced lazily)
+  const it = rows[Symbol.iterator]();
+  const head: (readonly string[])[] = [];
+  let next = it.next();
+  while (!next.done && head.length <= SMALL_BATCH) {
+    head.push(next.value);
+    next = it.next();
+  }
+  if (head.length === 0) return;
+  if (head.length <= SMALL_BATCH) {
     const params: (string | null)[] = [];
-    const tuples = list.map((r) => {
+    const tuples = head.map((r) => {
       if (r.length !== columns.length)
         throw new Error(`${table}: a row has ${r.length} fields for ${columns.length} columns`);
       return `(${r.map((f) => `$${params.push(fromCopyField(f))}`).join(', ')})`;
@@ -70,6 +77,12 @@ export async function copyRows(
     await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, params);
     return;
   }
+  const pending = next;
+  rows = (function* () {
+    yield* head;
+    if (!pending.done) yield pending.value;
+    for (let n = it.next(); !n.done; n = it.next()) yield n.value;
+  })();
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   function* chunks() {
     let buf = '';
