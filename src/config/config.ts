@@ -30,6 +30,12 @@ const schema = z
     REDIS_POLICY_CHECK: z.enum(['enforce', 'warn']).default('enforce'),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
     /**
+     * How long a pooled connection may sit idle before it is closed (0: never). pg's own default
+     * of 10 s closes what a burst opened soon after, so the next burst pays for new backends
+     * (fork, authentication, cold catalog caches) exactly when the server is busiest.
+     */
+    DB_POOL_IDLE_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+    /**
      * Comma-separated postgresql:// URLs of read replicas (streaming standbys). GraphQL queries
      * read from them; mutations, workers, the CLI and ingest use DATABASE_URL only.
      */

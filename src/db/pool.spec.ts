@@ -42,3 +42,34 @@ describe('statement_timeout of the pools', () => {
     }
   });
 });
+
+/** DB_POOL_IDLE_TIMEOUT_MS: connections a burst opened stay open that long, then close. */
+describe('idle connections of the pool', () => {
+  it('keeps what a burst opened until DB_POOL_IDLE_TIMEOUT_MS has passed, then closes it', async () => {
+    // pg's own default (10 s) would keep them all through this test
+    const db = await openTestDb({ config: { DB_POOL_IDLE_TIMEOUT_MS: 1_500 } });
+    try {
+      const pool = db.services.pool;
+      await Promise.all([1, 2, 3].map(() => pool.query('SELECT pg_sleep(0.2)')));
+      expect(pool.totalCount).toBe(3);
+      await new Promise((r) => setTimeout(r, 700));
+      expect(pool.totalCount).toBe(3);
+      await new Promise((r) => setTimeout(r, 1_800));
+      expect(pool.totalCount).toBe(0);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('defaults to one minute, not pg’s 10 s', async () => {
+    expect(
+      withDefaults({ DATABASE_URL: 'postgresql://x/y', REDIS_URL: 'redis://x' }).DB_POOL_IDLE_TIMEOUT_MS,
+    ).toBe(60_000);
+    const db = await openTestDb();
+    try {
+      expect(db.services.pool.options.idleTimeoutMillis).toBe(60_000);
+    } finally {
+      await db.close();
+    }
+  });
+});

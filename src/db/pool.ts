@@ -155,11 +155,18 @@ const types = {
 /**
  * A connection pool for the ledger's own SQL. `statementTimeoutMs` (0: none) is every
  * connection's statement_timeout: PostgreSQL ends a statement that runs longer, whoever sent it.
+ * `idleTimeoutMs` (0: never) is how long an unused connection stays open.
  */
-export function createPool(connectionString: string, max = 10, statementTimeoutMs = 0): pg.Pool {
+export function createPool(
+  connectionString: string,
+  max = 10,
+  statementTimeoutMs = 0,
+  idleTimeoutMs = 60_000,
+): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
+    idleTimeoutMillis: idleTimeoutMs,
     types: types as pg.CustomTypesConfig,
     ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
   });
