@@ -62,6 +62,7 @@ export function createServices(config: Services['config']): Services {
     config.DATABASE_URL,
     Math.max(2, Math.floor((config.DB_POOL_SIZE ?? 10) / 2)),
     statementTimeoutMs,
+    idleMs,
   );
   const ledger = new LedgerService(pool);
   const areas = new AreaService(prisma, pool);
