@@ -296,7 +296,7 @@ export class IngestService {
       const checked = await openSpreadsheet(run.file_path, opts);
       for await (const table of checked.sheets()) {
         layouts.push({ ...table.layout, mapping: mapColumns(table.layout.columns, profile) });
-        for await (const _ of table.rows) total++;
+        total += await table.count();
       }
       await this.pool.query(ingestSql.setLayout, [runId, JSON.stringify(layouts), checked.format, total]);
       const ctx = await this.context(run, profile);
