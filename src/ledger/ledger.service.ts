@@ -91,7 +91,7 @@ export class LedgerService {
       client,
       'source_record',
       ledgerSql.sourceColumns,
-      items.map((item, i) => sourceFields(item.source, sourceIds[i], atIso)),
+      lazyMap(items, (item, i) => sourceFields(item.source, sourceIds[i], atIso)),
     );
     const sourceMeta = new Map<number, SourceMeta>();
     items.forEach((item, i) =>
@@ -241,7 +241,7 @@ export class LedgerService {
           client,
           spec.table,
           ledgerSql.entityColumns(spec),
-          created.map((r) => entityFields(spec, r)),
+          lazyMap(created, (r) => entityFields(spec, r)),
         );
       }
       if (updated.length > 0)
@@ -283,6 +283,14 @@ export class LedgerService {
     const { rows } = await client.query<SourceMeta & { id: number }>(ledgerSql.sourcesById, [[...wanted]]);
     for (const r of rows) meta.set(r.id, { kind: r.kind, department_code: r.department_code });
   }
+}
+
+/**
+ * `xs.map(f)` produced one element at a time as COPY consumes it, so that a batch's encoded fields
+ * die young instead of all living (and being copied by the garbage collector) until the COPY ends.
+ */
+function* lazyMap<T, U>(xs: readonly T[], f: (x: T, i: number) => U): Generator<U> {
+  for (let i = 0; i < xs.length; i++) yield f(xs[i], i);
 }
 
 /** A source record as COPY fields (`ledgerSql.sourceColumns`). */
