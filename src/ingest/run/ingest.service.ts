@@ -124,6 +124,13 @@ export interface IngestOptions {
   maxUncompressedBytes?: number;
 }
 
+/**
+ * Rows per batch (one transaction each). Each batch costs a fixed number of statements and
+ * look-ups that scan more as the ledger grows, so larger batches are markedly faster: a 100k-row
+ * roster took 38 s in batches of 2,000 and 26 s in batches of 5,000 (10,000: no faster, more memory).
+ */
+export const DEFAULT_BATCH_SIZE = 5000;
+
 async function sha256(path: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
@@ -302,7 +309,7 @@ export class IngestService {
       const ctx = await this.context(run, profile);
 
       // pass 2: land the rows in batches
-      const batchSize = this.options.batchSize ?? 2000;
+      const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
       let seq = 0;
       let batchNumber = 0;
       let batch: BatchRow[] = [];
