@@ -128,6 +128,7 @@ export class LedgerService {
     const pending = new Map<string, { type: EntityType; row: Row; created: boolean }>();
     for (const [type, list] of byType) {
       const spec = ENTITIES[type];
+      const columnNames = Object.keys(spec.columns);
       for (const { write, sourceId } of list) {
         const key = `${type}:${write.id}`;
         const source = sourceMeta.get(sourceId)!;
@@ -137,7 +138,7 @@ export class LedgerService {
         if (write.create) {
           if (current.has(key) || earlier) throw new Error(`ledger: ${key} is created twice in one batch`);
           row = { district_code: write.districtCode, id: write.id, version: 0, provenance: {} };
-          for (const c of Object.keys(spec.columns)) row[c] = null;
+          for (const c of columnNames) row[c] = null;
           created = true;
         } else if (earlier) {
           row = earlier.row;
