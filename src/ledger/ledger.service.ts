@@ -91,7 +91,7 @@ export class LedgerService {
       client,
       'source_record',
       ledgerSql.sourceColumns,
-      items.map((item, i) => sourceFields(item.source, sourceIds[i], atIso)),
+      lazyMap(items, (item, i) => sourceFields(item.source, sourceIds[i], atIso)),
     );
     const sourceMeta = new Map<number, SourceMeta>();
     items.forEach((item, i) =>
@@ -128,6 +128,7 @@ export class LedgerService {
     const pending = new Map<string, { type: EntityType; row: Row; created: boolean }>();
     for (const [type, list] of byType) {
       const spec = ENTITIES[type];
+      const columnNames = Object.keys(spec.columns);
       for (const { write, sourceId } of list) {
         const key = `${type}:${write.id}`;
         const source = sourceMeta.get(sourceId)!;
@@ -137,7 +138,7 @@ export class LedgerService {
         if (write.create) {
           if (current.has(key) || earlier) throw new Error(`ledger: ${key} is created twice in one batch`);
           row = { district_code: write.districtCode, id: write.id, version: 0, provenance: {} };
-          for (const c of Object.keys(spec.columns)) row[c] = null;
+          for (const c of columnNames) row[c] = null;
           created = true;
         } else if (earlier) {
           row = earlier.row;
@@ -241,7 +242,7 @@ export class LedgerService {
           client,
           spec.table,
           ledgerSql.entityColumns(spec),
-          created.map((r) => entityFields(spec, r)),
+          lazyMap(created, (r) => entityFields(spec, r)),
         );
       }
       if (updated.length > 0)
@@ -283,6 +284,14 @@ export class LedgerService {
     const { rows } = await client.query<SourceMeta & { id: number }>(ledgerSql.sourcesById, [[...wanted]]);
     for (const r of rows) meta.set(r.id, { kind: r.kind, department_code: r.department_code });
   }
+}
+
+/**
+ * `xs.map(f)` produced one element at a time as COPY consumes it, so that a batch's encoded fields
+ * die young instead of all living (and being copied by the garbage collector) until the COPY ends.
+ */
+function* lazyMap<T, U>(xs: readonly T[], f: (x: T, i: number) => U): Generator<U> {
+  for (let i = 0; i < xs.length; i++) yield f(xs[i], i);
 }
 
 /** A source record as COPY fields (`ledgerSql.sourceColumns`). */

@@ -54,11 +54,26 @@ export function normalizeName(raw: unknown): NormalizeResult<string> {
 type ConvertText = (text: string) => string;
 let simplifier: ConvertText | undefined;
 
+/** Short texts (names) already converted: a roster repeats the same names many times over. */
+const simplifiedCache = new Map<string, string>();
+const CACHE_TEXT_MAX = 12;
+const CACHE_ENTRIES_MAX = 50_000;
+
 /**
  * Converts traditional Chinese (Hong Kong, Taiwan and standard OpenCC variants) to simplified.
- * The OpenCC converter is built on first use and then reused.
+ * The OpenCC converter is built on first use and then reused; short texts are remembered.
  */
 export function toSimplifiedChinese(text: string): string {
+  if (text.length > CACHE_TEXT_MAX) return convertToSimplified(text);
+  const hit = simplifiedCache.get(text);
+  if (hit !== undefined) return hit;
+  const out = convertToSimplified(text);
+  if (simplifiedCache.size >= CACHE_ENTRIES_MAX) simplifiedCache.clear();
+  simplifiedCache.set(text, out);
+  return out;
+}
+
+function convertToSimplified(text: string): string {
   if (!simplifier) {
     // opencc-js ships its types as an ES module, which a CommonJS file cannot import; its CommonJS build is required instead.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

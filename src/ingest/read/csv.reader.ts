@@ -133,7 +133,10 @@ export async function* csvRows(path: string, dialect: CsvDialect, fileLabel: str
   try {
     for await (const record of parser) {
       rowNumber++;
-      yield { rowNumber, cells: (record as string[]).map((c) => (c === '' ? null : c)) };
+      // the parser's own array, blanks made null in place (no second array per row)
+      const cells = record as (string | null)[];
+      for (let i = 0; i < cells.length; i++) if (cells[i] === '') cells[i] = null;
+      yield { rowNumber, cells };
     }
   } catch (e) {
     if (e instanceof AppError) throw e;

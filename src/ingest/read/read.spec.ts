@@ -272,3 +272,40 @@ describe('fixtures', () => {
     }
   });
 });
+
+describe('counting rows (the first pass over a file)', () => {
+  async function countAll(path: string): Promise<number> {
+    let n = 0;
+    for await (const t of (await openSpreadsheet(path)).sheets()) n += await t.count();
+    return n;
+  }
+
+  it('counts exactly the rows the second pass reads, in every fixture', async () => {
+    for (const name of readdirSync(DIR).filter((n) => /\.(csv|xlsx)$/.test(n))) {
+      const all = await readAll(join(DIR, name));
+      const read = all.sheets.reduce((n, s) => n + s.rows.length, 0);
+      expect({ name, count: await countAll(join(DIR, name)) }).toEqual({ name, count: read });
+    }
+  });
+
+  it('passes over rows that look blank (full-width and zero-width spaces) and keeps rows that only look so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ingest-'));
+    const path = join(dir, 'blank.csv');
+    writeFileSync(
+      path,
+      [
+        '姓名,身份证号,性别',
+        '张三,,男',
+        ',,',
+        '\u3000, \u200B ,\uFEFF\t',
+        '"  ",,',
+        '李四,,女',
+        '\uFF0E,,', // a full-width full stop is text, not a blank
+        '',
+      ].join('\n'),
+    );
+    const all = await readAll(path);
+    expect(all.sheets[0].rows.map((r) => r.rowNumber)).toEqual([2, 6, 7]);
+    expect(await countAll(path)).toBe(3);
+  });
+});

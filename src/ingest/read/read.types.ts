@@ -42,6 +42,12 @@ export interface TableRow {
 export interface SheetTable {
   layout: SheetLayout;
   rows: AsyncIterable<TableRow>;
+  /**
+   * Reads the rest of the sheet and counts the rows `rows` would give, without classifying them:
+   * the first pass over a file, which proves it readable and sizes the run. Consumes the same
+   * stream as `rows`: use one or the other.
+   */
+  count(): Promise<number>;
 }
 
 /** Options shared by the readers. */

@@ -64,8 +64,16 @@ export async function readSharedStrings(stream: Readable): Promise<string[]> {
 const ROW = /<row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/row>)/g;
 const CELL = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
 
+/** One compiled pattern per attribute name: compiling it per cell was a large share of reading a sheet. */
+const ATTR_PATTERNS = new Map<string, RegExp>();
+
 function attr(attrs: string, name: string): string | undefined {
-  return new RegExp(`\\b${name}="([^"]*)"`).exec(attrs)?.[1];
+  let re = ATTR_PATTERNS.get(name);
+  if (!re) {
+    re = new RegExp(`\\b${name}="([^"]*)"`);
+    ATTR_PATTERNS.set(name, re);
+  }
+  return re.exec(attrs)?.[1];
 }
 
 function cellValue(type: string | undefined, body: string | undefined, shared: readonly string[]): CellValue {

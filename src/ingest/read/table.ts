@@ -48,8 +48,14 @@ export function cellText(v: CellValue): string {
     .trim();
 }
 
+/** Text that `cellText` turns into '': spaces of any width and invisible characters only. */
+const BLANK_TEXT = /^[\s\u3000\u200B-\u200D\uFEFF]*$/;
+
+/** Whether a row's every cell is blank, as `cellText` sees it, without building each cell's text. */
 function isBlankRow(cells: CellValue[]): boolean {
-  return cells.every((c) => cellText(c) === '');
+  return cells.every((c) =>
+    c === null || c === undefined ? true : typeof c === 'string' ? BLANK_TEXT.test(c) : cellText(c) === '',
+  );
 }
 
 function looksLikeData(v: CellValue): boolean {
@@ -203,7 +209,15 @@ export async function readSheetTable(
       yield classify(row);
     }
   }
-  return { layout, rows: stream() };
+  async function count(): Promise<number> {
+    let n = peeked ? 1 : 0;
+    for (;;) {
+      const next = await it.next();
+      if (next.done) return n;
+      if (!isBlankRow(filler.fill(next.value).cells)) n++;
+    }
+  }
+  return { layout, rows: stream(), count };
 }
 
 /** A row above the header is its upper level when merges tie it to the header, or it groups columns. */

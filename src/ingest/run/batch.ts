@@ -83,12 +83,18 @@ interface Planned {
   match: MatchOutcome | null;
 }
 
-/** The normalised values without blanks: a million rows of nulls would only fatten the source log. */
-function compact(o: object): Record<string, unknown> {
+/**
+ * The normalised values, then `extra`, without blanks: a million rows of nulls would only fatten
+ * the source log.
+ */
+function compact(o: object, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
-    out[k] = v;
+  for (const src of [o as Record<string, unknown>, extra]) {
+    for (const k in src) {
+      const v = src[k];
+      if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+      out[k] = v;
+    }
   }
   return out;
 }
@@ -521,7 +527,7 @@ async function land(
         sheet: p.row.event.sheet,
         rowNumber: p.row.event.rowNumber,
         raw: p.row.event.raw,
-        normalized: compact({ ...r, warnings: warningsOf(p.row), period: ctx.period }),
+        normalized: compact(r, { warnings: warningsOf(p.row), period: ctx.period }),
         contentHash: p.hash,
       },
       writes,

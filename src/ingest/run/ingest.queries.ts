@@ -43,9 +43,18 @@ export const ingestSql = {
     WHERE run_id = $1 AND ($2::ingest_row_outcome IS NULL OR outcome = $2) AND seq > $3
     ORDER BY seq LIMIT $4`,
 
+  /**
+   * Rows already landed, by content hash: one index probe per hash (a LATERAL sub-select that
+   * LIMIT keeps from being flattened into a join). Written as `content_hash = ANY(...)`, or as a
+   * join, the planner, with statistics still stale from the bulk load in progress, scanned the
+   * district's whole index for every batch instead (200 ms a batch at 100k rows, 31 s in all in a
+   * 1M-row run, growing with the ledger).
+   */
   knownHashes: `
-    SELECT content_hash FROM source_record
-    WHERE district_code = $1 AND kind = 'INGEST' AND content_hash = ANY($2::text[])`,
+    SELECT h.content_hash FROM unnest($2::text[]) h(content_hash)
+    CROSS JOIN LATERAL (
+      SELECT 1 FROM source_record s
+      WHERE s.district_code = $1 AND s.kind = 'INGEST' AND s.content_hash = h.content_hash LIMIT 1) s`,
 
   personsByIdNumber: `
     SELECT id, id_number, status, merged_into_id, household_id, house_id, area_code FROM person WHERE id_number = ANY($1::text[])`,

@@ -124,6 +124,13 @@ export interface IngestOptions {
   maxUncompressedBytes?: number;
 }
 
+/**
+ * Rows per batch (one transaction each). Each batch costs a fixed number of statements and
+ * look-ups that scan more as the ledger grows, so larger batches are markedly faster: a 100k-row
+ * roster took 38 s in batches of 2,000 and 26 s in batches of 5,000 (10,000: no faster, more memory).
+ */
+export const DEFAULT_BATCH_SIZE = 5000;
+
 async function sha256(path: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
@@ -296,13 +303,13 @@ export class IngestService {
       const checked = await openSpreadsheet(run.file_path, opts);
       for await (const table of checked.sheets()) {
         layouts.push({ ...table.layout, mapping: mapColumns(table.layout.columns, profile) });
-        for await (const _ of table.rows) total++;
+        total += await table.count();
       }
       await this.pool.query(ingestSql.setLayout, [runId, JSON.stringify(layouts), checked.format, total]);
       const ctx = await this.context(run, profile);
 
       // pass 2: land the rows in batches
-      const batchSize = this.options.batchSize ?? 2000;
+      const batchSize = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
       let seq = 0;
       let batchNumber = 0;
       let batch: BatchRow[] = [];
