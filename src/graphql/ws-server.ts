@@ -22,6 +22,9 @@ export interface WsServeSettings {
   production: boolean;
 }
 
+/** Sockets flushed per turn of the event loop. */
+const UNCORK_SLICE = 200;
+
 /** The close code and reason for a client that does not keep up with its events. */
 export const SLOW_CONSUMER = { code: 1013, reason: 'Try again later: the client is not reading its events' };
 
@@ -46,10 +49,21 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   const transport = new WeakMap<WebSocket, Duplex>();
   /** Corked sockets, with the bytes each held unsent when it was corked. */
   const corked = new Map<WebSocket, number>();
-  const uncorkAll = () => {
-    const sockets = [...corked.keys()];
-    corked.clear();
-    for (const s of sockets) transport.get(s)?.uncork();
+  let flushing = false;
+  /**
+   * Uncorks up to UNCORK_SLICE sockets per turn, oldest first, then lets the process's other I/O
+   * (a mutation's next statement) in before the next slice: each write wakes a reader, and a
+   * thousand of them in one go would hold everything else up for their whole duration.
+   */
+  const uncorkSome = () => {
+    let n = 0;
+    for (const s of corked.keys()) {
+      if (n++ === UNCORK_SLICE) break;
+      corked.delete(s);
+      transport.get(s)?.uncork();
+    }
+    if (corked.size > 0) setImmediate(uncorkSome);
+    else flushing = false;
   };
   /**
    * Hands data to the socket, or closes a socket that has stopped reading. Messages written in the
@@ -69,7 +83,10 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
     }
     const t = transport.get(socket);
     if (t && !corked.has(socket) && t.writableCorked === 0) {
-      if (corked.size === 0) setImmediate(uncorkAll);
+      if (!flushing) {
+        flushing = true;
+        setImmediate(uncorkSome);
+      }
       t.cork();
       corked.set(socket, unsent);
     }
