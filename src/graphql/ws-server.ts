@@ -69,8 +69,8 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
    * Hands data to the socket, or closes a socket that has stopped reading. Messages written in the
    * same turn of the event loop (events that arrived together from Redis, a backlog being caught
    * up) leave in one system call per socket instead of one each: the socket is corked at its first
-   * message and uncorked right after the I/O this turn is handling, which waits for nothing that
-   * is not already running. The busier the server, the more events share a write, so delivery
+   * message and uncorked after the I/O this turn is handling (`uncorkSome`), which waits for
+   * nothing that is not already running. The busier the server, the more events share a write, so delivery
    * gets cheaper per event exactly when it has to. What a socket is judged by is what it left
    * unsent before this turn: the messages held back by the cork are not its fault.
    */
