@@ -214,7 +214,8 @@ async function queueAndLiveEventsWork(target: RedisTarget, prefix: string): Prom
 }
 
 describe('Redis Sentinel and Redis Cluster (real servers)', () => {
-  jest.setTimeout(30_000);
+  // starting servers and forming a cluster takes seconds, more on a busy 2-core machine
+  jest.setTimeout(60_000);
 
   it('through Sentinels: connects to the master they name, queues jobs and publishes live events', async () => {
     const master = await startRedis(['--save', '', '--appendonly', 'no']);
@@ -262,9 +263,13 @@ describe('Redis Sentinel and Redis Cluster (real servers)', () => {
       '0',
       '--cluster-yes',
     ]);
-    for (let i = 0; i < 100; i++) {
-      const { stdout } = await run('redis-cli', ['-p', String(ports[0]), 'cluster', 'info']);
-      if (stdout.includes('cluster_state:ok')) break;
+    // every node must see the whole cluster before clients use it: a command routed to a node
+    // that has not yet learned the slot map is answered CLUSTERDOWN, and BullMQ retries without end
+    for (let i = 0; i < 300; i++) {
+      const states = await Promise.all(
+        ports.map((p) => run('redis-cli', ['-p', String(p), 'cluster', 'info'])),
+      );
+      if (states.every(({ stdout }) => stdout.includes('cluster_state:ok'))) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const c = loadConfig({
