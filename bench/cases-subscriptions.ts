@@ -27,6 +27,8 @@ const [CLIENTS, RATE, SECONDS, SAT_SECONDS] = [2000, 50, 60, 10].map((d, i) =>
 );
 /** Seconds of the same load before each side's measured run, not counted. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+/** Pause before each side's phase, after a checkpoint, so that neither inherits the other's after-work. */
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 10_000);
 const ROOT = path.resolve(__dirname, '../..');
 const STREET = '610902002';
 const PREFIX = `bench-${process.pid}`;
@@ -340,7 +342,9 @@ async function main() {
       caseIds.push(c.id);
     }
 
-    // ---- this project: two server processes, graphql-ws
+    // ---- this project: two server processes, graphql-ws (after the same pause as the baseline's)
+    await s.pool.query('CHECKPOINT');
+    await sleep(SETTLE_MS);
     const env = {
       ...process.env,
       DATABASE_URL: db.url,
@@ -444,8 +448,23 @@ async function main() {
       `project saturation: ${published} events published in ${SAT_SECONDS} s → ${ps.delivered} deliveries in ${((tally.lastAt - satStart) / 1000).toFixed(1)} s = ${Math.round(ps.delivered / ((tally.lastAt - satStart) / 1000))} deliveries/s (duplicates ${ps.duplicates}, p99 ${ps.p99} ms)`,
     );
     for (const ws of sockets) ws.terminate();
-    for (const c of children.splice(0)) c.kill('SIGTERM');
-    await sleep(500);
+    // the baseline starts on a settled machine: the project's servers gone, PostgreSQL's
+    // after-work (autovacuum of 3,000 transactions' rows, a checkpoint) done or under way
+    const stopped = children.splice(0);
+    await Promise.all(
+      stopped.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            c.once('exit', () => resolve());
+            c.kill('SIGTERM');
+            setTimeout(() => (c.kill('SIGKILL'), resolve()), 10_000).unref();
+          }),
+      ),
+    );
+    await s.pool.query('CHECKPOINT');
+    await sleep(SETTLE_MS);
+    results.push(`baseline starts after a ${SETTLE_MS / 1000} s pause, load ${os.loadavg()[0].toFixed(1)}`);
 
     // ---- baseline: raw Redis pub/sub + ws fan-out, same clients, same rate
     const channel = `${PREFIX}:baseline`;
