@@ -52,8 +52,9 @@ export interface Services {
 
 /** Wires the services over one database (and, later, Redis). */
 export function createServices(config: Services['config']): Services {
-  const statementTimeoutMs = config.DB_STATEMENT_TIMEOUT_MS ?? withDefaults(config).DB_STATEMENT_TIMEOUT_MS;
-  const idleMs = config.DB_POOL_IDLE_TIMEOUT_MS ?? withDefaults(config).DB_POOL_IDLE_TIMEOUT_MS;
+  const defaults = withDefaults(config);
+  const statementTimeoutMs = config.DB_STATEMENT_TIMEOUT_MS ?? defaults.DB_STATEMENT_TIMEOUT_MS;
+  const idleMs = config.DB_POOL_IDLE_TIMEOUT_MS ?? defaults.DB_POOL_IDLE_TIMEOUT_MS;
   const pool = routeReads(
     createPool(config.DATABASE_URL, config.DB_POOL_SIZE ?? 10, statementTimeoutMs, idleMs),
     replicaUrls(config).map((url) => createPool(url, config.DB_POOL_SIZE ?? 10, statementTimeoutMs, idleMs)),

@@ -1,6 +1,9 @@
 import { openTestDb, TestDb } from '../../test/harness';
 import { withDefaults } from '../config/config';
 
+/** The settings a deployment gets when it sets none. */
+const DEFAULTS = withDefaults({ DATABASE_URL: 'postgresql://x/y', REDIS_URL: 'redis://x' });
+
 /** The pool-wide statement_timeout from DB_STATEMENT_TIMEOUT_MS, on our pool and on Prisma's. */
 describe('statement_timeout of the pools', () => {
   let db: TestDb;
@@ -25,9 +28,7 @@ describe('statement_timeout of the pools', () => {
   });
 
   it('defaults to one minute', async () => {
-    expect(
-      withDefaults({ DATABASE_URL: 'postgresql://x/y', REDIS_URL: 'redis://x' }).DB_STATEMENT_TIMEOUT_MS,
-    ).toBe(60_000);
+    expect(DEFAULTS.DB_STATEMENT_TIMEOUT_MS).toBe(60_000);
     const other = await openTestDb();
     try {
       const shown = await other.services.pool.query('SHOW statement_timeout');
@@ -62,9 +63,7 @@ describe('idle connections of the pool', () => {
   });
 
   it('defaults to one minute, not pg’s 10 s', async () => {
-    expect(
-      withDefaults({ DATABASE_URL: 'postgresql://x/y', REDIS_URL: 'redis://x' }).DB_POOL_IDLE_TIMEOUT_MS,
-    ).toBe(60_000);
+    expect(DEFAULTS.DB_POOL_IDLE_TIMEOUT_MS).toBe(60_000);
     const db = await openTestDb();
     try {
       expect(db.services.pool.options.idleTimeoutMillis).toBe(60_000);

@@ -70,9 +70,9 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
    * same turn of the event loop (events that arrived together from Redis, a backlog being caught
    * up) leave in one system call per socket instead of one each: the socket is corked at its first
    * message and uncorked after the I/O this turn is handling (`uncorkSome`), which waits for
-   * nothing that is not already running. The busier the server, the more events share a write, so delivery
-   * gets cheaper per event exactly when it has to. What a socket is judged by is what it left
-   * unsent before this turn: the messages held back by the cork are not its fault.
+   * nothing that is not already running. The busier the server, the more events share a write, so
+   * delivery gets cheaper per event exactly when it has to. What a socket is judged by is what it
+   * left unsent before this turn: the messages held back by the cork are not its fault.
    */
   const deliver = (socket: WebSocket, data: string) => {
     if (socket.readyState !== socket.OPEN) return;
@@ -82,7 +82,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
       return;
     }
     const t = transport.get(socket);
-    if (t && !corked.has(socket) && t.writableCorked === 0) {
+    if (t && !corked.has(socket)) {
       if (!flushing) {
         flushing = true;
         setImmediate(uncorkSome);
