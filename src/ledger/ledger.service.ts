@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '../errors/app-error';
-import { copyJson, copyRows, copyText, copyValue, COPY_NULL } from '../db/copy';
+import { copyJson, copyRows, copyText, copyValue, COPY_NULL, fromCopyField } from '../db/copy';
 import { withTransaction } from '../db/pool';
 import { canonical, type ColumnKind, ENTITIES, type EntitySpec, EntityType, sameValue } from './entities';
 import { ledgerSql } from './ledger.queries';
@@ -81,18 +81,11 @@ export class LedgerService {
     items: LedgerItem[],
     opts: { at?: Date } = {},
   ): Promise<CommitResult> {
-    const at = opts.at ?? (await this.now(client));
-    const atIso = at.toISOString();
     const precedence = await this.departmentPrecedence(client);
 
-    // 1. what arrived
-    const sourceIds = await this.allocateSourceIds(client, items.length);
-    await copyRows(
-      client,
-      'source_record',
-      ledgerSql.sourceColumns,
-      lazyMap(items, (item, i) => sourceFields(item.source, sourceIds[i], atIso)),
-    );
+    // 1. what arrived, and the transaction's time (the database's, unless back-dated)
+    const { ids: sourceIds, at } = await this.insertSources(client, items, opts.at);
+    const atIso = at.toISOString();
     const sourceMeta = new Map<number, SourceMeta>();
     items.forEach((item, i) =>
       sourceMeta.set(sourceIds[i], {
@@ -115,9 +108,13 @@ export class LedgerService {
       const ids = list.filter((w) => !w.write.create).map((w) => w.write.id);
       if (ids.length === 0) continue;
       const { rows } = await client.query<Row>(ledgerSql.lockCurrent(ENTITIES[type]), [ids]);
-      for (const r of rows) current.set(`${type}:${r.id}`, r);
+      for (const r of rows) {
+        for (const [id, kind, department_code] of r.old_sources as [number, string, string | null][])
+          if (!sourceMeta.has(Number(id))) sourceMeta.set(Number(id), { kind, department_code });
+        delete r.old_sources;
+        current.set(`${type}:${r.id}`, r);
+      }
     }
-    await this.loadOldSources(client, current, sourceMeta);
 
     // 3. decide each field
     const changes: string[][] = [];
@@ -254,14 +251,35 @@ export class LedgerService {
     return { results, sourceRecordIds: sourceIds, recordedAt: at };
   }
 
-  private async now(client: pg.PoolClient): Promise<Date> {
-    const { rows } = await client.query<{ now: Date }>('SELECT now() AS now');
-    return rows[0].now;
-  }
-
-  private async allocateSourceIds(client: pg.PoolClient, n: number): Promise<number[]> {
-    const { rows } = await client.query<{ id: number }>(ledgerSql.allocateIds('source_record'), [n]);
-    return rows.map((r) => r.id);
+  /**
+   * Writes the batch's source records and returns their ids and the transaction time they carry
+   * (`at`, else the database's `now()`): a single one by an insert that draws its id and reads the
+   * time (one round trip), more by reserving the ids and one COPY.
+   */
+  private async insertSources(
+    client: pg.PoolClient,
+    items: LedgerItem[],
+    at: Date | undefined,
+  ): Promise<{ ids: number[]; at: Date }> {
+    if (items.length === 1) {
+      const fields = sourceFields(items[0].source, 0, at?.toISOString() ?? COPY_NULL).map(fromCopyField);
+      fields.splice(1, 1); // the id column: drawn by the insert
+      const { rows } = await client.query<{ id: number; at: Date }>(ledgerSql.insertOneSource, fields);
+      return { ids: [Number(rows[0].id)], at: rows[0].at };
+    }
+    if (!at) at = (await client.query<{ now: Date }>('SELECT now() AS now')).rows[0].now;
+    const { rows } = await client.query<{ id: number }>(ledgerSql.allocateIds('source_record'), [
+      items.length,
+    ]);
+    const ids = rows.map((r) => r.id);
+    const atIso = at.toISOString();
+    await copyRows(
+      client,
+      'source_record',
+      ledgerSql.sourceColumns,
+      lazyMap(items, (item, i) => sourceFields(item.source, ids[i], atIso)),
+    );
+    return { ids, at };
   }
 
   private async departmentPrecedence(client: pg.PoolClient): Promise<Map<string, number>> {
@@ -270,19 +288,6 @@ export class LedgerService {
       this.precedence = new Map(rows.map((r) => [r.code, r.precedence]));
     }
     return this.precedence;
-  }
-
-  private async loadOldSources(
-    client: pg.PoolClient,
-    current: Map<string, Row>,
-    meta: Map<number, SourceMeta>,
-  ) {
-    const wanted = new Set<number>();
-    for (const row of current.values())
-      for (const id of Object.values(row.provenance)) if (!meta.has(id)) wanted.add(id);
-    if (wanted.size === 0) return;
-    const { rows } = await client.query<SourceMeta & { id: number }>(ledgerSql.sourcesById, [[...wanted]]);
-    for (const r of rows) meta.set(r.id, { kind: r.kind, department_code: r.department_code });
   }
 }
 
