@@ -1,6 +1,8 @@
 import { openTestApi, TestApi } from '../../test/harness';
 import { buildTerritory, T } from '../../test/factories';
-import { toGlobalId } from '../graphql/global-id';
+import { UNRESTRICTED } from '../auth/scope';
+import { statementCounter } from '../db/pool';
+import { idOf, toGlobalId } from '../graphql/global-id';
 import { TRANSITIONS, CASE_STATUSES, CaseAction, CaseStatus, nextStatus } from './case.workflow';
 import type { DeadlineScheduler } from './case.service';
 
@@ -357,5 +359,54 @@ describe('rating', () => {
       code: 'BAD_USER_INPUT',
       reason: 'CASE_TRANSITION_ILLEGAL',
     });
+  });
+});
+
+describe('a step and the case it holds', () => {
+  const staff = { name: 'staff-a', scope: UNRESTRICTED };
+
+  async function dispatched(): Promise<number> {
+    const id = idOf((await report()).data!.reportCase.id, 'Case');
+    await api.services.cases.transition({ caseId: id, action: 'FILE' }, staff);
+    await api.services.cases.transition({ caseId: id, action: 'DISPATCH' }, staff);
+    return id;
+  }
+
+  it('costs eight statements: the case is locked and read once', async () => {
+    const id = await dispatched();
+    const store = { count: 0 };
+    await statementCounter.run(store, () =>
+      api.services.cases.transition({ caseId: id, action: 'CLAIM', note: '签收' }, staff),
+    );
+    // BEGIN, the case locked (with its values' sources), the source record, the row, its change,
+    // the transition, COMMIT; then the case as it now is
+    expect(store.count).toBe(8);
+  });
+
+  it('is recorded at the instant it held the case, so a step that waited is not dated before the one it waited for', async () => {
+    const id = await dispatched();
+    const other = await api.services.pool.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT 1 FROM civic_case WHERE id = $1 FOR UPDATE', [id]);
+      now = bj('2026-10-09T09:00:00');
+      const claim = api.services.cases.transition({ caseId: id, action: 'CLAIM' }, staff);
+      // the step is waiting for the lock
+      for (let i = 0; i < 100; i++) {
+        const { rows } = await api.services.pool.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+        );
+        if (rows[0].n > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      now = bj('2026-10-09T09:05:00');
+      await other.query('COMMIT');
+      const c = await claim;
+      expect(c.claimedAt).toEqual(bj('2026-10-09T09:05:00'));
+      const [log] = await api.services.cases.transitionsOf([id]);
+      expect(log.at(-1)).toMatchObject({ action: 'CLAIM', recordedAt: bj('2026-10-09T09:05:00') });
+    } finally {
+      other.release();
+    }
   });
 });

@@ -36,9 +36,6 @@ export const caseSql = {
     );
   },
 
-  /** The case row locked for this transaction (the ledger locks it again, harmlessly). */
-  lock: `SELECT ${cols} FROM civic_case c WHERE c.id = $1 FOR UPDATE`,
-
   /**
    * The deepest area covering a point, through the subdivided routing cells: the GiST index
    * prefilters by bounding box, ST_Covers decides. A point on an edge shared by two areas of the

@@ -6,7 +6,7 @@ import { AppError } from '../errors/app-error';
 import type { AreaNode, AreaService } from '../geo/area.service';
 import { parsePoint } from '../geo/geojson';
 import { pointToEwkt } from '../ledger/entities';
-import type { LedgerService } from '../ledger/ledger.service';
+import type { LedgerRow, LedgerService, LockedRows } from '../ledger/ledger.service';
 import type { CommitResult } from '../ledger/ledger.types';
 import { PageArgs, pageWindow, toPage } from '../registry/pagination';
 import type { Actor } from '../registry/person.service';
@@ -273,27 +273,40 @@ export class CaseService {
    * warning and escalation jobs after commit.
    */
   async transition(input: TransitionInput, actor: Actor): Promise<CaseRecord> {
-    const at = this.clock.now();
     const out = await withTransaction(this.d.pool, async (client) => {
-      const { rows } = await client.query<CaseRecord>(caseSql.lock, [input.caseId]);
-      const c = rows[0];
+      const { c, held } = (await this.lockCase(client, input.caseId)) ?? {};
       // a case outside the actor's scope behaves as if it did not exist
       if (!c || !areaInScope(this.d.areas, actor.scope, c.areaCode)) {
         throw new AppError('CASE_NOT_FOUND', `case ${input.caseId} does not exist`, 'input.caseId');
       }
-      return this.step(client, c, input, actor, at);
+      return this.step(client, c, input, actor, this.clock.now(), held);
     });
     this.after(out.result, out.change);
     if (out.dueChanged) await this.scheduleDeadline(out.change.districtCode, input.caseId, out.dueAt!);
     return this.get(input.caseId, actor.scope);
   }
 
+  /**
+   * The case locked for this transaction, through the ledger's lock so that the step's write does
+   * not lock and read it a second time; null if there is no such case. A step's instant is taken
+   * after this, so that a case's steps are recorded in the order they held the case.
+   */
+  private async lockCase(
+    client: pg.PoolClient,
+    id: number,
+  ): Promise<{ c: LockedCase; held: LockedRows } | null> {
+    const held = await this.d.ledger.lock(client, 'CASE', [id]);
+    const row = held.rows.get(`CASE:${id}`);
+    return row ? { c: lockedCase(row), held } : null;
+  }
+
   private async step(
     client: pg.PoolClient,
-    c: CaseRecord,
+    c: LockedCase,
     input: TransitionInput,
     actor: Actor,
     at: Date,
+    held?: LockedRows,
   ): Promise<{ result: CommitResult; change: CaseChange; dueChanged: boolean; dueAt: Date | null }> {
     const from = c.status as CaseStatus;
     const action = input.action;
@@ -405,7 +418,7 @@ export class CaseService {
           ],
         },
       ],
-      { at },
+      { at, locked: held },
     );
     await client.query(caseSql.insertTransition, [
       c.districtCode,
@@ -458,10 +471,9 @@ export class CaseService {
         'input.reopen',
       );
     }
-    const at = this.clock.now();
     const out = await withTransaction(this.d.pool, async (client) => {
-      const { rows } = await client.query<CaseRecord>(caseSql.lock, [input.caseId]);
-      const c = rows[0];
+      const { c, held } = (await this.lockCase(client, input.caseId)) ?? {};
+      const at = this.clock.now();
       if (!c || !areaInScope(this.d.areas, actor.scope, c.areaCode)) {
         throw new AppError('CASE_NOT_FOUND', `case ${input.caseId} does not exist`, 'input.caseId');
       }
@@ -489,7 +501,7 @@ export class CaseService {
             ],
           },
         ],
-        { at },
+        { at, locked: held },
       );
       await client.query(caseSql.insertTransition, [
         c.districtCode,
@@ -533,10 +545,9 @@ export class CaseService {
    * false when the case no longer has this due date or nobody works against it.
    */
   async warnDeadline(caseId: number, dueAt: Date): Promise<boolean> {
-    const at = this.clock.now();
     const out = await withTransaction(this.d.pool, async (client) => {
-      const { rows } = await client.query<CaseRecord>(caseSql.lock, [caseId]);
-      const c = rows[0];
+      const { c, held } = (await this.lockCase(client, caseId)) ?? {};
+      const at = this.clock.now();
       if (!c || !this.stillDue(c, dueAt) || c.warnedDueAt?.getTime() === dueAt.getTime()) return null;
       const result = await this.d.ledger.recordIn(
         client,
@@ -554,7 +565,7 @@ export class CaseService {
             ],
           },
         ],
-        { at },
+        { at, locked: held },
       );
       await client.query(caseSql.insertTransition, [
         c.districtCode,
@@ -590,11 +601,9 @@ export class CaseService {
    * job can run any number of times.
    */
   async escalateOverdue(caseId: number, dueAt: Date): Promise<boolean> {
-    const at = this.clock.now();
-    if (at.getTime() < dueAt.getTime()) return false;
+    if (this.clock.now().getTime() < dueAt.getTime()) return false;
     const out = await withTransaction(this.d.pool, async (client) => {
-      const { rows } = await client.query<CaseRecord>(caseSql.lock, [caseId]);
-      const c = rows[0];
+      const { c, held } = (await this.lockCase(client, caseId)) ?? {};
       if (!c || !this.stillDue(c, dueAt)) return null;
       if ((c.escalationLevel ?? 0) >= HANDLING_LEVELS.length - 1) return null; // already at the command center
       return this.step(
@@ -602,7 +611,8 @@ export class CaseService {
         c,
         { caseId, action: 'ESCALATE', note: `超期自动升级（办理时限 ${dueAt.toISOString()}）` },
         SYSTEM_ACTOR,
-        at,
+        this.clock.now(),
+        held,
       );
     });
     if (!out) return false;
@@ -611,7 +621,7 @@ export class CaseService {
     return true;
   }
 
-  private stillDue(c: CaseRecord, dueAt: Date): boolean {
+  private stillDue(c: LockedCase, dueAt: Date): boolean {
     return c.dueAt?.getTime() === dueAt.getTime() && !DEADLINE_FREE.has(c.status as CaseStatus);
   }
 
@@ -676,6 +686,17 @@ export class CaseService {
       }
     }
   }
+}
+
+/** A locked case as the workflow reads it: the table's tracked columns (no coordinates or row times). */
+type LockedCase = Omit<CaseRecord, 'lon' | 'lat' | 'createdAt' | 'updatedAt'>;
+
+/** The ledger's row of a case (snake_case columns) as a `LockedCase`. */
+function lockedCase(row: LedgerRow): LockedCase {
+  const c: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row))
+    c[k.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase())] = v;
+  return c as LockedCase;
 }
 
 function systemSource(districtCode: string, operation: string, args: object) {

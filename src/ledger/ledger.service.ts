@@ -14,13 +14,21 @@ import type {
   WriteResult,
 } from './ledger.types';
 
-type Row = Record<string, unknown> & {
+/** An entity row as its table holds it: snake_case tracked columns, `version`, `provenance`. */
+export type LedgerRow = Record<string, unknown> & {
   district_code: string;
   id: number;
   version: number;
   provenance: Record<string, number>;
 };
+type Row = LedgerRow;
 type SourceMeta = { kind: string; department_code: string | null };
+
+/** Rows a caller locked (`LedgerService.lock`) to decide a write from, by `TYPE:id`. */
+export interface LockedRows {
+  rows: Map<string, Row>;
+  sources: Map<number, SourceMeta>;
+}
 
 /** Listeners called after a batch has committed (subscriptions, caches); never inside the transaction. */
 export type CommitListener = (result: CommitResult) => void;
@@ -74,12 +82,14 @@ export class LedgerService {
 
   /**
    * Records a batch inside the caller's transaction. The caller commits, then calls `emit`.
-   * `at` back-dates the transaction time (seeds and historical imports only).
+   * `at` back-dates the transaction time (seeds and historical imports only). `locked` are rows the
+   * caller locked with `lock` in this transaction (a case step decides on the case it locked): they
+   * are not locked and read a second time.
    */
   async recordIn(
     client: pg.PoolClient,
     items: LedgerItem[],
-    opts: { at?: Date } = {},
+    opts: { at?: Date; locked?: LockedRows } = {},
   ): Promise<CommitResult> {
     const precedence = await this.departmentPrecedence(client);
 
@@ -103,18 +113,23 @@ export class LedgerService {
         byType.set(write.type, list);
       }
     });
+    // (rows the caller locked already serve this batch once: a later batch reads them afresh)
     const current = new Map<string, Row>();
+    const held = opts.locked;
     for (const [type, list] of byType) {
-      const ids = list.filter((w) => !w.write.create).map((w) => w.write.id);
-      if (ids.length === 0) continue;
-      const { rows } = await client.query<Row>(ledgerSql.lockCurrent(ENTITIES[type]), [ids]);
-      for (const r of rows) {
-        for (const [id, kind, department_code] of r.old_sources as [number, string, string | null][])
-          if (!sourceMeta.has(Number(id))) sourceMeta.set(Number(id), { kind, department_code });
-        delete r.old_sources;
-        current.set(`${type}:${r.id}`, r);
+      const ids: number[] = [];
+      for (const { write } of list) {
+        if (write.create) continue;
+        const key = `${type}:${write.id}`;
+        const row = held?.rows.get(key);
+        if (row) {
+          current.set(key, row);
+          held!.rows.delete(key);
+        } else ids.push(write.id);
       }
+      if (ids.length > 0) await this.lockInto(client, type, ids, current, sourceMeta);
     }
+    if (held) for (const [id, meta] of held.sources) if (!sourceMeta.has(id)) sourceMeta.set(id, meta);
 
     // 3. decide each field
     const changes: string[][] = [];
@@ -280,6 +295,33 @@ export class LedgerService {
       lazyMap(items, (item, i) => sourceFields(item.source, ids[i], atIso)),
     );
     return { ids, at };
+  }
+
+  /**
+   * Locks rows of one entity type for the rest of the caller's transaction and returns them as
+   * they are, for a caller that decides what to write from them; pass them to `recordIn`.
+   */
+  async lock(client: pg.PoolClient, type: EntityType, ids: number[]): Promise<LockedRows> {
+    const held: LockedRows = { rows: new Map(), sources: new Map() };
+    await this.lockInto(client, type, ids, held.rows, held.sources);
+    return held;
+  }
+
+  /** Locks rows (one statement) into `rows`, and the kind of each source they name into `sources`. */
+  private async lockInto(
+    client: pg.PoolClient,
+    type: EntityType,
+    ids: number[],
+    rows: Map<string, Row>,
+    sources: Map<number, SourceMeta>,
+  ): Promise<void> {
+    const found = await client.query<Row>(ledgerSql.lockCurrent(ENTITIES[type]), [ids]);
+    for (const r of found.rows) {
+      for (const [id, kind, department_code] of r.old_sources as [number, string, string | null][])
+        if (!sources.has(Number(id))) sources.set(Number(id), { kind, department_code });
+      delete r.old_sources;
+      rows.set(`${type}:${r.id}`, r);
+    }
   }
 
   private async departmentPrecedence(client: pg.PoolClient): Promise<Map<string, number>> {
