@@ -5,8 +5,10 @@ import { UNRESTRICTED } from '../src/auth/scope';
  * SECONDS seconds sent alternately to both processes; then the same load through a raw Redis
  * pub/sub + ws fan-out baseline (two processes, same clients, same rate). Then each side's
  * saturation: events published as fast as possible for SAT_SECONDS, deliveries per second counted
- * at the clients. Each side first runs BENCH_WARMUP_SECONDS (default 3) of the same load, not counted. Checks that every event reached every subscriber exactly once. Prints the
- * figures as text, then as one JSON line.
+ * at the clients. Each side first runs BENCH_WARMUP_SECONDS (default 3) of the same load, not
+ * counted, after a checkpoint and a BENCH_SETTLE_MS pause (default 10 s); BENCH_BASELINE_FIRST=1
+ * runs the baseline's phase first. Checks that every event reached every subscriber exactly once.
+ * Prints the figures as text, then as one JSON line.
  *
  *   eval "$(scripts/services.sh start)"; npm run build
  *   node dist/bench/cases-subscriptions.js [clients=2000] [rate=50] [seconds=60] [satSeconds=10]
@@ -342,189 +344,212 @@ async function main() {
       caseIds.push(c.id);
     }
 
-    // ---- this project: two server processes, graphql-ws (after the same pause as the baseline's)
-    await s.pool.query('CHECKPOINT');
-    await sleep(SETTLE_MS);
-    const env = {
-      ...process.env,
-      DATABASE_URL: db.url,
-      QUEUE_PREFIX: PREFIX,
-      HOST: '127.0.0.1',
-      DB_POOL_SIZE: '20',
-      NODE_ENV: 'production',
-      AUTH_JWT_SECRET: SECRET,
-      RATE_LIMIT_PER_MINUTE: '100000000',
+    /** Stops the servers of a phase and lets the machine settle (PostgreSQL's after-work: autovacuum, a checkpoint). */
+    const settle = async (next: string) => {
+      const stopped = children.splice(0);
+      await Promise.all(
+        stopped.map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              if (c.exitCode !== null || c.signalCode !== null) return resolve();
+              c.once('exit', () => resolve());
+              c.kill('SIGTERM');
+              setTimeout(() => (c.kill('SIGKILL'), resolve()), 10_000).unref();
+            }),
+        ),
+      );
+      await s.pool.query('CHECKPOINT');
+      await sleep(SETTLE_MS);
+      results.push(`${next} starts after a ${SETTLE_MS / 1000} s pause, load ${os.loadavg()[0].toFixed(1)}`);
     };
-    // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers
-    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const serverArgs = [...nodeArgs, 'dist/src/cli/main.js', 'serve', '--port', '0'];
-    const ports = await Promise.all(
-      [0, 1].map(() => spawnAndRead(serverArgs, env, /localhost:(\d+)\/graphql/)),
-    );
-    const tally = new Tally();
-    const sockets = await graphqlClients(ports, tally);
-    const cycle = ['CLAIM', 'RETURN', 'DISPATCH'];
-    const rtt: number[] = [];
-    let failedRequests = 0;
-    const step = async (n: number) => {
-      const t0 = Date.now();
-      try {
-        const caseIndex = n % caseIds.length;
-        const action = cycle[Math.floor(n / caseIds.length) % cycle.length];
-        const gid = Buffer.from(`Case:${caseIds[caseIndex]}`).toString('base64url');
-        const res = await fetch(`http://127.0.0.1:${ports[n % 2]}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({
-            query: 'mutation($i: TransitionCaseInput!) { transitionCase(input: $i) { status } }',
-            variables: { i: { caseId: gid, action, note: '基准测试' } },
-          }),
-        });
-        const body = (await res.json()) as { errors?: unknown };
-        rtt.push(Date.now() - t0);
-        return !body.errors;
-      } catch {
-        failedRequests++;
-        return false; // a swamped server refused or timed out: the step did not happen
+
+    // ---- this project: two server processes, graphql-ws
+    const projectPhase = async () => {
+      const env = {
+        ...process.env,
+        DATABASE_URL: db.url,
+        QUEUE_PREFIX: PREFIX,
+        HOST: '127.0.0.1',
+        DB_POOL_SIZE: '20',
+        NODE_ENV: 'production',
+        AUTH_JWT_SECRET: SECRET,
+        RATE_LIMIT_PER_MINUTE: '100000000',
+      };
+      // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers
+      const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+      const serverArgs = [...nodeArgs, 'dist/src/cli/main.js', 'serve', '--port', '0'];
+      const ports = await Promise.all(
+        [0, 1].map(() => spawnAndRead(serverArgs, env, /localhost:(\d+)\/graphql/)),
+      );
+      const tally = new Tally();
+      const sockets = await graphqlClients(ports, tally);
+      const cycle = ['CLAIM', 'RETURN', 'DISPATCH'];
+      const rtt: number[] = [];
+      let failedRequests = 0;
+      const step = async (n: number) => {
+        const t0 = Date.now();
+        try {
+          const caseIndex = n % caseIds.length;
+          const action = cycle[Math.floor(n / caseIds.length) % cycle.length];
+          const gid = Buffer.from(`Case:${caseIds[caseIndex]}`).toString('base64url');
+          const res = await fetch(`http://127.0.0.1:${ports[n % 2]}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify({
+              query: 'mutation($i: TransitionCaseInput!) { transitionCase(input: $i) { status } }',
+              variables: { i: { caseId: gid, action, note: '基准测试' } },
+            }),
+          });
+          const body = (await res.json()) as { errors?: unknown };
+          rtt.push(Date.now() - t0);
+          return !body.errors;
+        } catch {
+          failedRequests++;
+          return false; // a swamped server refused or timed out: the step did not happen
+        }
+      };
+      // warm-up at the same rate, not counted: both sides are measured as running servers, not as
+      // freshly started ones (JIT, connection pools, caches)
+      const warm = await paced(WARMUP_SECONDS, RATE, step);
+      await drain(tally, warm * CLIENTS);
+      tally.reset();
+      rtt.length = 0;
+      failedRequests = 0;
+      const events = await paced(SECONDS, RATE, step, WARMUP_SECONDS * RATE);
+      await drain(tally, events * CLIENTS);
+      const p = tally.summary();
+      const missing = events * CLIENTS - p.delivered + p.duplicates;
+      rtt.sort((a, b) => a - b);
+      results.push(
+        `mutation round trip p50 ${percentile(rtt, 50)} ms, p99 ${percentile(rtt, 99)} ms, failed requests ${failedRequests}`,
+      );
+      results.push(
+        `project (2 processes, ${CLIENTS} graphql-ws subscribers, ${RATE} transitions/s × ${SECONDS} s): ${events} events, ${p.delivered} deliveries (expected ${events * CLIENTS}), missing ${missing}, duplicates ${p.duplicates}, latency from the step's instant p50 ${p.p50} ms, p99 ${p.p99} ms, max ${p.max} ms`,
+      );
+      // saturation: events straight into the live topic (no database), as fast as Redis takes them
+      tally.reset();
+      let published = 0;
+      const satStart = Date.now();
+      while (Date.now() - satStart < SAT_SECONDS * 1000) {
+        const batch: Promise<number>[] = [];
+        for (let i = 0; i < 20; i++)
+          batch.push(
+            s.live.publish('CASE_UPDATED', {
+              caseId: caseIds[0],
+              districtCode: '610902',
+              areaCode: '61090200200101',
+              action: 'BENCH',
+              fromStatus: 'DISPATCHED',
+              toStatus: 'DISPATCHED',
+              recordedAt: new Date().toISOString(),
+            }),
+          );
+        await Promise.all(batch);
+        published += batch.length;
+        // keep the backlog bounded: no more than ~2 s of events ahead of the clients
+        while (published * CLIENTS - tally.delivered > 2 * 150_000) await sleep(20);
       }
+      await drain(tally, published * CLIENTS);
+      const ps = tally.summary();
+      figures.project = {
+        events,
+        expected: events * CLIENTS,
+        delivered: p.delivered,
+        missing,
+        duplicates: p.duplicates,
+        p50Ms: p.p50,
+        p99Ms: p.p99,
+        maxMs: p.max,
+        mutationRoundTripMs: { p50: percentile(rtt, 50), p99: percentile(rtt, 99) },
+        failedRequests,
+        saturationPerSecond: Math.round(ps.delivered / ((tally.lastAt - satStart) / 1000)),
+      };
+      results.push(
+        `project saturation: ${published} events published in ${SAT_SECONDS} s → ${ps.delivered} deliveries in ${((tally.lastAt - satStart) / 1000).toFixed(1)} s = ${Math.round(ps.delivered / ((tally.lastAt - satStart) / 1000))} deliveries/s (duplicates ${ps.duplicates}, p99 ${ps.p99} ms)`,
+      );
+      for (const ws of sockets) ws.terminate();
+      return p;
     };
-    // warm-up at the same rate, not counted: both sides are measured as running servers, not as
-    // freshly started ones (JIT, connection pools, caches)
-    const warm = await paced(WARMUP_SECONDS, RATE, step);
-    await drain(tally, warm * CLIENTS);
-    tally.reset();
-    rtt.length = 0;
-    failedRequests = 0;
-    const events = await paced(SECONDS, RATE, step, WARMUP_SECONDS * RATE);
-    await drain(tally, events * CLIENTS);
-    const p = tally.summary();
-    const missing = events * CLIENTS - p.delivered + p.duplicates;
-    rtt.sort((a, b) => a - b);
-    results.push(
-      `mutation round trip p50 ${percentile(rtt, 50)} ms, p99 ${percentile(rtt, 99)} ms, failed requests ${failedRequests}`,
-    );
-    results.push(
-      `project (2 processes, ${CLIENTS} graphql-ws subscribers, ${RATE} transitions/s × ${SECONDS} s): ${events} events, ${p.delivered} deliveries (expected ${events * CLIENTS}), missing ${missing}, duplicates ${p.duplicates}, latency from the step's instant p50 ${p.p50} ms, p99 ${p.p99} ms, max ${p.max} ms`,
-    );
-    // saturation: events straight into the live topic (no database), as fast as Redis takes them
-    tally.reset();
-    let published = 0;
-    const satStart = Date.now();
-    while (Date.now() - satStart < SAT_SECONDS * 1000) {
-      const batch: Promise<number>[] = [];
-      for (let i = 0; i < 20; i++)
-        batch.push(
-          s.live.publish('CASE_UPDATED', {
-            caseId: caseIds[0],
-            districtCode: '610902',
-            areaCode: '61090200200101',
-            action: 'BENCH',
-            fromStatus: 'DISPATCHED',
-            toStatus: 'DISPATCHED',
-            recordedAt: new Date().toISOString(),
-          }),
-        );
-      await Promise.all(batch);
-      published += batch.length;
-      // keep the backlog bounded: no more than ~2 s of events ahead of the clients
-      while (published * CLIENTS - tally.delivered > 2 * 150_000) await sleep(20);
-    }
-    await drain(tally, published * CLIENTS);
-    const ps = tally.summary();
-    figures.project = {
-      events,
-      expected: events * CLIENTS,
-      delivered: p.delivered,
-      missing,
-      duplicates: p.duplicates,
-      p50Ms: p.p50,
-      p99Ms: p.p99,
-      maxMs: p.max,
-      mutationRoundTripMs: { p50: percentile(rtt, 50), p99: percentile(rtt, 99) },
-      failedRequests,
-      saturationPerSecond: Math.round(ps.delivered / ((tally.lastAt - satStart) / 1000)),
-    };
-    results.push(
-      `project saturation: ${published} events published in ${SAT_SECONDS} s → ${ps.delivered} deliveries in ${((tally.lastAt - satStart) / 1000).toFixed(1)} s = ${Math.round(ps.delivered / ((tally.lastAt - satStart) / 1000))} deliveries/s (duplicates ${ps.duplicates}, p99 ${ps.p99} ms)`,
-    );
-    for (const ws of sockets) ws.terminate();
-    // the baseline starts on a settled machine: the project's servers gone, PostgreSQL's
-    // after-work (autovacuum of 3,000 transactions' rows, a checkpoint) done or under way
-    const stopped = children.splice(0);
-    await Promise.all(
-      stopped.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null || c.signalCode !== null) return resolve();
-            c.once('exit', () => resolve());
-            c.kill('SIGTERM');
-            setTimeout(() => (c.kill('SIGKILL'), resolve()), 10_000).unref();
-          }),
-      ),
-    );
-    await s.pool.query('CHECKPOINT');
-    await sleep(SETTLE_MS);
-    results.push(`baseline starts after a ${SETTLE_MS / 1000} s pause, load ${os.loadavg()[0].toFixed(1)}`);
 
     // ---- baseline: raw Redis pub/sub + ws fan-out, same clients, same rate
-    const channel = `${PREFIX}:baseline`;
-    const bports = await Promise.all(
-      [0, 1].map(() =>
-        spawnAndRead(['dist/bench/cases-baseline-server.js', redisUrl, channel], process.env, /port (\d+)/),
-      ),
-    );
-    const btally = new Tally();
-    const bsockets = await baselineClients(bports, btally);
-    const pub = new Redis(redisUrl);
-    await sleep(300);
-    let seq = 0;
-    const publishOne = async () => {
-      await pub.publish(
-        channel,
-        JSON.stringify({ seq: ++seq, t: Date.now(), action: 'CLAIM', toStatus: 'CLAIMED' }),
+    const baselinePhase = async () => {
+      const channel = `${PREFIX}:baseline`;
+      const bports = await Promise.all(
+        [0, 1].map(() =>
+          spawnAndRead(['dist/bench/cases-baseline-server.js', redisUrl, channel], process.env, /port (\d+)/),
+        ),
       );
-      return true;
+      const btally = new Tally();
+      const bsockets = await baselineClients(bports, btally);
+      const pub = new Redis(redisUrl);
+      await sleep(300);
+      let seq = 0;
+      const publishOne = async () => {
+        await pub.publish(
+          channel,
+          JSON.stringify({ seq: ++seq, t: Date.now(), action: 'CLAIM', toStatus: 'CLAIMED' }),
+        );
+        return true;
+      };
+      const bwarm = await paced(WARMUP_SECONDS, RATE, publishOne);
+      await drain(btally, bwarm * CLIENTS);
+      btally.reset();
+      const bevents = await paced(SECONDS, RATE, publishOne);
+      await drain(btally, bevents * CLIENTS);
+      const b = btally.summary();
+      results.push(
+        `baseline (raw Redis pub/sub + ws, 2 processes, ${CLIENTS} clients, ${RATE} msg/s × ${SECONDS} s): ${bevents} messages, ${b.delivered} deliveries (expected ${bevents * CLIENTS}), duplicates ${b.duplicates}, latency p50 ${b.p50} ms, p99 ${b.p99} ms, max ${b.max} ms`,
+      );
+      btally.reset();
+      let bpub = 0;
+      const bStart = Date.now();
+      while (Date.now() - bStart < SAT_SECONDS * 1000) {
+        const batch: Promise<number>[] = [];
+        for (let i = 0; i < 20; i++)
+          batch.push(pub.publish(channel, JSON.stringify({ seq: ++seq, t: Date.now(), action: 'BENCH' })));
+        await Promise.all(batch);
+        bpub += batch.length;
+        while (bpub * CLIENTS - btally.delivered > 2 * 150_000) await sleep(20);
+      }
+      await drain(btally, bpub * CLIENTS);
+      const bs = btally.summary();
+      results.push(
+        `baseline saturation: ${bpub} messages in ${SAT_SECONDS} s → ${bs.delivered} deliveries in ${((btally.lastAt - bStart) / 1000).toFixed(1)} s = ${Math.round(bs.delivered / ((btally.lastAt - bStart) / 1000))} deliveries/s`,
+      );
+      figures.baseline = {
+        events: bevents,
+        expected: bevents * CLIENTS,
+        delivered: b.delivered,
+        duplicates: b.duplicates,
+        p50Ms: b.p50,
+        p99Ms: b.p99,
+        maxMs: b.max,
+        saturationPerSecond: Math.round(bs.delivered / ((btally.lastAt - bStart) / 1000)),
+      };
+      for (const ws of bsockets) ws.terminate();
+      pub.disconnect();
+      return b;
     };
-    const bwarm = await paced(WARMUP_SECONDS, RATE, publishOne);
-    await drain(btally, bwarm * CLIENTS);
-    btally.reset();
-    const bevents = await paced(SECONDS, RATE, publishOne);
-    await drain(btally, bevents * CLIENTS);
-    const b = btally.summary();
-    results.push(
-      `baseline (raw Redis pub/sub + ws, 2 processes, ${CLIENTS} clients, ${RATE} msg/s × ${SECONDS} s): ${bevents} messages, ${b.delivered} deliveries (expected ${bevents * CLIENTS}), duplicates ${b.duplicates}, latency p50 ${b.p50} ms, p99 ${b.p99} ms, max ${b.max} ms`,
-    );
-    btally.reset();
-    let bpub = 0;
-    const bStart = Date.now();
-    while (Date.now() - bStart < SAT_SECONDS * 1000) {
-      const batch: Promise<number>[] = [];
-      for (let i = 0; i < 20; i++)
-        batch.push(pub.publish(channel, JSON.stringify({ seq: ++seq, t: Date.now(), action: 'BENCH' })));
-      await Promise.all(batch);
-      bpub += batch.length;
-      while (bpub * CLIENTS - btally.delivered > 2 * 150_000) await sleep(20);
+
+    // BENCH_BASELINE_FIRST=1 runs the baseline first, to see whether the order favours either side
+    const baselineFirst = process.env.BENCH_BASELINE_FIRST === '1';
+    figures.order = baselineFirst ? 'baseline first' : 'project first';
+    let p: Awaited<ReturnType<typeof projectPhase>>;
+    let b: Awaited<ReturnType<typeof baselinePhase>>;
+    if (baselineFirst) {
+      await settle('baseline');
+      b = await baselinePhase();
+      await settle('project');
+      p = await projectPhase();
+    } else {
+      await settle('project');
+      p = await projectPhase();
+      await settle('baseline');
+      b = await baselinePhase();
     }
-    await drain(btally, bpub * CLIENTS);
-    const bs = btally.summary();
-    results.push(
-      `baseline saturation: ${bpub} messages in ${SAT_SECONDS} s → ${bs.delivered} deliveries in ${((btally.lastAt - bStart) / 1000).toFixed(1)} s = ${Math.round(bs.delivered / ((btally.lastAt - bStart) / 1000))} deliveries/s`,
-    );
     results.push(`p99 difference (project − baseline) at ${RATE}/s: ${p.p99 - b.p99} ms`);
-    figures.baseline = {
-      events: bevents,
-      expected: bevents * CLIENTS,
-      delivered: b.delivered,
-      duplicates: b.duplicates,
-      p50Ms: b.p50,
-      p99Ms: b.p99,
-      maxMs: b.max,
-      saturationPerSecond: Math.round(bs.delivered / ((btally.lastAt - bStart) / 1000)),
-    };
     figures.p99DifferenceMs = p.p99 - b.p99;
     figures.ratioP99 = b.p99 > 0 ? Math.round((p.p99 / b.p99) * 100) / 100 : null;
-    for (const ws of bsockets) ws.terminate();
-    pub.disconnect();
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await s.close();
