@@ -69,7 +69,7 @@ export function createServices(config: Services['config']): Services {
   const areas = new AreaService(prisma, pool);
   const cases = createCaseService(config, { pool, ledger, areas });
   const live = new LiveEvents(redisTargetOf(config), config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX);
-  wireLiveEvents(live, ledger, cases, pool);
+  const publishing = wireLiveEvents(live, ledger, cases, pool);
   const events = createAppPubSub(redisTargetOf(config), config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX);
   ledger.onCommit((result) => {
     for (const e of recordChangedEvents(result)) events.publish(TOPIC.RECORD_CHANGED, e);
@@ -104,6 +104,7 @@ export function createServices(config: Services['config']): Services {
     async close() {
       await reports.close();
       await events.close();
+      await publishing.settled(); // the last writes' live events, before Redis goes
       await live.close();
       await cases.close();
       await prisma.$disconnect();

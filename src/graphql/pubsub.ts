@@ -100,6 +100,9 @@ export function createAppPubSub(redis: RedisConnect, prefix: string): AppPubSub 
       inner.publish(channel(topic), payload as never);
     },
     async close() {
+      // auto-pipelined publishes leave on the next tick: let them go before QUIT, or they fail
+      // with "Connection is closed" (an unhandled rejection) and their events are lost
+      await new Promise((resolve) => setImmediate(resolve));
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },
   };
