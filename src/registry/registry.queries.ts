@@ -218,8 +218,22 @@ export const registrySql = {
           AND f.status = 'ACTIVE' AND f.valid_from <= ${day}::date AND (f.valid_to IS NULL OR f.valid_to >= ${day}::date))`);
     }
     const source = from('person', 'p', asOf ? `${asOf}::timestamptz` : null);
-    const counted = `SELECT count(*)::bigint AS total FROM ${source} WHERE ${where.join(' AND ')}`;
-    if (count) return q.query(counted);
+    // built where it is used, so that its parameters exist only in a statement that has it
+    const counted = () => {
+      const plain = `SELECT count(*)::bigint AS total FROM ${source} WHERE ${where.join(' AND ')}`;
+      if (asOf || f.scope.areaPaths === null) return plain;
+      // When no live person lives outside the scope (a district's viewer in a district's
+      // database), the scope filter keeps everyone and only costs a join of every person with the
+      // area tree: count without it. Decided by the statement, against the areas as they are now;
+      // PostgreSQL runs only the branch it takes.
+      const paths = q.add(f.scope.areaPaths);
+      const unscoped = where.filter((_, i) => i !== 1);
+      return `SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM area a WHERE NOT a.path <@ ANY(${paths}::ltree[])
+          AND EXISTS (SELECT 1 FROM person o WHERE o.area_code = a.code AND o.status <> 'MERGED'))
+        THEN (SELECT count(*)::bigint FROM ${source} WHERE ${unscoped.join(' AND ')})
+        ELSE (SELECT count(*)::bigint FROM ${source} WHERE ${where.join(' AND ')}) END AS total`;
+    };
+    if (count) return q.query(counted());
     const page = `SELECT ${personCols} FROM ${source}
        WHERE ${[...where, `p.id > ${q.add(f.afterId)}`].join(' AND ')} ORDER BY p.id LIMIT ${q.add(f.limit)}`;
     const withHousehold = !asOf && !!join?.household;
@@ -241,7 +255,7 @@ export const registrySql = {
       );
     }
     // the count of the whole filter, computed once for the statement (an uncorrelated subquery)
-    if (join?.total) cols.push(`(${counted}) AS "${JOINED_TOTAL}"`);
+    if (join?.total) cols.push(`(${counted()}) AS "${JOINED_TOTAL}"`);
     return q.query(`SELECT ${cols.join(', ')} FROM (${page}) pg ${joins.join(' ')} ORDER BY pg.id`);
   },
 
