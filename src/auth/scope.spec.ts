@@ -295,3 +295,33 @@ describe('roles kept apart', () => {
     });
   });
 });
+
+describe('counts under a scope that holds everyone (the last tests of this file: they add a person)', () => {
+  it('counts everyone when nobody lives outside the scope, and leaves out whoever does', async () => {
+    const both = await api.viewer('COMMUNITY_STAFF', [T.communityA, T.gridB1]);
+    const count = async () => (await api.execAs(both, PERSONS)).data!.persons.totalCount;
+    const live = async (where = 'true') =>
+      (
+        await api.services.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM person p JOIN area a ON a.code = p.area_code
+           WHERE p.status <> 'MERGED' AND ${where}`,
+          [],
+        )
+      ).rows[0].n;
+    const inAB = `(a.path <@ (SELECT path FROM area WHERE code = '${T.communityA}') OR a.path <@ (SELECT path FROM area WHERE code = '${T.gridB1}'))`;
+    // every resident lives in community A or grid B1: the count needs no scope filter
+    expect(await live(`NOT ${inAB}`)).toBe(0);
+    const everyone = await live();
+    expect(await count()).toBe(everyone);
+    // someone registered at community B itself, outside grid B1, is outside the scope
+    await ok(`mutation($i: CreatePersonInput!) { createPerson(input: $i) { person { id } } }`, {
+      i: { name: '区直一', areaCode: T.communityB, idNumber: idNumberFor('1963-01-02') },
+    });
+    expect(await live(`NOT ${inAB}`)).toBe(1);
+    expect(await count()).toBe(everyone);
+    expect(names(await api.execAs(both, PERSONS))).not.toContain('区直一');
+    // and the district's viewer counts them
+    const district = await api.viewer('COMMUNITY_STAFF', [T.district]);
+    expect((await api.execAs(district, PERSONS)).data!.persons.totalCount).toBe(everyone + 1);
+  });
+});
