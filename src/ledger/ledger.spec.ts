@@ -1,6 +1,6 @@
 import { openTestApi, TestApi } from '../../test/harness';
 import { buildTerritory, T } from '../../test/factories';
-import { statementCounter } from '../db/pool';
+import { statementCounter, withTransaction } from '../db/pool';
 import type { LedgerItem, SourceInput } from './ledger.types';
 
 let api: TestApi;
@@ -336,6 +336,31 @@ describe('conflicts between sources', () => {
         status: 'OPEN',
       },
     ]);
+  });
+});
+
+describe('rows locked by the caller (LedgerService.lock)', () => {
+  it('serve one batch; a later batch in the same transaction reads the row afresh', async () => {
+    const { id } = await createPerson({ name: '锁定', phone: '13500000010' }, source('STAFF_EDIT', null));
+    await withTransaction(api.services.pool, async (client) => {
+      const held = await api.services.ledger.lock(client, 'PERSON', [id]);
+      expect(held.rows.get(`PERSON:${id}`)).toMatchObject({ name: '锁定', phone: '13500000010', version: 1 });
+      const write = (values: Record<string, unknown>) =>
+        api.services.ledger.recordIn(
+          client,
+          [
+            {
+              source: source('STAFF_EDIT', null),
+              writes: [{ type: 'PERSON', districtCode: T.district, id, create: false, values }],
+            },
+          ],
+          { locked: held },
+        );
+      await write({ phone: '13500000011' });
+      // the held row is as it was before the first batch: reused, it would put the old phone back
+      await write({ name: '锁定二' });
+    });
+    expect(await person(id)).toMatchObject({ name: '锁定二', phone: '13500000011', version: 3 });
   });
 });
 
