@@ -223,6 +223,28 @@ async function drain(tally: Tally, expected: number, maxMs = 30000) {
   await sleep(500);
 }
 
+/**
+ * Saturation: `publish` called as fast as Redis takes it (20 at a time) for SAT_SECONDS, the
+ * backlog kept to about 2 s of deliveries ahead of the clients; deliveries per second counted at
+ * the clients until the last one arrived.
+ */
+async function saturate(tally: Tally, publish: () => Promise<unknown>) {
+  tally.reset();
+  let published = 0;
+  const start = Date.now();
+  while (Date.now() - start < SAT_SECONDS * 1000) {
+    const batch: Promise<unknown>[] = [];
+    for (let i = 0; i < 20; i++) batch.push(publish());
+    await Promise.all(batch);
+    published += batch.length;
+    while (published * CLIENTS - tally.delivered > 2 * 150_000) await sleep(20);
+  }
+  await drain(tally, published * CLIENTS);
+  const summary = tally.summary();
+  const seconds = (tally.lastAt - start) / 1000;
+  return { published, summary, seconds, perSecond: Math.round(summary.delivered / seconds) };
+}
+
 async function main() {
   const base = process.env.DATABASE_URL;
   const redisUrl = process.env.REDIS_URL;
@@ -426,31 +448,18 @@ async function main() {
       results.push(
         `project (2 processes, ${CLIENTS} graphql-ws subscribers, ${RATE} transitions/s × ${SECONDS} s): ${events} events, ${p.delivered} deliveries (expected ${events * CLIENTS}), missing ${missing}, duplicates ${p.duplicates}, latency from the step's instant p50 ${p.p50} ms, p99 ${p.p99} ms, max ${p.max} ms`,
       );
-      // saturation: events straight into the live topic (no database), as fast as Redis takes them
-      tally.reset();
-      let published = 0;
-      const satStart = Date.now();
-      while (Date.now() - satStart < SAT_SECONDS * 1000) {
-        const batch: Promise<number>[] = [];
-        for (let i = 0; i < 20; i++)
-          batch.push(
-            s.live.publish('CASE_UPDATED', {
-              caseId: caseIds[0],
-              districtCode: '610902',
-              areaCode: '61090200200101',
-              action: 'BENCH',
-              fromStatus: 'DISPATCHED',
-              toStatus: 'DISPATCHED',
-              recordedAt: new Date().toISOString(),
-            }),
-          );
-        await Promise.all(batch);
-        published += batch.length;
-        // keep the backlog bounded: no more than ~2 s of events ahead of the clients
-        while (published * CLIENTS - tally.delivered > 2 * 150_000) await sleep(20);
-      }
-      await drain(tally, published * CLIENTS);
-      const ps = tally.summary();
+      // saturation: events straight into the live topic (no database)
+      const sat = await saturate(tally, () =>
+        s.live.publish('CASE_UPDATED', {
+          caseId: caseIds[0],
+          districtCode: '610902',
+          areaCode: '61090200200101',
+          action: 'BENCH',
+          fromStatus: 'DISPATCHED',
+          toStatus: 'DISPATCHED',
+          recordedAt: new Date().toISOString(),
+        }),
+      );
       figures.project = {
         events,
         expected: events * CLIENTS,
@@ -462,10 +471,10 @@ async function main() {
         maxMs: p.max,
         mutationRoundTripMs: { p50: percentile(rtt, 50), p99: percentile(rtt, 99) },
         failedRequests,
-        saturationPerSecond: Math.round(ps.delivered / ((tally.lastAt - satStart) / 1000)),
+        saturationPerSecond: sat.perSecond,
       };
       results.push(
-        `project saturation: ${published} events published in ${SAT_SECONDS} s → ${ps.delivered} deliveries in ${((tally.lastAt - satStart) / 1000).toFixed(1)} s = ${Math.round(ps.delivered / ((tally.lastAt - satStart) / 1000))} deliveries/s (duplicates ${ps.duplicates}, p99 ${ps.p99} ms)`,
+        `project saturation: ${sat.published} events published in ${SAT_SECONDS} s → ${sat.summary.delivered} deliveries in ${sat.seconds.toFixed(1)} s = ${sat.perSecond} deliveries/s (duplicates ${sat.summary.duplicates}, p99 ${sat.summary.p99} ms)`,
       );
       for (const ws of sockets) ws.terminate();
       return p;
@@ -500,21 +509,11 @@ async function main() {
       results.push(
         `baseline (raw Redis pub/sub + ws, 2 processes, ${CLIENTS} clients, ${RATE} msg/s × ${SECONDS} s): ${bevents} messages, ${b.delivered} deliveries (expected ${bevents * CLIENTS}), duplicates ${b.duplicates}, latency p50 ${b.p50} ms, p99 ${b.p99} ms, max ${b.max} ms`,
       );
-      btally.reset();
-      let bpub = 0;
-      const bStart = Date.now();
-      while (Date.now() - bStart < SAT_SECONDS * 1000) {
-        const batch: Promise<number>[] = [];
-        for (let i = 0; i < 20; i++)
-          batch.push(pub.publish(channel, JSON.stringify({ seq: ++seq, t: Date.now(), action: 'BENCH' })));
-        await Promise.all(batch);
-        bpub += batch.length;
-        while (bpub * CLIENTS - btally.delivered > 2 * 150_000) await sleep(20);
-      }
-      await drain(btally, bpub * CLIENTS);
-      const bs = btally.summary();
+      const bsat = await saturate(btally, () =>
+        pub.publish(channel, JSON.stringify({ seq: ++seq, t: Date.now(), action: 'BENCH' })),
+      );
       results.push(
-        `baseline saturation: ${bpub} messages in ${SAT_SECONDS} s → ${bs.delivered} deliveries in ${((btally.lastAt - bStart) / 1000).toFixed(1)} s = ${Math.round(bs.delivered / ((btally.lastAt - bStart) / 1000))} deliveries/s`,
+        `baseline saturation: ${bsat.published} messages in ${SAT_SECONDS} s → ${bsat.summary.delivered} deliveries in ${bsat.seconds.toFixed(1)} s = ${bsat.perSecond} deliveries/s`,
       );
       figures.baseline = {
         events: bevents,
@@ -524,7 +523,7 @@ async function main() {
         p50Ms: b.p50,
         p99Ms: b.p99,
         maxMs: b.max,
-        saturationPerSecond: Math.round(bs.delivered / ((btally.lastAt - bStart) / 1000)),
+        saturationPerSecond: bsat.perSecond,
       };
       for (const ws of bsockets) ws.terminate();
       pub.disconnect();
