@@ -4,6 +4,7 @@ import { openTestDb, TestDb } from '../../test/harness';
 import { buildPerson, buildTerritory, T } from '../../test/factories';
 import { RunningServer, startServer } from '../server';
 import { isPlainRead } from './replicas';
+import { graphqlOverHttp, personNamesOverHttp } from '../../test/http-graphql';
 
 /**
  * DATABASE_REPLICA_URLS names a second database with different content, made read-only as a
@@ -47,20 +48,12 @@ afterAll(async () => {
 });
 
 async function gql(as: string, query: string, variables: Record<string, unknown> = {}) {
-  const res = await fetch(`http://127.0.0.1:${server.port}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[as]}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data: Record<string, any>; errors?: unknown[] };
+  const body = await graphqlOverHttp(server.port, tokens[as], query, variables);
   expect(body.errors).toBeUndefined();
   return body.data;
 }
 
-const names = async (as: string) =>
-  (await gql(as, `{ persons(first: 50) { edges { node { name } } } }`)).persons.edges
-    .map((e: { node: { name: string } }) => e.node.name)
-    .sort();
+const names = (as: string) => personNamesOverHttp(server.port, tokens[as]);
 
 const namesIn = async (db: TestDb) =>
   (await db.services.pool.query<{ name: string }>('SELECT name FROM person ORDER BY name')).rows.map(

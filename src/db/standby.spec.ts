@@ -4,6 +4,7 @@ import { createServices, Services } from '../app/services';
 import { buildPerson, buildTerritory, T } from '../../test/factories';
 import { startStandbyPair, StandbyPair } from '../../test/pg-standby';
 import { RunningServer, startServer } from '../server';
+import { graphqlOverHttp, personNamesOverHttp } from '../../test/http-graphql';
 
 /**
  * Read replicas on a real streaming standby (`pg_basebackup -R` of a running primary, WAL
@@ -54,20 +55,12 @@ afterAll(async () => {
 });
 
 async function gql(as: string, query: string, variables: Record<string, unknown> = {}) {
-  const res = await fetch(`http://127.0.0.1:${server.port}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[as]}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data: Record<string, any>; errors?: unknown[] };
+  const body = await graphqlOverHttp(server.port, tokens[as], query, variables);
   expect(body.errors).toBeUndefined();
   return body.data;
 }
 
-const names = async (as: string) =>
-  (await gql(as, `{ persons(first: 50) { edges { node { name } } } }`)).persons.edges
-    .map((e: { node: { name: string } }) => e.node.name)
-    .sort();
+const names = (as: string) => personNamesOverHttp(server.port, tokens[as]);
 
 describe('read replicas on a streaming standby', () => {
   it('the standby is one: in recovery, refusing writes, holding what the primary wrote', async () => {
