@@ -41,35 +41,29 @@ export function wireLiveEvents(
   cases.onChange((change) => {
     track(live.publish('CASE_UPDATED', change));
   });
+  // a fact's area is its person's; a record that moved also names the area it left
+  const publishGrid = async (events: ReturnType<typeof recordChangedEvents>) => {
+    const factIds = events.filter((e) => e.entityType === 'FACT').map((e) => e.id);
+    const factAreas = new Map<number, string>();
+    if (factIds.length > 0) {
+      const { rows } = await pool.query<{ id: number; areaCode: string }>(SQL.personAreaOfFacts, [factIds]);
+      for (const r of rows) factAreas.set(r.id, r.areaCode);
+    }
+    const out: GridUpdatedEvent[] = [];
+    for (const e of events) {
+      let previousAreaCode: string | null = null;
+      if (e.op === 'UPDATE' && e.fields.includes('area_code')) {
+        const { rows } = await pool.query<{ code: string | null }>(SQL.previousArea, [e.entityType, e.id]);
+        previousAreaCode = rows[0]?.code ?? null;
+      }
+      out.push({ ...e, areaCode: e.areaCode ?? factAreas.get(e.id) ?? null, previousAreaCode });
+    }
+    // one script call per slice of events, not one per event (an ingest batch gives thousands)
+    await live.publishMany('GRID_UPDATED', out);
+  };
   ledger.onCommit((result) => {
     const events = recordChangedEvents(result);
-    if (events.length === 0) return;
-    track(
-      (async () => {
-        const factIds = events.filter((e) => e.entityType === 'FACT').map((e) => e.id);
-        const factAreas = new Map<number, string>();
-        if (factIds.length > 0) {
-          const { rows } = await pool.query<{ id: number; areaCode: string }>(SQL.personAreaOfFacts, [
-            factIds,
-          ]);
-          for (const r of rows) factAreas.set(r.id, r.areaCode);
-        }
-        const out: GridUpdatedEvent[] = [];
-        for (const e of events) {
-          let previousAreaCode: string | null = null;
-          if (e.op === 'UPDATE' && e.fields.includes('area_code')) {
-            const { rows } = await pool.query<{ code: string | null }>(SQL.previousArea, [
-              e.entityType,
-              e.id,
-            ]);
-            previousAreaCode = rows[0]?.code ?? null;
-          }
-          out.push({ ...e, areaCode: e.areaCode ?? factAreas.get(e.id) ?? null, previousAreaCode });
-        }
-        // one script call per slice of events, not one per event (an ingest batch gives thousands)
-        await live.publishMany('GRID_UPDATED', out);
-      })(),
-    );
+    if (events.length > 0) track(publishGrid(events));
   });
   return {
     async settled() {
