@@ -21,6 +21,9 @@ export interface AreaInput extends AreaNode {
 const LEVELS: AreaNode['level'][] = ['PROVINCE', 'CITY', 'DISTRICT', 'STREET', 'COMMUNITY', 'GRID'];
 const CACHE_MS = 5 * 60 * 1000;
 
+/** What `AreaService.findLoaded` answers when the tree held in memory must be reloaded first. */
+export const STALE = Symbol('area tree stale');
+
 /**
  * The territory tree (城市 → 区县 → 街道 → 社区 → 网格). Areas are small reference data, so the tree is
  * held in memory (refreshed every few minutes and after changes): lookups by code, ancestors and
@@ -62,6 +65,15 @@ export class AreaService {
   /** Forgets the cached tree (after areas change). */
   invalidate(): void {
     this.loadedAt = 0;
+  }
+
+  /**
+   * The area with this code (undefined: none) from the tree held in memory, without waiting; STALE
+   * when the tree must be (re)loaded first (then use `find`).
+   */
+  findLoaded(code: string): AreaNode | undefined | typeof STALE {
+    if (Date.now() - this.loadedAt >= CACHE_MS) return STALE;
+    return this.byCode.get(code);
   }
 
   /** The area with this code, or undefined. */

@@ -1,12 +1,6 @@
 import 'reflect-metadata';
-import {
-  GraphQLFieldResolver,
-  GraphQLSchema,
-  isObjectType,
-  lexicographicSortSchema,
-  printSchema,
-} from 'graphql';
-import { buildSchema, NextFn, NonEmptyArray, PubSub } from 'type-graphql';
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema, NonEmptyArray, PubSub } from 'type-graphql';
 import { AreaStatisticsResolver } from '../resolvers/area/area-statistics.resolver';
 import { AreaResolver } from '../resolvers/area/area.resolver';
 import { CaseResolver } from '../resolvers/case/case.resolver';
@@ -26,9 +20,8 @@ import { MergeResolver } from '../resolvers/ingest/merge.resolver';
 import { DateTimeScalar } from './scalars';
 import { AuthResolver } from '../resolvers/auth/auth.resolver';
 import { authChecker } from '../auth/auth-checker';
-import { deadlineMiddleware } from './deadline';
+import { plainFieldsResolveByDefault, wrapResolvers } from './field-resolution';
 import { CaseTransitionResolver } from '../resolvers/case/case-transition.resolver';
-import type { Context } from './context';
 
 /** Every resolver of the API; a new capability adds its resolvers here. */
 export const RESOLVERS = [
@@ -62,28 +55,9 @@ const noPubSub: PubSub = {
   },
 };
 
-/**
- * Puts the deadline check in front of every field's resolver, as a plain synchronous call. As a
- * type-graphql global middleware the same check turned every field (a person's name as much as
- * its household) into a chain of async functions and promises: on a persons page that was most of
- * the execution's CPU and garbage (bench/RESULTS.md).
- */
-function checkDeadlineOnEveryField(schema: GraphQLSchema): GraphQLSchema {
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    for (const field of Object.values(type.getFields())) {
-      const resolve = field.resolve as GraphQLFieldResolver<unknown, Context> | undefined;
-      if (!resolve) continue;
-      field.resolve = (root, args, context, info) =>
-        deadlineMiddleware({ root, args, context, info }, (() =>
-          resolve(root, args, context, info)) as NextFn);
-    }
-  }
-  return schema;
-}
-
 /** Builds the executable schema from the code-first types; subscriptions go through `pubSub`. */
 export async function createSchema(pubSub: PubSub = noPubSub): Promise<GraphQLSchema> {
+  plainFieldsResolveByDefault();
   const schema = await buildSchema({
     pubSub,
     resolvers: [...RESOLVERS] as NonEmptyArray<(typeof RESOLVERS)[number]>,
@@ -92,7 +66,7 @@ export async function createSchema(pubSub: PubSub = noPubSub): Promise<GraphQLSc
     authChecker,
     emitSchemaFile: false,
   });
-  return checkDeadlineOnEveryField(schema);
+  return wrapResolvers(schema);
 }
 
 /** The schema as committed in schema/schema.graphql: printed with types and fields sorted. */

@@ -42,7 +42,7 @@ export class HouseholdService {
   async create(
     input: { householdNumber: string; areaCode?: string | null; houseId?: number | null },
     actor: Actor,
-    houseOf: (id: number) => Promise<HouseRow | null>,
+    houseOf: (id: number) => HouseRow | null | Promise<HouseRow | null>,
   ): Promise<HouseholdRow> {
     const number = input.householdNumber.trim();
     if (!/^[0-9A-Za-z-]{1,32}$/.test(number)) {

@@ -17,7 +17,7 @@ export class CaseTransitionResolver {
     @Root() t: CaseTransitionRow,
     @Ctx() ctx: Context,
     @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
-  ): Promise<string | null> {
+  ): string | null | Promise<string | null> {
     return revealText(ctx, t.note, toGlobalId('Case', t.caseId), 'CaseTransition.note', purpose);
   }
 }

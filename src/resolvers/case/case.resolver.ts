@@ -163,7 +163,7 @@ export class CaseResolver {
     @Root() c: CaseRow,
     @Ctx() ctx: Context,
     @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
-  ): Promise<string | null> {
+  ): string | null | Promise<string | null> {
     return reveal(ctx, c.reporterPhone, maskPhone, toGlobalId('Case', c.id), 'Case.reporterPhone', purpose);
   }
 
@@ -188,7 +188,7 @@ export class CaseResolver {
     @Root() c: CaseRecord,
     @Ctx() ctx: Context,
     @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
-  ): Promise<string | null> {
+  ): string | null | Promise<string | null> {
     return revealText(ctx, c.invalidReason, toGlobalId('Case', c.id), 'Case.invalidReason', purpose);
   }
 
@@ -200,7 +200,7 @@ export class CaseResolver {
     @Root() c: CaseRecord,
     @Ctx() ctx: Context,
     @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
-  ): Promise<string | null> {
+  ): string | null | Promise<string | null> {
     return revealText(ctx, c.ratingComment, toGlobalId('Case', c.id), 'Case.ratingComment', purpose);
   }
 

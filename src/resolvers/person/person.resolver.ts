@@ -150,7 +150,7 @@ export class PersonResolver {
     @Root() p: PersonRow,
     @Ctx() ctx: Context,
     @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
-  ): Promise<string | null> {
+  ): string | null | Promise<string | null> {
     return reveal(ctx, p.idNumber, maskIdNumber, toGlobalId('Person', p.id), 'Person.idNumber', purpose);
   }
 
@@ -159,7 +159,7 @@ export class PersonResolver {
     @Root() p: PersonRow,
     @Ctx() ctx: Context,
     @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
-  ): Promise<string | null> {
+  ): string | null | Promise<string | null> {
     return reveal(ctx, p.phone, maskPhone, toGlobalId('Person', p.id), 'Person.phone', purpose);
   }
 
