@@ -141,13 +141,56 @@ function cancelBackend(client: pg.Client): void {
 const INT8 = 20;
 const NUMERIC = 1700;
 const DATE = 1082;
+const TIMESTAMPTZ = 1184;
 
-/** Type parsers for our own pool: bigint ids as numbers (safe below 2^53), dates as YYYY-MM-DD strings. */
+const parseTimestamptzSlowly = pg.types.getTypeParser(TIMESTAMPTZ, 'text') as (v: string) => Date;
+
+/**
+ * A timestamptz as PostgreSQL writes it (ISO DateStyle: `2026-11-24 19:41:54.324+00`, fraction
+ * and offset minutes optional), read by position instead of pg-types' general parser (a regular
+ * expression and its match array for each value: a page of rows carries six timestamps a row).
+ * Anything else (BC, infinity, a five-digit year, offset seconds) goes to pg-types' parser.
+ */
+export function parseTimestamptz(v: string): Date {
+  const n = v.length;
+  const digit = (i: number) => v.charCodeAt(i) - 48;
+  const two = (i: number) => digit(i) * 10 + digit(i + 1);
+  if (n < 22 || v.charCodeAt(4) !== 45 || v.charCodeAt(10) !== 32 || v.charCodeAt(13) !== 58)
+    return parseTimestamptzSlowly(v);
+  let i = 19;
+  let ms = 0;
+  if (v.charCodeAt(i) === 46) {
+    // fraction: milliseconds are kept, finer digits dropped (as a JavaScript Date holds them)
+    i++;
+    let scale = 100;
+    while (i < n && v.charCodeAt(i) >= 48 && v.charCodeAt(i) <= 57) {
+      ms += digit(i) * scale;
+      scale /= 10;
+      i++;
+    }
+    ms = Math.floor(ms);
+  }
+  const sign = v.charCodeAt(i) === 43 ? 1 : v.charCodeAt(i) === 45 ? -1 : 0;
+  const rest = n - i - 1;
+  if (sign === 0 || (rest !== 2 && rest !== 5) || (rest === 5 && v.charCodeAt(i + 3) !== 58))
+    return parseTimestamptzSlowly(v);
+  const offsetMinutes = sign * (two(i + 1) * 60 + (rest === 5 ? two(i + 4) : 0));
+  const year = digit(0) * 1000 + digit(1) * 100 + two(2);
+  if (year < 100) return parseTimestamptzSlowly(v); // Date.UTC would read 0–99 as 1900–1999
+  const utc = Date.UTC(year, two(5) - 1, two(8), two(11), two(14), two(17), ms) - offsetMinutes * 60_000;
+  return Number.isNaN(utc) ? parseTimestamptzSlowly(v) : new Date(utc);
+}
+
+/**
+ * Type parsers for our own pool: bigint ids as numbers (safe below 2^53), dates as YYYY-MM-DD
+ * strings, timestamps by `parseTimestamptz`.
+ */
 const types = {
   getTypeParser(oid: number, format?: string) {
     if (oid === INT8) return (v: string) => Number(v);
     if (oid === NUMERIC) return (v: string) => Number(v);
     if (oid === DATE) return (v: string) => v;
+    if (oid === TIMESTAMPTZ) return parseTimestamptz;
     return pg.types.getTypeParser(oid, format as 'text');
   },
 };

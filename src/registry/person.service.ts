@@ -121,33 +121,41 @@ export class PersonService {
       scope,
     };
     const joined = asOf ? { household: false, house: false, total: join.total } : join;
-    const { rows } = await this.pool.query<Record<string, unknown>>(
-      registrySql.personsPage(f, false, joined),
-    );
+    // rows as arrays: each value goes straight into the object it belongs to (no row object of
+    // every joined column built first and copied out of)
+    const { rows, fields } = await this.pool.query<unknown[]>({
+      ...registrySql.personsPage(f, false, joined),
+      rowMode: 'array',
+    });
     const households = joined.household ? new Map<number, HouseholdRow | null>() : undefined;
     const houses = joined.house ? new Map<number, HouseRow | null>() : undefined;
     // which result column goes to which object, worked out once for the statement
-    const columns = rows.length ? Object.keys(rows[0]) : [];
-    const personKeys = columns.filter(
-      (k) => k !== JOINED_TOTAL && !k.startsWith(JOINED_HOUSEHOLD) && !k.startsWith(JOINED_HOUSE),
-    );
-    const prefixed = (prefix: string) =>
-      columns.filter((k) => k.startsWith(prefix)).map((k) => [k, k.slice(prefix.length)] as const);
-    const householdKeys = prefixed(JOINED_HOUSEHOLD);
-    const houseKeys = prefixed(JOINED_HOUSE);
+    const personCols: [number, string][] = [];
+    const householdCols: [number, string][] = [];
+    const houseCols: [number, string][] = [];
+    let totalCol = -1;
+    fields.forEach(({ name }, i) => {
+      if (name === JOINED_TOTAL) totalCol = i;
+      else if (name.startsWith(JOINED_HOUSEHOLD))
+        householdCols.push([i, name.slice(JOINED_HOUSEHOLD.length)]);
+      else if (name.startsWith(JOINED_HOUSE)) houseCols.push([i, name.slice(JOINED_HOUSE.length)]);
+      else personCols.push([i, name]);
+    });
+    const build = (r: unknown[], cols: [number, string][], at: Date | null) => {
+      const o: Record<string, unknown> = { asOf: at };
+      for (const [i, name] of cols) o[name] = r[i];
+      return o;
+    };
     const persons = rows.map((r) => {
-      const person = { asOf: asOf ?? null } as Record<string, unknown>;
-      for (const k of personKeys) person[k] = r[k];
-      const p = person as unknown as PersonRow;
+      const p = build(r, personCols, asOf ?? null) as unknown as PersonRow;
       // a household or house outside the scope joins as nulls: the same null its by-id read gives
-      if (households && p.householdId) {
-        const household = { asOf: null } as Record<string, unknown>;
-        for (const [k, name] of householdKeys) household[name] = r[k];
+      // (a household's members share its row: it is built once)
+      if (households && p.householdId && !households.has(p.householdId)) {
+        const household = build(r, householdCols, null);
         households.set(p.householdId, household.id == null ? null : (household as unknown as HouseholdRow));
       }
-      if (houses && p.houseId) {
-        const house = { asOf: null } as Record<string, unknown>;
-        for (const [k, name] of houseKeys) house[name] = r[k];
+      if (houses && p.houseId && !houses.has(p.houseId)) {
+        const house = build(r, houseCols, null);
         houses.set(p.houseId, house.id == null ? null : (house as unknown as HouseRow));
       }
       return p;
@@ -155,7 +163,7 @@ export class PersonService {
     const result = toPage<PersonRow>(persons, limit, afterId);
     // the count came with the rows; a page past the end has no row to carry it and counts apart
     let total: Promise<number> | undefined =
-      joined.total && rows.length ? Promise.resolve(Number(rows[0][JOINED_TOTAL])) : undefined;
+      joined.total && rows.length ? Promise.resolve(Number(rows[0][totalCol])) : undefined;
     return {
       ...result,
       households,
