@@ -1,7 +1,7 @@
 import { openTestDb, TestDb } from '../../test/harness';
 import { withDefaults } from '../config/config';
 import pg from 'pg';
-import { createPool, parseTimestamptz } from './pool';
+import { createPool, parseTimestamptz, statementCounter, withTransaction } from './pool';
 
 /** The settings a deployment gets when it sets none. */
 const DEFAULTS = withDefaults({ DATABASE_URL: 'postgresql://x/y', REDIS_URL: 'redis://x' });
@@ -127,6 +127,27 @@ describe('timestamps as PostgreSQL sends them', () => {
       );
       expect(rows[0].text).toBe('2026-11-25 01:26:54.324567+05:45');
       expect(rows[0].t.toISOString()).toBe('2026-11-24T19:41:54.324Z');
+    } finally {
+      await pool.end();
+      await db.close();
+    }
+  });
+});
+
+describe('write transactions', () => {
+  it('run without JIT compilation, in one round trip for BEGIN, and leave the session as it was', async () => {
+    const db = await openTestDb();
+    const pool = createPool(db.url, 1);
+    try {
+      const before = (await pool.query<{ jit: string }>('SHOW jit')).rows[0].jit;
+      expect(before).toBe('on');
+      const store = { count: 0 };
+      const inside = await statementCounter.run(store, () =>
+        withTransaction(pool, async (c) => (await c.query<{ jit: string }>('SHOW jit')).rows[0].jit),
+      );
+      expect(inside).toBe('off');
+      expect(store.count).toBe(3); // BEGIN (with the setting), the statement, COMMIT
+      expect((await pool.query<{ jit: string }>('SHOW jit')).rows[0].jit).toBe('on');
     } finally {
       await pool.end();
       await db.close();

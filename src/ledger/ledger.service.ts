@@ -113,21 +113,24 @@ export class LedgerService {
         byType.set(write.type, list);
       }
     });
-    // (rows the caller locked already serve this batch once: a later batch reads them afresh)
+    // (rows the caller locked already serve this batch once: a later batch reads them afresh;
+    // a row this batch creates is not in the table yet: there is nothing to lock or read)
     const current = new Map<string, Row>();
     const held = opts.locked;
     for (const [type, list] of byType) {
-      const ids: number[] = [];
+      const ids = new Set<number>();
+      const createdHere = new Set<number>();
+      for (const { write } of list) if (write.create) createdHere.add(write.id);
       for (const { write } of list) {
-        if (write.create) continue;
+        if (write.create || createdHere.has(write.id)) continue;
         const key = `${type}:${write.id}`;
         const row = held?.rows.get(key);
         if (row) {
           current.set(key, row);
           held!.rows.delete(key);
-        } else ids.push(write.id);
+        } else ids.add(write.id);
       }
-      if (ids.length > 0) await this.lockInto(client, type, ids, current, sourceMeta);
+      if (ids.size > 0) await this.lockInto(client, type, [...ids], current, sourceMeta);
     }
     if (held) for (const [id, meta] of held.sources) if (!sourceMeta.has(id)) sourceMeta.set(id, meta);
 

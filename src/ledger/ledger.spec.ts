@@ -446,6 +446,23 @@ describe('batch cost', () => {
     );
     expect(c.rows[0].n).toBe(200);
   });
+
+  it('rows the batch itself creates and writes again are not looked up (a household of an ingest batch)', async () => {
+    await counted(createItems(await newPersonIds(1))); // warm the department precedence cache
+    const onlyCreates = await counted(createItems(await newPersonIds(3)));
+    // the first member's row creates the person, the next two rows write to it again
+    const [id] = await newPersonIds(1);
+    const rows = [...createItems([id]), ...updateItems([id, id], 'CIVIL_AFFAIRS')];
+    // no lock statement: the row is not in the table until this batch writes it
+    expect(await counted(rows)).toBe(onlyCreates);
+    const { rows: found } = await api.services.pool.query(
+      `SELECT p.phone, p.version, (SELECT count(*)::int FROM ledger_change c WHERE c.entity_id = p.id
+         AND c.entity_type = 'PERSON') AS changes FROM person p WHERE p.id = $1`,
+      [id],
+    );
+    // written once, in its last state (the last row's phone); each row's change is in the log
+    expect(found).toEqual([{ phone: '13600000001', version: 1, changes: 3 }]);
+  });
 });
 
 describe('as of an instant', () => {
