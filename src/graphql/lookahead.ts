@@ -1,4 +1,4 @@
-import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import type { FieldNode, GraphQLResolveInfo, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { Kind } from 'graphql';
 
 function fieldsNamed(
@@ -36,4 +36,41 @@ export function selects(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments
     if (!sets.length) return false;
   }
   return true;
+}
+
+/** The names of every field an operation selects, at any depth, through its fragments. */
+const fieldNamesOf = new WeakMap<OperationDefinitionNode, Set<string>>();
+
+/**
+ * Whether the operation being executed selects a field with one of these names anywhere (on any
+ * type, at any depth, through fragments, under @skip/@include or not): a resolver may leave out
+ * what serves only such fields when none is asked for, even for rows other fields reuse. Worked
+ * out once per parsed operation.
+ */
+export function operationSelectsAny(
+  info: Pick<GraphQLResolveInfo, 'operation' | 'fragments'>,
+  names: readonly string[],
+): boolean {
+  let all = fieldNamesOf.get(info.operation);
+  if (!all) {
+    const found = new Set<string>();
+    const seen = new Set<string>();
+    const visit = (set: SelectionSetNode) => {
+      for (const s of set.selections) {
+        if (s.kind === Kind.FIELD) {
+          found.add(s.name.value);
+          if (s.selectionSet) visit(s.selectionSet);
+        } else if (s.kind === Kind.INLINE_FRAGMENT) visit(s.selectionSet);
+        else if (!seen.has(s.name.value)) {
+          seen.add(s.name.value);
+          const f = info.fragments[s.name.value];
+          if (f) visit(f.selectionSet);
+        }
+      }
+    };
+    visit(info.operation.selectionSet);
+    all = found;
+    fieldNamesOf.set(info.operation, all);
+  }
+  return names.some((n) => all.has(n));
 }

@@ -73,7 +73,8 @@ export class PersonService {
   /**
    * One page of persons matching the filter, with the total count. `join` reads the persons'
    * households and houses (reads of now) and the total in the page's own statement, for a caller
-   * that knows it will show them (see PersonResolver.persons).
+   * that knows it will show them (see PersonResolver.persons); `join.slim` leaves out provenance and
+   * timestamps, for a request that shows none of them anywhere.
    */
   async list(
     filter: PersonFilter,
@@ -81,7 +82,10 @@ export class PersonService {
     scope: Scope,
     asOf?: Date | null,
     withTotal = true,
-    join: { household: boolean; house: boolean; total?: boolean } = { household: false, house: false },
+    join: { household: boolean; house: boolean; total?: boolean; slim?: boolean } = {
+      household: false,
+      house: false,
+    },
   ): Promise<
     Page<PersonRow> & {
       totalCount: () => Promise<number>;
@@ -120,7 +124,7 @@ export class PersonService {
       asOf: asOf ?? null,
       scope,
     };
-    const joined = asOf ? { household: false, house: false, total: join.total } : join;
+    const joined = asOf ? { household: false, house: false, total: join.total, slim: join.slim } : join;
     // rows as arrays: each value goes straight into the object it belongs to (no row object of
     // every joined column built first and copied out of)
     const { rows, fields } = await this.pool.query<unknown[]>({

@@ -1,6 +1,7 @@
 import { openTestApi, TestApi } from '../../test/harness';
 import { maskAddress } from '../auth/reveal';
 import { encodeCursor } from './pagination';
+import { registrySql } from './registry.queries';
 import {
   buildTerritory,
   HouseSeed,
@@ -237,6 +238,65 @@ describe('the nested persons page costs a fixed number of statements', () => {
       expect(large.data!.persons.edges[25].node.house.address).toBe(maskAddress('巴山路21号1栋2单元302室'));
     },
   );
+});
+
+describe('a page reads provenance and timestamps only when the request shows them', () => {
+  const filter = {
+    afterId: 0,
+    limit: 51,
+    areaCodes: null,
+    bornAfter: null,
+    bornBefore: null,
+    gender: null,
+    residenceType: null,
+    factKind: null,
+    day: today,
+    asOf: null,
+    scope: { areaCodes: null, areaPaths: null, departments: null },
+  };
+
+  it('the slim statement leaves them out of persons, households and houses; the full one has them', () => {
+    const full = registrySql.personsPage(filter, false, { household: true, house: true, total: true });
+    const slim = registrySql.personsPage(filter, false, {
+      household: true,
+      house: true,
+      total: true,
+      slim: true,
+    });
+    for (const t of ['p', 'hh', 'hs']) {
+      for (const c of ['provenance', 'created_at', 'updated_at']) {
+        expect(full.text).toContain(`${t}.${c}`);
+        expect(slim.text).not.toContain(`${t}.${c}`);
+      }
+    }
+    expect(slim.text).toContain('p.name');
+    expect(slim.text).toContain('hh.household_number');
+    expect(slim.text).toContain('hs.address');
+  });
+
+  it('households and houses joined into the page still have them when any field of the request asks', async () => {
+    const q = `{ persons(first: 200) { edges { node { name
+      household { householdNumber sources { field } } house { address sources { field } } } } } }`;
+    const r = await api.exec(q);
+    expect(r.errors).toBeUndefined();
+    expect(r.sqlCount).toBe(2); // the page with its households and houses; their sources
+    const edges = r.data!.persons.edges.filter((e: any) => e.node.household);
+    expect(edges.length).toBeGreaterThan(0);
+    for (const e of edges) {
+      expect(e.node.household.sources.map((s: any) => s.field)).toContain('householdNumber');
+      expect(e.node.house.sources.map((s: any) => s.field)).toContain('address');
+    }
+    // asked through a fragment elsewhere in the request as well
+    const viaFragment = await api.exec(
+      `query { persons(first: 5) { edges { node { name household { ...T } } } } }
+       fragment T on Household { sources { field } }`,
+    );
+    expect(viaFragment.errors).toBeUndefined();
+    const withHousehold = viaFragment.data!.persons.edges.filter((e: any) => e.node.household);
+    expect(withHousehold.length).toBeGreaterThan(0);
+    for (const e of withHousehold)
+      expect(e.node.household.sources.map((s: any) => s.field)).toContain('householdNumber');
+  });
 });
 
 describe('persons filters', () => {

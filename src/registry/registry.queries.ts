@@ -6,14 +6,30 @@ import { areaScopeSql, departmentScopeSql, Scope } from '../auth/scope';
  * the change log; reads "as of" go through the <table>_as_of() functions of the migration.
  */
 
-const personCols = `p.district_code AS "districtCode", p.id, p.id_number AS "idNumber", p.name, p.gender::text AS gender,
-  p.birth_date AS "birthDate", p.ethnicity, p.phone, p.residence_type::text AS "residenceType", p.status::text AS status,
-  p.merged_into_id AS "mergedIntoId", p.household_id AS "householdId", p.relation_to_head AS "relationToHead",
-  p.house_id AS "houseId", p.area_code AS "areaCode", p.provenance, p.version, p.created_at AS "createdAt",
-  p.updated_at AS "updatedAt"`;
-
 /** Columns as [SQL expression over table alias `t`, result name]. */
 type Columns = (t: string) => [string, string][];
+
+const personColumns: Columns = (t) => [
+  [`${t}.district_code`, 'districtCode'],
+  [`${t}.id`, 'id'],
+  [`${t}.id_number`, 'idNumber'],
+  [`${t}.name`, 'name'],
+  [`${t}.gender::text`, 'gender'],
+  [`${t}.birth_date`, 'birthDate'],
+  [`${t}.ethnicity`, 'ethnicity'],
+  [`${t}.phone`, 'phone'],
+  [`${t}.residence_type::text`, 'residenceType'],
+  [`${t}.status::text`, 'status'],
+  [`${t}.merged_into_id`, 'mergedIntoId'],
+  [`${t}.household_id`, 'householdId'],
+  [`${t}.relation_to_head`, 'relationToHead'],
+  [`${t}.house_id`, 'houseId'],
+  [`${t}.area_code`, 'areaCode'],
+  [`${t}.provenance`, 'provenance'],
+  [`${t}.version`, 'version'],
+  [`${t}.created_at`, 'createdAt'],
+  [`${t}.updated_at`, 'updatedAt'],
+];
 
 const householdColumns: Columns = (t) => [
   [`${t}.district_code`, 'districtCode'],
@@ -55,6 +71,15 @@ function selectList(columns: [string, string][], prefix = ''): string {
   return columns.map(([expr, name]) => `${expr} AS "${prefix}${name}"`).join(', ');
 }
 
+/**
+ * Columns a page may leave out when nothing in the request shows them (`slim`): a row's provenance
+ * (a JSON document PostgreSQL must print and the server parse) and its timestamps.
+ */
+const SLIM_LEAVES_OUT = new Set(['provenance', 'createdAt', 'updatedAt']);
+const slimmed = (columns: [string, string][], slim: boolean) =>
+  slim ? columns.filter(([, name]) => !SLIM_LEAVES_OUT.has(name)) : columns;
+
+const personCols = selectList(personColumns('p'));
 const householdCols = selectList(householdColumns('h'));
 const houseCols = selectList(houseColumns('h'));
 
@@ -222,12 +247,13 @@ export const registrySql = {
    * person's household and/or house (columns prefixed JOINED_HOUSEHOLD / JOINED_HOUSE, null when
    * there is none or it lies outside the scope, as their by-id reads would answer; reads of now
    * only) and the count of the whole filter (JOINED_TOTAL) to the same statement, so a page that
-   * shows them needs no statement per kind.
+   * shows them needs no statement per kind. `join.slim` leaves out what `SLIM_LEAVES_OUT` names, for
+   * a request that shows none of it anywhere (see PersonResolver.persons).
    */
   personsPage: (
     f: PersonPageFilter,
     count: boolean,
-    join?: { household: boolean; house: boolean; total?: boolean },
+    join?: { household: boolean; house: boolean; total?: boolean; slim?: boolean },
   ): SqlQuery => {
     const q = new SqlParams();
     const asOf = f.asOf ? q.add(f.asOf) : null;
@@ -261,7 +287,8 @@ export const registrySql = {
         ELSE (SELECT count(*)::bigint FROM ${source} WHERE ${where.join(' AND ')}) END AS total`;
     };
     if (count) return q.query(counted());
-    const page = `SELECT ${personCols} FROM ${source}
+    const slim = !!join?.slim;
+    const page = `SELECT ${slim ? selectList(slimmed(personColumns('p'), true)) : personCols} FROM ${source}
        WHERE ${[...where, `p.id > ${q.add(f.afterId)}`].join(' AND ')} ORDER BY p.id LIMIT ${q.add(f.limit)}`;
     const withHousehold = !asOf && !!join?.household;
     const withHouse = !asOf && !!join?.house;
@@ -270,13 +297,13 @@ export const registrySql = {
     const cols = ['pg.*'];
     const joins: string[] = [];
     if (withHousehold) {
-      cols.push(selectList(householdColumns('hh'), JOINED_HOUSEHOLD));
+      cols.push(selectList(slimmed(householdColumns('hh'), slim), JOINED_HOUSEHOLD));
       joins.push(
         `LEFT JOIN household hh ON hh.id = pg."householdId" AND ${areaScopeSql(f.scope, 'hh.area_code', add)}`,
       );
     }
     if (withHouse) {
-      cols.push(selectList(houseColumns('hs'), JOINED_HOUSE));
+      cols.push(selectList(slimmed(houseColumns('hs'), slim), JOINED_HOUSE));
       joins.push(
         `LEFT JOIN house hs ON hs.id = pg."houseId" AND ${areaScopeSql(f.scope, 'hs.area_code', add)}`,
       );

@@ -19,7 +19,7 @@ import { PURPOSE_DESCRIPTION, reveal } from '../../auth/reveal';
 import { PERMISSIONS } from '../../auth/roles';
 import { AppError } from '../../errors/app-error';
 import { idOf, toGlobalId } from '../../graphql/global-id';
-import { selects } from '../../graphql/lookahead';
+import { operationSelectsAny, selects } from '../../graphql/lookahead';
 import { maskIdNumber } from '../../normalize/id-number';
 import { maskPhone } from '../../normalize/phone';
 import { isoDay } from '../../registry/person.service';
@@ -87,6 +87,9 @@ export class PersonResolver {
       household: !!info && selects(info, ['edges', 'node', 'household']),
       house: !!info && selects(info, ['edges', 'node', 'house']),
       total: !!info && selects(info, ['totalCount']),
+      // the rows go into the request's loaders, so they may lack only what no field of the whole
+      // request shows: provenance (`sources`) and timestamps
+      slim: !!info && !operationSelectsAny(info, ['sources', 'createdAt', 'updatedAt']),
     };
     const page = await ctx.services.persons.list(
       filter ?? {},
