@@ -55,9 +55,12 @@ export function createServices(config: Services['config']): Services {
   const defaults = withDefaults(config);
   const statementTimeoutMs = config.DB_STATEMENT_TIMEOUT_MS ?? defaults.DB_STATEMENT_TIMEOUT_MS;
   const idleMs = config.DB_POOL_IDLE_TIMEOUT_MS ?? defaults.DB_POOL_IDLE_TIMEOUT_MS;
+  const prepared = (config.DB_PREPARED_STATEMENTS ?? defaults.DB_PREPARED_STATEMENTS) === 'on';
   const pool = routeReads(
-    createPool(config.DATABASE_URL, config.DB_POOL_SIZE ?? 10, statementTimeoutMs, idleMs),
-    replicaUrls(config).map((url) => createPool(url, config.DB_POOL_SIZE ?? 10, statementTimeoutMs, idleMs)),
+    createPool(config.DATABASE_URL, config.DB_POOL_SIZE ?? 10, statementTimeoutMs, idleMs, prepared),
+    replicaUrls(config).map((url) =>
+      createPool(url, config.DB_POOL_SIZE ?? 10, statementTimeoutMs, idleMs, prepared),
+    ),
   );
   const prisma = createPrisma(
     config.DATABASE_URL,

@@ -36,6 +36,12 @@ const schema = z
      */
     DB_POOL_IDLE_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
     /**
+     * Whether read statements are prepared by name, parsed and planned once per connection (`on`,
+     * the default). `off` behind a connection pooler that cannot keep a session's prepared
+     * statements (PgBouncer before 1.21 in transaction mode, or without max_prepared_statements).
+     */
+    DB_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
+    /**
      * Comma-separated postgresql:// URLs of read replicas (streaming standbys). GraphQL queries
      * read from them; mutations, workers, the CLI and ingest use DATABASE_URL only.
      */

@@ -104,6 +104,9 @@ if (!clientProto.__counted) {
         : Object.assign(Object.create(Object.getPrototypeOf(text) as object) as object, text, {
             [SCOPE]: scope,
           });
+    // a pool made with prepared statements off sends every statement unnamed (see createPool)
+    if ((this as { options?: PoolOptions }).options?.unnamedStatements)
+      delete (marked as { name?: string }).name;
     return poolQuery.apply(this, [marked, ...rest]);
   };
 }
@@ -137,6 +140,9 @@ function cancelBackend(client: pg.Client): void {
   if (client.host?.startsWith('/')) con.connect(`${client.host}/.s.PGSQL.${client.port}`);
   else con.connect(client.port, client.host);
 }
+
+/** pg's pool options, and whether this pool sends every statement unnamed (see createPool). */
+type PoolOptions = pg.PoolConfig & { unnamedStatements?: boolean };
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -198,21 +204,26 @@ const types = {
 /**
  * A connection pool for the ledger's own SQL. `statementTimeoutMs` (0: none) is every
  * connection's statement_timeout: PostgreSQL ends a statement that runs longer, whoever sent it.
- * `idleTimeoutMs` (0: never) is how long an unused connection stays open.
+ * `idleTimeoutMs` (0: never) is how long an unused connection stays open. `preparedStatements`
+ * false sends named statements unnamed (parsed and planned each time), for a connection pooler
+ * that cannot keep a session's prepared statements (PgBouncer before 1.21 in transaction mode).
  */
 export function createPool(
   connectionString: string,
   max = 10,
   statementTimeoutMs = 0,
   idleTimeoutMs = 60_000,
+  preparedStatements = true,
 ): pg.Pool {
-  const pool = new pg.Pool({
+  const options: PoolOptions = {
     connectionString,
     max,
     idleTimeoutMillis: idleTimeoutMs,
     types: types as pg.CustomTypesConfig,
     ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
-  });
+    unnamedStatements: !preparedStatements,
+  };
+  const pool = new pg.Pool(options);
   pool.on('error', (err) => {
     // an idle client lost its connection; the pool replaces it
     process.stderr.write(`postgres pool error: ${err.message}\n`);

@@ -39,6 +39,24 @@ describe('registry reads are prepared statements', () => {
     expect(runs.get(page.text)).toBe(3);
   });
 
+  it('with DB_PREPARED_STATEMENTS=off (a pooler that cannot keep them) nothing is prepared', async () => {
+    const off = await openTestDb({ poolSize: 1, config: { DB_PREPARED_STATEMENTS: 'off' } });
+    try {
+      const s = off.services;
+      const scope = await scopeOf(s.areas, ['610902'], null);
+      const join = { household: true, house: true, total: true };
+      // (an empty database: the statements run all the same)
+      await s.persons.list({}, { first: 5 }, scope, null, true, join);
+      await s.persons.list({}, { first: 5 }, scope, null, true, join);
+      const { rows } = await s.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_prepared_statements`,
+      );
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await off.close();
+    }
+  });
+
   it('the same text always gets the same name, a different text another', () => {
     const scope = { areaCodes: null, areaPaths: null, departments: null };
     const a = registrySql.personsPage({ ...pageFilter(), scope, limit: 21, day: '2000-01-01' }, false);
