@@ -5,7 +5,10 @@
  * and foreign keys), and a 100,000-row XLSX. Each part runs in a fresh database.
  *
  *   npm run build && DATABASE_URL=postgresql://…/postgres REDIS_URL=redis://… \
- *     node dist/bench/ingest.js [--rows 1000000] [--xlsx-rows 100000] [--batch 5000]
+ *     node dist/bench/ingest.js [--rows 1000000] [--xlsx-rows 100000] [--batch 5000] [--corrected 10]
+ *
+ * `--corrected k` then ingests a corrected roster (every k-th resident's phone changed) into the
+ * same ledger, the monthly case: unchanged rows are recognised, changed ones update their persons.
  *
  * Prints one JSON object with the figures; peak RSS is the process's VmHWM.
  */
@@ -60,14 +63,17 @@ function row(i: number) {
   };
 }
 
-async function writeCsv(path: string, n: number): Promise<void> {
+/** The roster as CSV; with `correctedEvery` k, every k-th resident's phone is a new one (a corrected roster). */
+async function writeCsv(path: string, n: number, correctedEvery = 0): Promise<void> {
   async function* lines() {
     yield '新城街道社区居民花名册\n';
     yield '姓名,身份证号,性别,出生日期,联系电话,户号,与户主关系,家庭住址\n';
     let buf = '';
     for (let i = 0; i < n; i++) {
       const r = row(i);
-      buf += `${r.name},${r.id},${r.gender},${r.birth},${r.phone},${r.household},${r.relation},${r.address}\n`;
+      const phone =
+        correctedEvery > 0 && i % correctedEvery === 0 ? `139${String(i).padStart(8, '0')}` : r.phone;
+      buf += `${r.name},${r.id},${r.gender},${r.birth},${phone},${r.household},${r.relation},${r.address}\n`;
       if (buf.length > 1 << 20) {
         yield buf;
         buf = '';
@@ -220,6 +226,31 @@ async function main() {
       ...sampler.stop(),
       processPeakRssMb: peakRssMb(),
     };
+    // --corrected k: then a corrected roster, every k-th resident's phone changed, into the same
+    // ledger: unchanged rows are recognised and left alone, changed ones update their persons
+    const correctedEvery = arg('corrected', 0);
+    if (correctedEvery > 0) {
+      const corrected = join(out, 'roster-corrected.csv');
+      await writeCsv(corrected, rows, correctedEvery);
+      const again = rssSampler();
+      const t1 = Date.now();
+      const second = await ingest.ingestFile(
+        corrected,
+        { fileName: 'roster-corrected.csv', areaCode: street, scope: UNRESTRICTED },
+        { onProgress: (p) => process.stderr.write(`\rcorrected ${p.processed}/${p.total}`) },
+      );
+      const secs2 = (Date.now() - t1) / 1000;
+      process.stderr.write('\n');
+      result.corrected = {
+        status: second.status,
+        changedEvery: correctedEvery,
+        seconds: secs2,
+        rowsPerSecond: Math.round(rows / secs2),
+        landed: second.landed,
+        unchanged: second.unchanged,
+        ...again.stop(),
+      };
+    }
     await s.close();
   }
 
