@@ -75,7 +75,8 @@ export function createServices(config: Services['config']): Services {
   const publishing = wireLiveEvents(live, ledger, cases, pool);
   const events = createAppPubSub(redisTargetOf(config), config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX);
   ledger.onCommit((result) => {
-    for (const e of recordChangedEvents(result)) events.publish(TOPIC.RECORD_CHANGED, e);
+    const changes = recordChangedEvents(result);
+    if (changes.length > 0) events.publish(TOPIC.RECORD_CHANGES, changes);
   });
   const reports = createReportService(pool, areas, config);
   reports.onFinished((r) =>

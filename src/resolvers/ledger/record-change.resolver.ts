@@ -36,25 +36,47 @@ export class RecordChange {
   recordedAt: Date;
 }
 
+/** Who may hear of a change, and whether it is one the subscriber asked for. */
+function wanted(e: RecordChangedEvent, args: RecordChangedArgs, context: Context): boolean {
+  const areas = context.services.areas;
+  return (
+    // an event about a record outside the subscriber's scope is never sent
+    areaInScope(areas, context.viewer.readScope, e.areaCode) &&
+    (!args.areaCode || (e.areaCode !== null && areas.isWithin(e.areaCode, args.areaCode))) &&
+    (!args.types || args.types.includes(NODE_TYPE[e.entityType] ?? e.entityType))
+  );
+}
+
+interface RecordChangedArgs {
+  areaCode?: string | null;
+  types?: string[] | null;
+}
+
+/**
+ * The changes a subscriber wants, one by one, out of the batches published after each commit. The
+ * topic is subscribed to at once, when the subscription starts, not at its first read. (As a
+ * type-graphql `filter`, the area check ran synchronously against whatever tree the process held:
+ * in a process that had not loaded it yet, nothing matched an `areaCode`.)
+ */
+function changesFor(args: RecordChangedArgs, context: Context): AsyncGenerator<RecordChangedEvent> {
+  const batches = context.services.events.pubSub.subscribe(TOPIC.RECORD_CHANGES) as AsyncIterable<
+    RecordChangedEvent[]
+  >;
+  return (async function* () {
+    for await (const batch of batches) {
+      // the area tree the filter walks is held in memory: loaded (or refreshed) before it is used
+      await context.services.areas.ready();
+      for (const e of batch) if (wanted(e, args, context)) yield e;
+    }
+  })();
+}
+
 /** Live change notices over graphql-ws. */
 @Resolver()
 export class RecordChangeResolver {
   @Subscription(() => RecordChange, {
-    topics: TOPIC.RECORD_CHANGED,
-    filter: ({
-      payload,
-      args,
-      context,
-    }: {
-      payload: RecordChangedEvent;
-      args: { areaCode?: string | null; types?: string[] | null };
-      context: Context;
-    }) =>
-      // an event about a record outside the subscriber's scope is never sent
-      areaInScope(context.services.areas, context.viewer.readScope, payload.areaCode) &&
-      (!args.areaCode ||
-        (payload.areaCode !== null && context.services.areas.isWithin(payload.areaCode, args.areaCode))) &&
-      (!args.types || args.types.includes(NODE_TYPE[payload.entityType] ?? payload.entityType)),
+    subscribe: ({ args, context }: { args: RecordChangedArgs; context: Context }) =>
+      changesFor(args, context),
     description:
       'Ledger records created or changed in an area subtree, as they commit (persons, houses, things, cases...).',
   })

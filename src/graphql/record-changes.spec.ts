@@ -1,0 +1,95 @@
+import { parse, subscribe } from 'graphql';
+import { Redis } from 'ioredis';
+import { broadTestViewer, openTestDb, TestDb } from '../../test/harness';
+import { buildTerritory, T } from '../../test/factories';
+import type { LedgerItem } from '../ledger/ledger.types';
+import { createContext } from './context';
+import { createSchema } from './schema';
+
+let db: TestDb;
+let raw: Redis;
+const messages: string[] = [];
+
+beforeAll(async () => {
+  db = await openTestDb();
+  await buildTerritory(db.services);
+  // a plain Redis subscriber on the topic's channel: what the writer sends, message by message
+  raw = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  raw.on('message', (_channel: string, message: string) => messages.push(message));
+  await raw.subscribe(`${db.services.config.QUEUE_PREFIX}:RECORD_CHANGES`);
+}, 60_000);
+afterAll(async () => {
+  raw?.disconnect();
+  await db?.close();
+});
+
+/** Three new records in one batch: two persons in grids of community A, a house in community B's grid. */
+async function commitThree(): Promise<number[]> {
+  const s = db.services;
+  const persons = await s.ledger.allocateIds(s.pool, 'PERSON', 2);
+  const [house] = await s.ledger.allocateIds(s.pool, 'HOUSE', 1);
+  const source = { districtCode: T.district, kind: 'STAFF_EDIT' as const, actor: 'test', raw: {} };
+  const items: LedgerItem[] = [
+    ...persons.map((id, i) => ({
+      source,
+      writes: [
+        {
+          type: 'PERSON' as const,
+          districtCode: T.district,
+          id,
+          create: true,
+          values: { name: `批量${i}`, status: 'ACTIVE', area_code: i === 0 ? T.gridA1 : T.gridA2 },
+        },
+      ],
+    })),
+    {
+      source,
+      writes: [
+        {
+          type: 'HOUSE',
+          districtCode: T.district,
+          id: house,
+          create: true,
+          values: { address: '文昌路1号', use: 'RESIDENTIAL', area_code: T.gridB1 },
+        },
+      ],
+    },
+  ];
+  await s.ledger.record(items);
+  return persons;
+}
+
+describe('record changes travel as one message per committed batch', () => {
+  it('a batch of three records is one Redis message; a subscriber still gets the ones it asked for, one by one', async () => {
+    const schema = await createSchema(db.services.events.pubSub);
+    const results = (await subscribe({
+      schema,
+      document: parse(
+        `subscription { recordChanged(areaCode: "${T.communityA}", types: ["Person"]) { id type op areaCode } }`,
+      ),
+      contextValue: createContext(db.services, broadTestViewer()),
+    })) as AsyncIterableIterator<{ data?: any; errors?: unknown }>;
+    const firstTwo = (async () => [(await results.next()).value, (await results.next()).value])();
+    await new Promise((r) => setTimeout(r, 300)); // the subscription registers with Redis
+
+    messages.length = 0;
+    const persons = await commitThree();
+    const [a, b] = await firstTwo;
+    await results.return?.();
+
+    expect(messages).toHaveLength(1);
+    const batch = JSON.parse(messages[0]) as { entityType: string; id: number; op: string }[];
+    expect(batch.map((e) => [e.entityType, e.op])).toEqual([
+      ['PERSON', 'CREATE'],
+      ['PERSON', 'CREATE'],
+      ['HOUSE', 'CREATE'],
+    ]);
+    // the house (another community, another type) was filtered out; the persons came in order
+    expect(a.errors).toBeUndefined();
+    expect([a.data.recordChanged, b.data.recordChanged]).toEqual([
+      { id: expect.any(String), type: 'Person', op: 'CREATE', areaCode: T.gridA1 },
+      { id: expect.any(String), type: 'Person', op: 'CREATE', areaCode: T.gridA2 },
+    ]);
+    expect(batch.filter((e) => e.entityType === 'PERSON').map((e) => e.id)).toEqual(persons);
+  });
+});
