@@ -11,8 +11,8 @@ describe('live publishing after commit', () => {
     try {
       await buildTerritory(db.services);
       const p = await buildPerson(db.services, { name: '最后一笔', areaCode: T.gridA1 });
-      // a move: its GRID_UPDATED event names the area left, which is looked up after the commit,
-      // so the event is published a round trip after the write has returned
+      // a move: its GRID_UPDATED event names the area left; publishing runs after the write has
+      // returned
       await db.services.ledger.record([
         {
           source: { districtCode: p.districtCode, kind: 'STAFF_EDIT', actor: 'test', raw: { move: p.id } },
@@ -36,6 +36,63 @@ describe('live publishing after commit', () => {
         [T.gridA2, T.gridA1],
       ]);
     } finally {
+      await reader?.close();
+    }
+  });
+
+  it("a batch moving many records names each one's previous area, with no look-up per record", async () => {
+    const db = await openTestDb();
+    const prefix = db.services.config.QUEUE_PREFIX!;
+    let reader: LiveEvents | undefined;
+    let closed = false;
+    try {
+      await buildTerritory(db.services);
+      const people = [];
+      for (let i = 0; i < 20; i++)
+        people.push(
+          await buildPerson(db.services, {
+            name: `搬家${'甲乙丙丁戊己庚辛壬癸'[i % 10]}${'子丑'[i % 2]}`,
+            areaCode: i % 2 ? T.gridA1 : T.gridB1,
+          }),
+        );
+      const sent: string[] = [];
+      const query = db.services.pool.query.bind(db.services.pool);
+      jest.spyOn(db.services.pool, 'query').mockImplementation(((...args: Parameters<typeof query>) => {
+        const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text: string }).text;
+        sent.push(text);
+        return query(...args);
+      }) as typeof query);
+      await db.services.ledger.record(
+        people.map((p) => ({
+          source: {
+            districtCode: p.districtCode,
+            kind: 'STAFF_EDIT' as const,
+            actor: 'test',
+            raw: { move: p.id },
+          },
+          writes: [
+            {
+              type: 'PERSON' as const,
+              districtCode: p.districtCode,
+              id: p.id,
+              create: false,
+              values: { area_code: T.gridA2 },
+            },
+          ],
+        })),
+      );
+      await db.close();
+      closed = true;
+      expect(sent.filter((t) => t.includes('ledger_change') && !t.startsWith('COPY'))).toEqual([]);
+
+      reader = new LiveEvents(process.env.REDIS_URL!, prefix);
+      const log = (await reader.replay('GRID_UPDATED', 0)) as { seq: number; payload: GridUpdatedEvent }[];
+      const moves = new Map(
+        log.filter((e) => e.payload.op === 'UPDATE').map((e) => [e.payload.id, e.payload.previousAreaCode]),
+      );
+      expect(people.map((p) => moves.get(p.id))).toEqual(people.map((_, i) => (i % 2 ? T.gridA1 : T.gridB1)));
+    } finally {
+      if (!closed) await db.close();
       await reader?.close();
     }
   });

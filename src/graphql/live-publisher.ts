@@ -2,14 +2,12 @@ import type pg from 'pg';
 import type { CaseService } from '../cases/case.service';
 import type { LedgerService } from '../ledger/ledger.service';
 import type { LiveEvents } from './live-events';
-import { recordChangedEvents, type GridUpdatedEvent } from './pubsub';
+import { changedResults, recordChangedEvents, type GridUpdatedEvent } from './pubsub';
 
-/** Where a fact's person lives, and where a moved record was before its last move. */
+/** Where a fact's person lives. */
 const SQL = {
   personAreaOfFacts: `SELECT f.id, p.area_code AS "areaCode" FROM fact f
     JOIN person p ON p.district_code = f.district_code AND p.id = f.person_id WHERE f.id = ANY($1::bigint[])`,
-  previousArea: `SELECT changes -> 'area_code' ->> 0 AS code FROM ledger_change
-    WHERE entity_type = $1::entity_type AND entity_id = $2 AND changes ? 'area_code' ORDER BY id DESC LIMIT 1`,
 };
 
 /** The live publishing wired to a process's services. */
@@ -41,28 +39,25 @@ export function wireLiveEvents(
   cases.onChange((change) => {
     track(live.publish('CASE_UPDATED', change));
   });
-  // a fact's area is its person's; a record that moved also names the area it left
-  const publishGrid = async (events: ReturnType<typeof recordChangedEvents>) => {
+  // a fact's area is its person's; a record that moved also names the area it left (the ledger
+  // reports it with the write: no look-up per moved record)
+  const publishGrid = async (events: GridUpdatedEvent[]) => {
     const factIds = events.filter((e) => e.entityType === 'FACT').map((e) => e.id);
-    const factAreas = new Map<number, string>();
     if (factIds.length > 0) {
+      const factAreas = new Map<number, string>();
       const { rows } = await pool.query<{ id: number; areaCode: string }>(SQL.personAreaOfFacts, [factIds]);
       for (const r of rows) factAreas.set(r.id, r.areaCode);
-    }
-    const out: GridUpdatedEvent[] = [];
-    for (const e of events) {
-      let previousAreaCode: string | null = null;
-      if (e.op === 'UPDATE' && e.fields.includes('area_code')) {
-        const { rows } = await pool.query<{ code: string | null }>(SQL.previousArea, [e.entityType, e.id]);
-        previousAreaCode = rows[0]?.code ?? null;
-      }
-      out.push({ ...e, areaCode: e.areaCode ?? factAreas.get(e.id) ?? null, previousAreaCode });
+      for (const e of events) if (e.areaCode === null) e.areaCode = factAreas.get(e.id) ?? null;
     }
     // one script call per slice of events, not one per event (an ingest batch gives thousands)
-    await live.publishMany('GRID_UPDATED', out);
+    await live.publishMany('GRID_UPDATED', events);
   };
   ledger.onCommit((result) => {
-    const events = recordChangedEvents(result);
+    const written = changedResults(result);
+    const events: GridUpdatedEvent[] = recordChangedEvents(result).map((e, i) => ({
+      ...e,
+      previousAreaCode: written[i].previousAreaCode ?? null,
+    }));
     if (events.length > 0) track(publishGrid(events));
   });
   return {

@@ -113,17 +113,20 @@ export function createAppPubSub(redis: RedisConnect, prefix: string): AppPubSub 
   };
 }
 
-/** The change events of a committed ledger batch. */
+/** The writes of a committed ledger batch that created or changed something, in order. */
+export function changedResults(result: CommitResult): CommitResult['results'] {
+  return result.results.filter((r) => r.created || r.changedFields.length > 0);
+}
+
+/** The change events of a committed ledger batch (one per `changedResults` entry, same order). */
 export function recordChangedEvents(result: CommitResult): RecordChangedEvent[] {
-  return result.results
-    .filter((r) => r.created || r.changedFields.length > 0)
-    .map((r) => ({
-      entityType: r.type,
-      id: r.id,
-      districtCode: r.districtCode,
-      areaCode: r.areaCode,
-      op: r.created ? 'CREATE' : 'UPDATE',
-      fields: r.changedFields,
-      recordedAt: result.recordedAt.toISOString(),
-    }));
+  return changedResults(result).map((r) => ({
+    entityType: r.type,
+    id: r.id,
+    districtCode: r.districtCode,
+    areaCode: r.areaCode,
+    op: r.created ? 'CREATE' : 'UPDATE',
+    fields: r.changedFields,
+    recordedAt: result.recordedAt.toISOString(),
+  }));
 }

@@ -240,6 +240,7 @@ export class LedgerService {
           changedFields: changed,
           conflicts: conflictCount,
           sourceRecordId: sourceId,
+          ...(fieldChanges.area_code ? { previousAreaCode: fieldChanges.area_code[0] as string | null } : {}),
         });
       }
     }

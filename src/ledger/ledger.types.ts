@@ -70,6 +70,8 @@ export interface WriteResult {
   changedFields: string[];
   conflicts: number;
   sourceRecordId: number;
+  /** The area the record belonged to before this write, when the write moved it. */
+  previousAreaCode?: string | null;
 }
 
 /** The outcome of a committed batch, used to publish events after commit. */
