@@ -65,7 +65,8 @@ function directFieldResolvers(): Map<string, Resolve> {
             p.validateSettings === undefined &&
             PLAIN_ARG_TYPES.has(p.getType()))),
     );
-    if (!typeName || !plain) continue;
+    // (a resolver class taking constructor arguments is left to type-graphql's container)
+    if (!typeName || !plain || fr.target.length > 0) continue;
     let instance = instances.get(fr.target);
     if (!instance) {
       instance = new (fr.target as new () => Record<string, unknown>)();
