@@ -410,3 +410,22 @@ describe('a step and the case it holds', () => {
     }
   });
 });
+
+describe('the cases count under a scope', () => {
+  it('a case without an area is never counted for a scoped viewer, and the count matches the list', async () => {
+    const r = await report();
+    expect(r.errors).toBeUndefined();
+    const district = await api.viewer('COMMAND_CENTER', [T.district]);
+    const Q = `{ cases(first: 200) { totalCount edges { node { id } } } }`;
+    const before = (await api.execAs(district, Q)).data!.cases;
+    expect(before.totalCount).toBe(before.edges.length);
+    expect(before.totalCount).toBeGreaterThan(0);
+    // a legacy row without an area (no scope holds it): it falls out of the list and the count alike
+    await api.services.pool.query(`UPDATE civic_case SET area_code = NULL WHERE id = $1`, [
+      idOf(r.data!.reportCase.id, 'Case'),
+    ]);
+    const after = (await api.execAs(district, Q)).data!.cases;
+    expect(after.edges).toHaveLength(before.edges.length - 1);
+    expect(after.totalCount).toBe(after.edges.length);
+  });
+});
