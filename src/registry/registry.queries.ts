@@ -9,9 +9,24 @@ import { areaScopeSql, departmentScopeSql, Scope } from '../auth/scope';
 /** Columns as [SQL expression over table alias `t`, result name]. */
 type Columns = (t: string) => [string, string][];
 
-const personColumns: Columns = (t) => [
-  [`${t}.district_code`, 'districtCode'],
-  [`${t}.id`, 'id'],
+/**
+ * A ledger table's columns: its own between the ones every ledger table has (district and id
+ * first; area, provenance, version and timestamps last).
+ */
+const ledgerColumns =
+  (own: Columns): Columns =>
+  (t) => [
+    [`${t}.district_code`, 'districtCode'],
+    [`${t}.id`, 'id'],
+    ...own(t),
+    [`${t}.area_code`, 'areaCode'],
+    [`${t}.provenance`, 'provenance'],
+    [`${t}.version`, 'version'],
+    [`${t}.created_at`, 'createdAt'],
+    [`${t}.updated_at`, 'updatedAt'],
+  ];
+
+const personColumns = ledgerColumns((t) => [
   [`${t}.id_number`, 'idNumber'],
   [`${t}.name`, 'name'],
   [`${t}.gender::text`, 'gender'],
@@ -24,29 +39,15 @@ const personColumns: Columns = (t) => [
   [`${t}.household_id`, 'householdId'],
   [`${t}.relation_to_head`, 'relationToHead'],
   [`${t}.house_id`, 'houseId'],
-  [`${t}.area_code`, 'areaCode'],
-  [`${t}.provenance`, 'provenance'],
-  [`${t}.version`, 'version'],
-  [`${t}.created_at`, 'createdAt'],
-  [`${t}.updated_at`, 'updatedAt'],
-];
+]);
 
-const householdColumns: Columns = (t) => [
-  [`${t}.district_code`, 'districtCode'],
-  [`${t}.id`, 'id'],
+const householdColumns = ledgerColumns((t) => [
   [`${t}.household_number`, 'householdNumber'],
   [`${t}.head_person_id`, 'headPersonId'],
   [`${t}.house_id`, 'houseId'],
-  [`${t}.area_code`, 'areaCode'],
-  [`${t}.provenance`, 'provenance'],
-  [`${t}.version`, 'version'],
-  [`${t}.created_at`, 'createdAt'],
-  [`${t}.updated_at`, 'updatedAt'],
-];
+]);
 
-const houseColumns: Columns = (t) => [
-  [`${t}.district_code`, 'districtCode'],
-  [`${t}.id`, 'id'],
+const houseColumns = ledgerColumns((t) => [
   [`${t}.code`, 'code'],
   [`${t}.street_name`, 'streetName'],
   [`${t}.street_number`, 'streetNumber'],
@@ -59,12 +60,7 @@ const houseColumns: Columns = (t) => [
   [`${t}.owner_name`, 'ownerName'],
   [`ST_X(${t}.location)`, 'lon'],
   [`ST_Y(${t}.location)`, 'lat'],
-  [`${t}.area_code`, 'areaCode'],
-  [`${t}.provenance`, 'provenance'],
-  [`${t}.version`, 'version'],
-  [`${t}.created_at`, 'createdAt'],
-  [`${t}.updated_at`, 'updatedAt'],
-];
+]);
 
 /** A select list; `prefix` goes before every result name (e.g. "household." for a joined row). */
 function selectList(columns: [string, string][], prefix = ''): string {
