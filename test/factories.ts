@@ -3,6 +3,7 @@ import { UNRESTRICTED } from '../src/auth/scope';
 import type { AreaInput } from '../src/geo/area.service';
 import { makeIdNumber } from '../src/normalize/id-number';
 import type { PersonRow } from '../src/registry/registry.types';
+import type { PersonPageFilter } from '../src/registry/registry.queries';
 
 /** A square GeoJSON MultiPolygon from its south-west corner and side (degrees). */
 export function square(lon: number, lat: number, side: number) {
@@ -374,4 +375,22 @@ export async function recordFacts(
     opts,
   );
   return ids;
+}
+
+/** A persons-page filter with no filter set (everyone, from the start, unrestricted), and `over`. */
+export function personsPageFilter(over: Partial<PersonPageFilter> = {}): PersonPageFilter {
+  return {
+    afterId: 0,
+    limit: 51,
+    areaCodes: null,
+    bornAfter: null,
+    bornBefore: null,
+    gender: null,
+    residenceType: null,
+    factKind: null,
+    day: '2000-01-01',
+    asOf: null,
+    scope: UNRESTRICTED,
+    ...over,
+  };
 }

@@ -1,7 +1,25 @@
 import { LiveEvents } from './live-events';
 import { openTestDb } from '../../test/harness';
 import { buildPerson, buildTerritory, T } from '../../test/factories';
+import type { LedgerItem } from '../ledger/ledger.types';
+import type { PersonRow } from '../registry/registry.types';
 import type { GridUpdatedEvent } from './pubsub';
+
+/** A staff edit moving a person to another area. */
+function move(p: PersonRow, areaCode: string): LedgerItem {
+  return {
+    source: { districtCode: p.districtCode, kind: 'STAFF_EDIT', actor: 'test', raw: { move: p.id } },
+    writes: [
+      {
+        type: 'PERSON',
+        districtCode: p.districtCode,
+        id: p.id,
+        create: false,
+        values: { area_code: areaCode },
+      },
+    ],
+  };
+}
 
 describe('live publishing after commit', () => {
   it("a process closing its services right after a write still publishes that write's events", async () => {
@@ -13,20 +31,7 @@ describe('live publishing after commit', () => {
       const p = await buildPerson(db.services, { name: '最后一笔', areaCode: T.gridA1 });
       // a move: its GRID_UPDATED event names the area left; publishing runs after the write has
       // returned
-      await db.services.ledger.record([
-        {
-          source: { districtCode: p.districtCode, kind: 'STAFF_EDIT', actor: 'test', raw: { move: p.id } },
-          writes: [
-            {
-              type: 'PERSON',
-              districtCode: p.districtCode,
-              id: p.id,
-              create: false,
-              values: { area_code: T.gridA2 },
-            },
-          ],
-        },
-      ]);
+      await db.services.ledger.record([move(p, T.gridA2)]);
       await db.close();
 
       reader = new LiveEvents(process.env.REDIS_URL!, prefix);
@@ -62,25 +67,7 @@ describe('live publishing after commit', () => {
         sent.push(text);
         return query(...args);
       }) as typeof query);
-      await db.services.ledger.record(
-        people.map((p) => ({
-          source: {
-            districtCode: p.districtCode,
-            kind: 'STAFF_EDIT' as const,
-            actor: 'test',
-            raw: { move: p.id },
-          },
-          writes: [
-            {
-              type: 'PERSON' as const,
-              districtCode: p.districtCode,
-              id: p.id,
-              create: false,
-              values: { area_code: T.gridA2 },
-            },
-          ],
-        })),
-      );
+      await db.services.ledger.record(people.map((p) => move(p, T.gridA2)));
       await db.close();
       closed = true;
       expect(sent.filter((t) => t.includes('ledger_change') && !t.startsWith('COPY'))).toEqual([]);

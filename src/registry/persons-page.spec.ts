@@ -8,6 +8,7 @@ import {
   HouseholdSeed,
   Population,
   PersonSeed,
+  personsPageFilter,
   recordFacts,
   recordPopulation,
   T,
@@ -241,19 +242,7 @@ describe('the nested persons page costs a fixed number of statements', () => {
 });
 
 describe('a page reads provenance and timestamps only when the request shows them', () => {
-  const filter = {
-    afterId: 0,
-    limit: 51,
-    areaCodes: null,
-    bornAfter: null,
-    bornBefore: null,
-    gender: null,
-    residenceType: null,
-    factKind: null,
-    day: today,
-    asOf: null,
-    scope: { areaCodes: null, areaPaths: null, departments: null },
-  };
+  const filter = personsPageFilter({ day: today });
 
   it('the slim statement leaves them out of persons, households and houses; the full one has them', () => {
     const full = registrySql.personsPage(filter, false, { household: true, house: true, total: true });

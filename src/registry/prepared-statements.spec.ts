@@ -1,3 +1,4 @@
+import { personsPageFilter } from '../../test/factories';
 import { openTestDb, TestDb } from '../../test/harness';
 import { scopeOf } from '../auth/scope';
 import { seedDistrict } from '../seed/seed.service';
@@ -30,11 +31,7 @@ describe('registry reads are prepared statements', () => {
     expect(pages[2].nodes.map((p) => p.id)).toEqual(pages[0].nodes.map((p) => p.id));
 
     const runs = await preparedRuns();
-    const page = registrySql.personsPage(
-      { ...pageFilter(), scope, limit: 21, day: '2000-01-01' },
-      false,
-      join,
-    );
+    const page = registrySql.personsPage(personsPageFilter({ scope, limit: 21 }), false, join);
     expect(page.name).toMatch(/^r_/);
     expect(runs.get(page.text)).toBe(3);
   });
@@ -59,12 +56,9 @@ describe('registry reads are prepared statements', () => {
 
   it('the same text always gets the same name, a different text another', () => {
     const scope = { areaCodes: null, areaPaths: null, departments: null };
-    const a = registrySql.personsPage({ ...pageFilter(), scope, limit: 21, day: '2000-01-01' }, false);
-    const b = registrySql.personsPage({ ...pageFilter(), scope, limit: 51, day: '2024-01-01' }, false);
-    const c = registrySql.personsPage(
-      { ...pageFilter(), scope, limit: 21, day: '2000-01-01', gender: 'MALE' },
-      false,
-    );
+    const a = registrySql.personsPage(personsPageFilter({ scope, limit: 21 }), false);
+    const b = registrySql.personsPage(personsPageFilter({ scope, limit: 51, day: '2024-01-01' }), false);
+    const c = registrySql.personsPage(personsPageFilter({ scope, limit: 21, gender: 'MALE' }), false);
     // values are parameters: they change nothing in the text or its name
     expect(b.text).toBe(a.text);
     expect(b.name).toBe(a.name);
@@ -72,16 +66,3 @@ describe('registry reads are prepared statements', () => {
     expect(c.name).not.toBe(a.name);
   });
 });
-
-function pageFilter() {
-  return {
-    afterId: 0,
-    areaCodes: null,
-    bornAfter: null,
-    bornBefore: null,
-    gender: null,
-    residenceType: null,
-    factKind: null,
-    asOf: null,
-  };
-}
