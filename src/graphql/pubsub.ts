@@ -48,7 +48,7 @@ export interface Topics {
    * ~17,000 changes, which as a message each cost the writer one Redis command apiece and every
    * API process one message apiece. `recordChanged` subscribers get them one by one.
    */
-  RECORD_CHANGES: RecordChangedEvent[];
+  RECORD_CHANGES: readonly RecordChangedEvent[];
   REPORT_FINISHED: ReportFinishedEvent;
   CASE_UPDATED: CaseUpdatedEvent;
   GRID_UPDATED: GridUpdatedEvent;
@@ -118,8 +118,22 @@ export function changedResults(result: CommitResult): CommitResult['results'] {
   return result.results.filter((r) => r.created || r.changedFields.length > 0);
 }
 
-/** The change events of a committed ledger batch (one per `changedResults` entry, same order). */
-export function recordChangedEvents(result: CommitResult): RecordChangedEvent[] {
+const eventsOf = new WeakMap<CommitResult, readonly RecordChangedEvent[]>();
+
+/**
+ * The change events of a committed ledger batch (one per `changedResults` entry, same order),
+ * made once per batch for every listener (record changes and grid updates); not to be mutated.
+ */
+export function recordChangedEvents(result: CommitResult): readonly RecordChangedEvent[] {
+  let events = eventsOf.get(result);
+  if (!events) {
+    events = makeEvents(result);
+    eventsOf.set(result, events);
+  }
+  return events;
+}
+
+function makeEvents(result: CommitResult): RecordChangedEvent[] {
   return changedResults(result).map((r) => ({
     entityType: r.type,
     id: r.id,

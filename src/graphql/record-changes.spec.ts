@@ -4,6 +4,7 @@ import { broadTestViewer, openTestDb, TestDb } from '../../test/harness';
 import { buildTerritory, T } from '../../test/factories';
 import type { LedgerItem } from '../ledger/ledger.types';
 import { createContext } from './context';
+import { recordChangedEvents } from './pubsub';
 import { createSchema } from './schema';
 
 let db: TestDb;
@@ -91,5 +92,27 @@ describe('record changes travel as one message per committed batch', () => {
       { id: expect.any(String), type: 'Person', op: 'CREATE', areaCode: T.gridA2 },
     ]);
     expect(batch.filter((e) => e.entityType === 'PERSON').map((e) => e.id)).toEqual(persons);
+  });
+
+  it('the events of a batch are made once for every listener of the commit', () => {
+    const result = {
+      results: [
+        {
+          type: 'PERSON' as const,
+          districtCode: T.district,
+          id: 1,
+          areaCode: T.gridA1,
+          created: true,
+          changedFields: ['name'],
+          conflicts: 0,
+          sourceRecordId: 1,
+        },
+      ],
+      sourceRecordIds: [1],
+      recordedAt: new Date(),
+    };
+    const first = recordChangedEvents(result);
+    expect(first).toHaveLength(1);
+    expect(recordChangedEvents(result)).toBe(first);
   });
 });
