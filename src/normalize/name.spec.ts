@@ -1,4 +1,10 @@
-import { nameMatchKey, namePinyin, normalizeName, toSimplifiedChinese } from './name';
+import {
+  nameMatchKey,
+  namePinyin,
+  normalizeName,
+  toSimplifiedChinese,
+  toSimplifiedChineseUnfiltered,
+} from './name';
 
 describe('normalizeName', () => {
   it.each([
@@ -68,6 +74,44 @@ describe('toSimplifiedChinese', () => {
     expect(toSimplifiedChinese('陳衞國')).toBe('陈卫国'); // 衞 is the Hong Kong form
     expect(toSimplifiedChinese('黃曉峯')).toBe('黄晓峰');
     expect(toSimplifiedChinese('张三')).toBe('张三');
+  });
+
+  it('gives what the full OpenCC chain gives, also for texts it passes over unconverted', () => {
+    // random texts of CJK characters (traditional and simplified alike), astral and compatibility ideographs,
+    // digits, short (cached) and long (addresses): the shortcut must never change an answer
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const piece = () => {
+      const k = rand(10);
+      if (k < 7) return String.fromCodePoint(0x4e00 + rand(0x9fa5 - 0x4e00));
+      if (k === 7) return String.fromCodePoint(0x20000 + rand(0x2a6d6 - 0x20000));
+      if (k === 8) return String(rand(1000));
+      // CJK compatibility ideographs: OpenCC folds them first
+      return rand(2) ? '路号栋单元室街道社区'[rand(10)] : String.fromCodePoint(0xf900 + rand(0x1da));
+    };
+    let changed = 0;
+    let unchanged = 0;
+    for (let i = 0; i < 3000; i++) {
+      let text = '';
+      const len = 1 + rand(24);
+      for (let j = 0; j < len; j++) text += piece();
+      const full = toSimplifiedChineseUnfiltered(text);
+      expect(toSimplifiedChinese(text)).toBe(full);
+      if (full === text) unchanged++;
+      else changed++;
+    }
+    // both kinds were exercised
+    expect(changed).toBeGreaterThan(300);
+    expect(unchanged).toBeGreaterThan(300);
+    expect(toSimplifiedChinese('新城街道兴安路67号7栋1单元66666室')).toBe(
+      '新城街道兴安路67号7栋1单元66666室',
+    );
+    expect(toSimplifiedChinese('新城街道興安路67號7棟1單元66666室')).toBe(
+      '新城街道兴安路67号7栋1单元66666室',
+    );
   });
 });
 

@@ -11,8 +11,15 @@ import { describeType, toHalfWidth } from './text';
 const DOT_VARIANTS = /[・•‧･∙⋅·]/g;
 const HAN = '\\p{Script=Han}〇';
 
+const SPACE_BESIDE_HAN = new RegExp(`(?<=[${HAN}·]) | (?=[${HAN}·])`, 'gu');
+const STOP_BETWEEN_HAN = new RegExp(`(?<=[${HAN}])[.。](?=[${HAN}])`, 'gu');
+/** A name of Chinese characters only, as most are: cleaning leaves it as it is. */
+const NAME_CHARACTERS = new RegExp(`[\\p{L}\\p{M}${HAN}·' .\\-]`, 'gu');
+const HAN_ONLY = new RegExp(`^[${HAN}]+$`, 'u');
+
 /** Cleans a name without judging it: spaces, full-width Latin, middle dots. */
 function cleanName(text: string): string {
+  if (HAN_ONLY.test(text)) return text;
   return (
     toHalfWidth(text)
       .replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')
@@ -20,9 +27,9 @@ function cleanName(text: string): string {
       .replace(/\s+/g, ' ')
       .trim()
       // Spaces next to a Chinese character or a middle dot go; one space between Latin words stays.
-      .replace(new RegExp(`(?<=[${HAN}·]) | (?=[${HAN}·])`, 'gu'), '')
+      .replace(SPACE_BESIDE_HAN, '')
       // A full stop between Chinese characters is a mistyped middle dot: 阿依古丽.买买提.
-      .replace(new RegExp(`(?<=[${HAN}])[.。](?=[${HAN}])`, 'gu'), '·')
+      .replace(STOP_BETWEEN_HAN, '·')
       .replace(/·{2,}/g, '·')
       .replace(/^·+|·+$/g, '')
   );
@@ -41,7 +48,7 @@ export function normalizeName(raw: unknown): NormalizeResult<string> {
   const name = cleanName(raw);
   if (name === '') return fail('NAME_INVALID', 'Name has no letters or characters once cleaned');
   if (/\d/.test(name)) return fail('NAME_INVALID', 'Name contains digits');
-  const bad = [...new Set(name.replace(new RegExp(`[\\p{L}\\p{M}${HAN}·' .\\-]`, 'gu'), ''))];
+  const bad = [...new Set(name.replace(NAME_CHARACTERS, ''))];
   if (bad.length > 0) {
     return fail(
       'NAME_INVALID',
@@ -73,18 +80,77 @@ export function toSimplifiedChinese(text: string): string {
   return out;
 }
 
+/** The OpenCC presets the converter chains: Hong Kong and Taiwan forms, both to mainland simplified. */
+const OPENCC_PRESETS = [
+  { from: 'hk', to: 'cn', config: 'hk2s' },
+  { from: 'tw', to: 'cn', config: 'tw2s' },
+] as const;
+
+/** A dictionary as opencc-js ships it: "key value|key value…", or [key, value] pairs. */
+type OpenccDict = string | [string, string][];
+interface OpenccPreset {
+  normalizationChain?: OpenccDict[][];
+  conversionChain: OpenccDict[][];
+}
+
+/**
+ * Every character that starts a key of a dictionary the converters use. A text with none of them
+ * is left as it is by every step of the chain (OpenCC replaces only what a key matches), so it is
+ * returned without running the converters: most addresses on a mainland roster are such texts,
+ * and each is unique, so the short-text cache does not help them. Null when opencc-js does not
+ * expose its presets in the expected shape: then every text is converted.
+ */
+function keyStarts(
+  locale: { configs?: Record<string, OpenccPreset | undefined> } | undefined,
+): Set<number> | null {
+  const starts = new Set<number>();
+  for (const { config } of OPENCC_PRESETS) {
+    const preset = locale?.configs?.[config];
+    if (!preset || !Array.isArray(preset.conversionChain)) return null;
+    for (const group of [...(preset.normalizationChain ?? []), ...preset.conversionChain]) {
+      for (const dict of group) {
+        const keys =
+          typeof dict === 'string'
+            ? dict.split('|').map((e) => e.slice(0, e.indexOf(' ')))
+            : dict.map((e) => e[0]);
+        for (const key of keys) if (key) starts.add(key.codePointAt(0)!);
+      }
+    }
+  }
+  return starts;
+}
+
+let convertible: Set<number> | null = null;
+
 function convertToSimplified(text: string): string {
   if (!simplifier) {
     // opencc-js ships its types as an ES module, which a CommonJS file cannot import; its CommonJS build is required instead.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const opencc = require('opencc-js/t2cn') as {
       Converter(options: { from: string; to: string }): ConvertText;
+      Locale?: { configs?: Record<string, OpenccPreset | undefined> };
     };
-    const fromHk = opencc.Converter({ from: 'hk', to: 'cn' });
-    const fromTw = opencc.Converter({ from: 'tw', to: 'cn' });
-    simplifier = (t) => fromTw(fromHk(t));
+    const [hk, tw] = OPENCC_PRESETS.map((p) => opencc.Converter({ from: p.from, to: p.to }));
+    simplifier = (t) => tw(hk(t));
+    convertible = keyStarts(opencc.Locale);
   }
+  if (convertible && !mayConvert(text, convertible)) return text;
   return simplifier(text);
+}
+
+function mayConvert(text: string, starts: Set<number>): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    if (starts.has(cp)) return true;
+  }
+  return false;
+}
+
+/** Converts with the full OpenCC chain, without the shortcut (tests compare the two). */
+export function toSimplifiedChineseUnfiltered(text: string): string {
+  convertToSimplified('');
+  return simplifier!(text);
 }
 
 /**
