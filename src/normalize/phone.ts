@@ -25,7 +25,8 @@ function cleanText(raw: unknown): string | NormalizeResult<string> {
 /** Normalises one phone number written in any common way; see `normalizePhone`. */
 function parseOne(text: string): NormalizeResult<string> {
   const s = text.replace(LABEL, '').replace(/[\s\u200B-\u200D\u2060\uFEFF.]/g, '');
-  const shape = describeShape(s);
+  // described only for a message: most phones are valid
+  const shape = () => describeShape(s);
 
   // Mobile: strip +86 / 0086 / 86, dashes and brackets.
   let digits = s.replace(/[-()（）]/g, '');
@@ -36,13 +37,13 @@ function parseOne(text: string): NormalizeResult<string> {
   if (/^1\d{10}$/.test(digits)) {
     return fail(
       'PHONE_INVALID',
-      `Phone ${shape} has 11 digits but no mainland mobile prefix starts with 1${digits[1]}`,
+      `Phone ${shape()} has 11 digits but no mainland mobile prefix starts with 1${digits[1]}`,
     );
   }
 
   // Landline with area code: 0915-3212345, (0915)3212345, 09153212345, +86 915 3212345.
   if (!/^[\d\-()（）+]+$/.test(s)) {
-    return fail('PHONE_INVALID', `Phone ${shape} contains characters that are not part of a phone number`);
+    return fail('PHONE_INVALID', `Phone ${shape()} contains characters that are not part of a phone number`);
   }
   if (intl && /^[1-9]/.test(digits)) digits = `0${digits}`;
   const bracketed = /^(?:\+86|0086)?[(（](0\d{2,3})[)）]-?([2-9]\d{6,7})$/.exec(s);
@@ -56,11 +57,11 @@ function parseOne(text: string): NormalizeResult<string> {
     if (/^[2-9]\d{6,7}$/.test(local)) return ok(`${digits.slice(0, areaLength)}-${local}`);
   }
   if (/^[2-9]\d{6,7}$/.test(digits)) {
-    return fail('PHONE_NO_AREA_CODE', `Phone ${shape} looks like a landline without its area code`);
+    return fail('PHONE_NO_AREA_CODE', `Phone ${shape()} looks like a landline without its area code`);
   }
   return fail(
     'PHONE_INVALID',
-    `Phone ${shape} is neither an 11-digit mainland mobile nor a landline with an area code`,
+    `Phone ${shape()} is neither an 11-digit mainland mobile nor a landline with an area code`,
   );
 }
 

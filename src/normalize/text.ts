@@ -1,7 +1,10 @@
 /** Small text helpers shared by the normalisers (full-width folding, invisible characters, safe shapes). */
 
+const FULL_WIDTH = /[\uFF01-\uFF5E\u3000]/;
+
 /** Converts full-width ASCII (Ａ, １, ＋, ．…) and the ideographic space to their half-width forms. */
 export function toHalfWidth(s: string): string {
+  if (!FULL_WIDTH.test(s)) return s;
   return s.replace(/[\uFF01-\uFF5E\u3000]/g, (c) =>
     c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0),
   );
