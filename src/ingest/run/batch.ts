@@ -6,6 +6,7 @@ import type { NormalizedRecord } from '../mapping/normalize-row';
 import type { RowEvent } from '../rows';
 import { ingestSql } from './ingest.queries';
 import { type Candidate, decideMatch, type MatchOutcome } from './match';
+import type { TimeSlice } from './time-slice';
 
 /** What a batch needs to know about its run. */
 export interface RunContext {
@@ -110,6 +111,56 @@ function areaFor(ctx: RunContext, r: NormalizedRecord): string {
 }
 
 /**
+ * What a prepared batch tells the preparation of the next one, which may run before this batch
+ * has committed: what a look-up would find once it has. Entities the batch creates, by the keys
+ * rows find them by; the rows it lands (by content hash); persons without an ID number as the
+ * candidate look-up would return them, and persons it gave an ID number (no longer candidates);
+ * active facts of the run's kind.
+ */
+export interface BatchMemory {
+  hashes: ReadonlySet<string>;
+  persons: ReadonlyMap<string, PersonByIdNumber>;
+  households: ReadonlyMap<string, { id: number; house_id: number | null }>;
+  housesByCode: ReadonlyMap<string, number>;
+  housesByAddress: ReadonlyMap<string, number>;
+  /** The address of each house above (a candidate's context). */
+  houseAddresses: ReadonlyMap<number, string | null>;
+  candidates: ReadonlyMap<number, Candidate>;
+  identified: ReadonlySet<number>;
+  facts: ReadonlyMap<number, number>;
+}
+
+/** A batch resolved and turned into ledger items, ready to be written in one transaction. */
+export interface PreparedBatch {
+  stats: BatchStats;
+  issues: object[];
+  landing: Landing | null;
+  memory: BatchMemory;
+}
+
+/** The ledger items of a batch's landing rows, with what their match decisions need after the write. */
+interface Landing {
+  items: LedgerItem[];
+  planned: Planned[];
+  real: (ref: Ref | null) => number | null;
+}
+
+/** Runs statements: the write transaction's client, or the pool for look-ups made ahead of it. */
+type Queryable = pg.Pool | pg.PoolClient;
+
+const EMPTY_MEMORY: BatchMemory = {
+  hashes: new Set(),
+  persons: new Map(),
+  households: new Map(),
+  housesByCode: new Map(),
+  housesByAddress: new Map(),
+  houseAddresses: new Map(),
+  candidates: new Map(),
+  identified: new Set(),
+  facts: new Map(),
+};
+
+/**
  * Lands one batch of rows inside the caller's transaction: skipped and rejected rows are kept with
  * their reason and cells; rows already landed before (same content, same department and profile)
  * are counted and left alone; every other row is resolved to its house, household and person
@@ -123,6 +174,26 @@ export async function writeBatch(
   ctx: RunContext,
   rows: readonly BatchRow[],
 ): Promise<{ stats: BatchStats; commit: CommitResult | null }> {
+  return writePrepared(client, ledger, ctx, await prepareBatch(client, ledger, ctx, rows, null));
+}
+
+/**
+ * Resolves a batch and builds its ledger items without writing anything: look-ups, id reservations
+ * (sequences, outside any transaction) and the decisions of `writeBatch`. It can run on the pool
+ * while the batch before is still being written: `previous` is that batch's memory, which answers
+ * for whatever it lands that the look-ups cannot see until it commits. The caller writes the result
+ * with `writePrepared` only after the batch before has committed. `slice`: the planning gives the
+ * event loop back in turns of that length, so that the write in progress is not kept waiting.
+ */
+export async function prepareBatch(
+  db: Queryable,
+  ledger: LedgerService,
+  ctx: RunContext,
+  rows: readonly BatchRow[],
+  previous: BatchMemory | null,
+  slice: TimeSlice | null = null,
+): Promise<PreparedBatch> {
+  const prev = previous ?? EMPTY_MEMORY;
   const stats: BatchStats = {
     landed: 0,
     unchanged: 0,
@@ -171,7 +242,7 @@ export async function writeBatch(
   // the persons found here are reused to resolve the rows (only guardians are looked up again)
   const knownPersons = new Map<string, PersonByIdNumber>();
   if (ids.length > 0) {
-    const { rows: found } = await client.query<PersonByIdNumber>(ingestSql.personsByIdNumber, [ids]);
+    const found = await personsByIdNumber(db, ids, prev);
     for (const p of found) knownPersons.set(p.id_number, p);
     const outside = new Set(found.filter((p) => !ctx.inScope(p.area_code)).map((p) => p.id_number));
     if (outside.size > 0) {
@@ -196,12 +267,18 @@ export async function writeBatch(
     }
   }
 
-  // rows that landed before (an earlier run of the same file, or this run before a crash)
+  // rows that landed before (an earlier run of the same file, this run before a crash, or the
+  // batch before, which may not have committed yet)
   const known = new Set<string>();
-  if (candidatesRows.length > 0) {
-    const { rows: found } = await client.query<{ content_hash: string }>(ingestSql.knownHashes, [
+  const unseen: string[] = [];
+  for (const c of candidatesRows) {
+    if (prev.hashes.has(c.hash)) known.add(c.hash);
+    else unseen.push(c.hash);
+  }
+  if (unseen.length > 0) {
+    const { rows: found } = await db.query<{ content_hash: string }>(ingestSql.knownHashes, [
       ctx.districtCode,
-      candidatesRows.map((c) => c.hash),
+      unseen,
     ]);
     for (const f of found) known.add(f.content_hash);
   }
@@ -216,43 +293,90 @@ export async function writeBatch(
     toLand.push(c);
   }
 
+  if (toLand.length === 0) return { stats, issues, landing: null, memory: { ...EMPTY_MEMORY } };
+  const { landing, memory } = await plan(
+    db,
+    ledger,
+    ctx,
+    toLand,
+    stats,
+    knownPersons,
+    new Set(ids),
+    prev,
+    slice,
+  );
+  return { stats, issues, landing, memory };
+}
+
+/** Persons by ID number as the database has them, and as the batch before leaves them. */
+async function personsByIdNumber(
+  db: Queryable,
+  ids: string[],
+  prev: BatchMemory,
+): Promise<PersonByIdNumber[]> {
+  const { rows } = await db.query<PersonByIdNumber>(ingestSql.personsByIdNumber, [ids]);
+  if (prev.persons.size === 0) return rows;
+  const byId = new Map(rows.map((p) => [p.id_number, p]));
+  for (const id of ids) {
+    const p = prev.persons.get(id);
+    if (p) byId.set(id, p);
+  }
+  return [...byId.values()];
+}
+
+/**
+ * Writes a prepared batch inside the caller's transaction: its rows through the ledger, then match
+ * decisions, review items and the skipped and rejected rows.
+ */
+export async function writePrepared(
+  client: pg.PoolClient,
+  ledger: LedgerService,
+  ctx: RunContext,
+  prepared: PreparedBatch,
+): Promise<{ stats: BatchStats; commit: CommitResult | null }> {
+  const { stats, issues, landing } = prepared;
   let commit: CommitResult | null = null;
-  if (toLand.length > 0) commit = await land(client, ledger, ctx, toLand, stats, knownPersons, new Set(ids));
+  if (landing) commit = await land(client, ledger, ctx, landing, stats);
   if (issues.length > 0) await client.query(ingestSql.insertIssues, [JSON.stringify(issues)]);
   return { stats, commit };
 }
 
-async function land(
-  client: pg.PoolClient,
+/**
+ * Resolves the rows to land (house, household, person, fact; new entities get reserved ids) and
+ * builds their ledger items; also what the next batch needs to know of this one (`BatchMemory`).
+ */
+async function plan(
+  db: Queryable,
   ledger: LedgerService,
   ctx: RunContext,
   toLand: { row: BatchRow; record: NormalizedRecord; hash: string }[],
   stats: BatchStats,
   knownPersons: ReadonlyMap<string, PersonByIdNumber>,
   lookedUp: ReadonlySet<string>,
-): Promise<CommitResult> {
+  prev: BatchMemory,
+  slice: TimeSlice | null,
+): Promise<{ landing: Landing; memory: BatchMemory }> {
   const d = ctx.districtCode;
   const uniq = <T>(xs: (T | null)[]) => [...new Set(xs.filter((x): x is T => x !== null))];
   const recs = toLand.map((t) => t.record);
 
-  // the rows' own ID numbers were looked up by writeBatch; only guardians not among them are left
+  // the rows' own ID numbers were looked up already; only guardians not among them are left
   const ids = uniq(recs.flatMap((r) => [r.idNumber, r.guardianIdNumber]));
   const persons = { rows: ids.flatMap((id) => knownPersons.get(id) ?? []) };
   const guardians = uniq(recs.map((r) => r.guardianIdNumber)).filter((id) => !lookedUp.has(id));
   // one client runs one statement at a time: these go one after the other
   if (guardians.length > 0) {
-    const { rows } = await client.query<PersonByIdNumber>(ingestSql.personsByIdNumber, [guardians]);
-    persons.rows.push(...rows);
+    persons.rows.push(...(await personsByIdNumber(db, guardians, prev)));
   }
-  const households = await client.query<{ id: number; household_number: string; house_id: number | null }>(
+  const households = await db.query<{ id: number; household_number: string; house_id: number | null }>(
     ingestSql.householdsByNumber,
     [d, uniq(recs.map((r) => r.householdNumber))],
   );
-  const housesByCode = await client.query<{ id: number; code: string }>(ingestSql.housesByCode, [
-    d,
-    uniq(recs.map((r) => r.houseCode)),
-  ]);
-  const housesByAddress = await client.query<{ id: number; address: string }>(ingestSql.housesByAddress, [
+  const housesByCode = await db.query<{ id: number; code: string; address: string | null }>(
+    ingestSql.housesByCode,
+    [d, uniq(recs.map((r) => r.houseCode))],
+  );
+  const housesByAddress = await db.query<{ id: number; address: string }>(ingestSql.housesByAddress, [
     d,
     uniq(recs.map((r) => r.address)),
   ]);
@@ -260,7 +384,7 @@ async function land(
   const needCandidates = recs.filter((r) => r.birthDate && (!r.idNumber || !personById.has(r.idNumber)));
   const dbCandidates: Candidate[] = [];
   if (needCandidates.length > 0) {
-    const { rows } = await client.query<{
+    const { rows } = await db.query<{
       id: number;
       name: string;
       birth_date: string;
@@ -289,6 +413,20 @@ async function land(
         address: c.address,
       });
     }
+    // the batch before, committed or not: persons it gave an ID number are no candidates any more,
+    // those it wrote without one are candidates as it left them
+    if (prev.candidates.size > 0 || prev.identified.size > 0) {
+      const dates = new Set(needCandidates.map((r) => r.birthDate));
+      const names = new Set(needCandidates.map((r) => r.name));
+      const fromDb = dbCandidates.splice(0).filter((c) => !prev.identified.has(c.id));
+      const seen = new Set<number>();
+      for (const c of fromDb) {
+        seen.add(c.id);
+        dbCandidates.push(prev.candidates.get(c.id) ?? c);
+      }
+      for (const c of prev.candidates.values())
+        if (!seen.has(c.id) && dates.has(c.birthDate) && names.has(c.name)) dbCandidates.push(c);
+    }
   }
 
   // pass 1: decide every reference; new entities get temporary negative refs
@@ -299,6 +437,23 @@ async function land(
   );
   const houseByCode = new Map<string, Ref>(housesByCode.rows.map((h) => [h.code, h.id]));
   const houseByAddress = new Map<string, Ref>(housesByAddress.rows.map((h) => [h.address, h.id]));
+  // where a house found by code is, for the candidates this batch leaves to the next
+  const houseAddress = new Map<Ref, string | null>(housesByCode.rows.map((h) => [h.id, h.address]));
+  for (const h of housesByAddress.rows) houseAddress.set(h.id, h.address);
+  for (const r of recs) {
+    const h = r.householdNumber ? prev.households.get(r.householdNumber) : undefined;
+    if (h) householdRef.set(r.householdNumber!, { ref: h.id, isNew: false, house: h.house_id });
+    const byCode = r.houseCode ? prev.housesByCode.get(r.houseCode) : undefined;
+    if (byCode !== undefined) {
+      houseByCode.set(r.houseCode!, byCode);
+      houseAddress.set(byCode, prev.houseAddresses.get(byCode) ?? null);
+    }
+    const byAddress = r.address ? prev.housesByAddress.get(r.address) : undefined;
+    if (byAddress !== undefined) {
+      houseByAddress.set(r.address!, byAddress);
+      houseAddress.set(byAddress, r.address);
+    }
+  }
   const newHouses = new Set<Ref>();
   const personRefById = new Map<string, { ref: Ref; household: Ref | null; house: Ref | null }>();
   for (const p of persons.rows) {
@@ -323,6 +478,7 @@ async function land(
       house = nextTemp();
       houseIsNew = true;
       newHouses.add(house);
+      houseAddress.set(house, r.address);
       houseByAddress.set(r.address, house);
       if (r.houseCode) houseByCode.set(r.houseCode, house);
     }
@@ -331,8 +487,10 @@ async function land(
     let householdIsNew = false;
     if (r.householdNumber) {
       const h = householdRef.get(r.householdNumber);
-      if (h) household = h.ref;
-      else {
+      if (h) {
+        household = h.ref;
+        if (house !== null) h.house = house; // the row moves the household into its house
+      } else {
         household = nextTemp();
         householdIsNew = true;
         householdRef.set(r.householdNumber, { ref: household, isNew: true, house });
@@ -409,12 +567,13 @@ async function land(
       houseIsNew,
       match,
     });
+    if (slice?.due()) await slice.pass();
   }
 
   // allocate real ids for the new entities, one statement per type
   const realOf = new Map<Ref, number>();
   const allocate = async (type: 'PERSON' | 'HOUSEHOLD' | 'HOUSE', refs: Ref[]) => {
-    const real = await ledger.allocateIds(client, type, refs.length);
+    const real = await ledger.allocateIds(db, type, refs.length);
     refs.forEach((ref, i) => realOf.set(ref, real[i]));
   };
   await allocate('HOUSE', [...newHouses]);
@@ -432,18 +591,22 @@ async function land(
   if (factKind) {
     const existing = [...new Set(planned.filter((p) => p.person > 0).map((p) => p.person))];
     if (existing.length > 0) {
-      const { rows } = await client.query<{ id: number; person_id: number }>(ingestSql.activeFacts, [
+      const { rows } = await db.query<{ id: number; person_id: number }>(ingestSql.activeFacts, [
         d,
         existing,
         factKind,
         ctx.department,
       ]);
       for (const f of rows) factOf.set(f.person_id, f.id);
+      for (const id of existing) {
+        const fact = prev.facts.get(id);
+        if (fact !== undefined) factOf.set(id, fact);
+      }
     }
     const needing = [...new Set(planned.filter((p) => p.record.fact).map((p) => real(p.person)!))].filter(
       (id) => !factOf.has(id),
     );
-    const factIds = await ledger.allocateIds(client, 'FACT', needing.length);
+    const factIds = await ledger.allocateIds(db, 'FACT', needing.length);
     needing.forEach((pid, i) => {
       factOf.set(pid, factIds[i]);
       createdFacts.add(factIds[i]);
@@ -457,7 +620,7 @@ async function land(
     created.add(key);
     return true;
   };
-  const items: LedgerItem[] = planned.map((p) => {
+  const itemOf = (p: Planned): LedgerItem => {
     const r = p.record;
     const writes: EntityWrite[] = [];
     const houseId = real(p.house);
@@ -532,7 +695,75 @@ async function land(
       },
       writes,
     };
-  });
+  };
+  const items: LedgerItem[] = [];
+  for (const p of planned) {
+    items.push(itemOf(p));
+    if (slice?.due()) await slice.pass();
+  }
+
+  // what the next batch, prepared before this one commits, must know of it
+  const personsLeft = new Map<string, PersonByIdNumber>();
+  const candidates = new Map<number, Candidate>();
+  const identified = new Set<number>();
+  for (const p of planned) {
+    const r = p.record;
+    const id = real(p.person)!;
+    if (r.idNumber) {
+      const ref = personRefById.get(r.idNumber)!;
+      personsLeft.set(r.idNumber, {
+        id,
+        id_number: r.idNumber,
+        status: 'ACTIVE',
+        merged_into_id: null,
+        household_id: real(ref.household),
+        house_id: real(ref.house),
+        area_code: p.areaCode,
+      });
+      candidates.delete(id);
+      if (p.match?.kind === 'MATCH') identified.add(id);
+    } else if (r.birthDate && !identified.has(id)) {
+      // as the ledger leaves the person: the row's values, and the person's own where it has none
+      const was = candidates.get(id) ?? (p.match?.kind === 'MATCH' ? p.match.best.candidate : null);
+      candidates.set(id, {
+        id,
+        name: r.name,
+        birthDate: r.birthDate,
+        gender: r.gender ?? was?.gender ?? null,
+        householdId: real(p.household) ?? was?.householdId ?? null,
+        householdNumber: r.householdNumber ?? was?.householdNumber ?? null,
+        houseId: real(p.house) ?? was?.houseId ?? null,
+        address: p.house === null ? (was?.address ?? null) : (houseAddress.get(p.house) ?? null),
+      });
+    }
+  }
+  const householdsLeft = new Map<string, { id: number; house_id: number | null }>();
+  for (const [number, h] of householdRef)
+    householdsLeft.set(number, { id: real(h.ref)!, house_id: real(h.house) });
+  const realKeys = (m: Map<string, Ref>) => new Map([...m].map(([k, ref]) => [k, real(ref)!]));
+  const memory: BatchMemory = {
+    hashes: new Set(planned.map((p) => p.hash)),
+    persons: personsLeft,
+    households: householdsLeft,
+    housesByCode: realKeys(houseByCode),
+    housesByAddress: realKeys(houseByAddress),
+    houseAddresses: new Map([...houseAddress].map(([ref, address]) => [real(ref)!, address])),
+    candidates,
+    identified,
+    facts: factOf,
+  };
+  return { landing: { items, planned, real }, memory };
+}
+
+/** Writes a landing's ledger items, then its match decisions and review items. */
+async function land(
+  client: pg.PoolClient,
+  ledger: LedgerService,
+  ctx: RunContext,
+  { items, planned, real }: Landing,
+  stats: BatchStats,
+): Promise<CommitResult> {
+  const d = ctx.districtCode;
   const commit = await ledger.recordIn(client, items);
   for (const w of commit.results) stats.conflicts += w.conflicts;
 

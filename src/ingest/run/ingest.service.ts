@@ -13,11 +13,20 @@ import { DEFAULT_PROFILE, loadProfile, type Profile } from '../mapping/profile';
 import { openSpreadsheet } from '../read/open';
 import type { ReadOptions } from '../read/read.types';
 import { rowEvents } from '../rows';
-import { type BatchRow, type BatchStats, type RunContext, writeBatch } from './batch';
+import {
+  type BatchMemory,
+  type BatchRow,
+  type BatchStats,
+  type PreparedBatch,
+  prepareBatch,
+  type RunContext,
+  writeBatch,
+  writePrepared,
+} from './batch';
 import { ingestSql } from './ingest.queries';
 import { writeRejectsWorkbook } from './rejects';
+import { TimeSlice } from './time-slice';
 import type { Writable } from 'node:stream';
-import { setImmediate as toEventLoop } from 'node:timers/promises';
 
 /** An ingest run as stored: the file, the profile, the status and the counts. */
 export interface IngestRunRow {
@@ -123,6 +132,13 @@ export interface IngestOptions {
   batchSize?: number;
   maxFileBytes?: number;
   maxUncompressedBytes?: number;
+  /**
+   * Resolve each batch (look-ups, id reservations, ledger items) on the pool while the batch before
+   * is still being written, instead of inside the write transaction (default true): the database
+   * then writes one batch while the process prepares the next. False resolves each batch inside its
+   * own transaction, after the one before has committed.
+   */
+  prepareAhead?: boolean;
 }
 
 /**
@@ -133,13 +149,13 @@ export interface IngestOptions {
 export const DEFAULT_BATCH_SIZE = 5000;
 
 /**
- * How long reading and normalising may hold the event loop before letting the batch being written
- * take its turn. Rows buffered by the reader are normalised in one run of promise callbacks, during
+ * How long reading, normalising and preparing the next batch may hold the event loop before letting
+ * the batch being written take its turn. Rows buffered by the reader are normalised in one run of promise callbacks, during
  * which the write transaction's replies and COPY's requests for more data wait: the database sat
  * idle for a quarter of a 100,000-row run (each BEGIN was answered after ≈ 300 ms) until the loop
  * gave way every few milliseconds (4 ms: 37 → 30 s; 1 ms: 28–29 s).
  */
-const READ_SLICE_MS = 1;
+const WORK_SLICE_MS = 1;
 
 async function sha256(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -333,10 +349,12 @@ export class IngestService {
         rejected: run.rejected,
         status: 'RUNNING' as const,
       };
-      const commitRows = async (rows: BatchRow[], n: number) => {
+      const commitRows = async (rows: BatchRow[], prepared: PreparedBatch | null, n: number) => {
         const last = rows[rows.length - 1].seq;
         const { stats, commit } = await withTransaction(this.pool, async (client) => {
-          const out = await writeBatch(client, this.ledger, ctx, rows);
+          const out = prepared
+            ? await writePrepared(client, this.ledger, ctx, prepared)
+            : await writeBatch(client, this.ledger, ctx, rows);
           await client.query(ingestSql.advance, [runId, last, ...statsParams(out.stats)]);
           await hooks.beforeCommit?.(n);
           return out;
@@ -348,29 +366,39 @@ export class IngestService {
         progress.rejected += stats.rejected;
         hooks.onProgress?.({ ...progress });
       };
-      // one batch is written while the next is read and normalised; batches still commit in
-      // file order, one after the other, so the checkpoint only ever moves forward
+      // one batch is written while the next is read, normalised and (prepareAhead) resolved;
+      // batches still commit in file order, one after the other, so the checkpoint only ever moves
+      // forward, and a batch is written only once the one before has committed
       let inflight: Promise<void> | null = null;
+      const prepareAhead = this.options.prepareAhead ?? true;
+      let memory: BatchMemory | null = null;
+      const slice = new TimeSlice(WORK_SLICE_MS);
       const flush = async () => {
         if (batch.length === 0) return;
         const rows = batch;
         batch = [];
         batchNumber++;
+        let prepared: PreparedBatch | null = null;
+        if (prepareAhead) {
+          try {
+            prepared = await prepareBatch(this.pool, this.ledger, ctx, rows, memory, slice);
+          } catch (e) {
+            if (inflight) await inflight.catch(() => undefined);
+            throw e;
+          }
+          memory = prepared.memory;
+        }
         if (inflight) await inflight;
-        inflight = commitRows(rows, batchNumber);
+        inflight = commitRows(rows, prepared, batchNumber);
         inflight.catch(() => undefined);
       };
-      let sliceStart = performance.now();
       for await (const e of rowEvents(await openSpreadsheet(run.file_path, opts), profile)) {
         if (e.kind === 'sheet') continue;
         seq++;
         if (seq <= run.checkpoint) continue;
         batch.push({ seq, event: e });
         if (batch.length >= batchSize) await flush();
-        if (inflight && performance.now() - sliceStart > READ_SLICE_MS) {
-          await toEventLoop();
-          sliceStart = performance.now();
-        }
+        if (inflight && slice.due()) await slice.pass();
       }
       await flush();
       if (inflight) await inflight;
