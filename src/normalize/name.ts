@@ -13,8 +13,9 @@ const HAN = '\\p{Script=Han}〇';
 
 const SPACE_BESIDE_HAN = new RegExp(`(?<=[${HAN}·]) | (?=[${HAN}·])`, 'gu');
 const STOP_BETWEEN_HAN = new RegExp(`(?<=[${HAN}])[.。](?=[${HAN}])`, 'gu');
-/** A name of Chinese characters only, as most are: cleaning leaves it as it is. */
+/** What a name may hold once cleaned: letters, marks, Chinese characters, middle dot, ' . - and space. */
 const NAME_CHARACTERS = new RegExp(`[\\p{L}\\p{M}${HAN}·' .\\-]`, 'gu');
+/** A name of Chinese characters only, as most are: cleaning leaves it as it is. */
 const HAN_ONLY = new RegExp(`^[${HAN}]+$`, 'u');
 
 /** Cleans a name without judging it: spaces, full-width Latin, middle dots. */

@@ -149,11 +149,11 @@ export interface IngestOptions {
 export const DEFAULT_BATCH_SIZE = 5000;
 
 /**
- * How long reading, normalising and preparing the next batch may hold the event loop before letting
- * the batch being written take its turn. Rows buffered by the reader are normalised in one run of promise callbacks, during
- * which the write transaction's replies and COPY's requests for more data wait: the database sat
- * idle for a quarter of a 100,000-row run (each BEGIN was answered after ≈ 300 ms) until the loop
- * gave way every few milliseconds (4 ms: 37 → 30 s; 1 ms: 28–29 s).
+ * How long reading, normalising and preparing the next batch may hold the event loop before the
+ * batch being written takes its turn. Rows buffered by the reader used to be normalised in one run
+ * of promise callbacks, while the write transaction's replies and COPY's requests for more data
+ * waited: the database sat idle for a quarter of a 100,000-row run (each BEGIN was answered after
+ * ≈ 300 ms) until the loop gave way every few milliseconds (4 ms: 37 → 30 s; 1 ms: 28–29 s).
  */
 const WORK_SLICE_MS = 1;
 
