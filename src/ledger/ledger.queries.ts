@@ -42,6 +42,12 @@ export const ledgerSql = {
   departments: `SELECT code, precedence FROM department`,
 
   /**
+   * PostgreSQL's row-by-row foreign-key checks on or off for the rest of the transaction (off: the
+   * ledger checks them per batch itself, `BulkChecks`; triggers of the schema's own fire always).
+   */
+  perRowChecks: (on: boolean) => `SET LOCAL session_replication_role = ${on ? 'origin' : 'replica'}`,
+
+  /**
    * Current rows of one entity type, locked for the rest of the transaction, each with the kind and
    * department of the sources its provenance names (`old_sources`, [[id, kind, department], …]),
    * which source precedence needs: one round trip instead of two. Each source is fetched by its

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { AppError } from '../errors/app-error';
 import { copyJson, copyRows, copyText, copyValue, COPY_NULL, fromCopyField } from '../db/copy';
 import { withTransaction } from '../db/pool';
+import { BulkChecks, WrittenRows } from './bulk-checks';
 import { canonical, type ColumnKind, ENTITIES, type EntitySpec, EntityType, sameValue } from './entities';
 import { ledgerSql } from './ledger.queries';
 import type {
@@ -42,8 +43,24 @@ export type CommitListener = (result: CommitResult) => void;
 export class LedgerService {
   private precedence: Map<string, number> | undefined;
   private readonly listeners: CommitListener[] = [];
+  private readonly bulkChecks: BulkChecks;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: pg.Pool) {
+    const entityTables = Object.values(ENTITIES).map((e) => e.table);
+    this.bulkChecks = new BulkChecks(pool, {
+      given: ['source_record', ...entityTables],
+      silent: ['ledger_change', 'conflict', 'person_id_number'],
+      updated: entityTables,
+    });
+  }
+
+  /**
+   * Whether `recordIn(…, { bulk: true })` checks foreign keys set-based on this database (see
+   * `BulkChecks`); false when the role may not switch the per-row checks off.
+   */
+  async bulkAvailable(): Promise<boolean> {
+    return (await this.bulkChecks.foreignKeys()) !== null;
+  }
 
   /** Registers a listener for committed batches. */
   onCommit(listener: CommitListener): void {
@@ -84,14 +101,18 @@ export class LedgerService {
    * Records a batch inside the caller's transaction. The caller commits, then calls `emit`.
    * `at` back-dates the transaction time (seeds and historical imports only). `locked` are rows the
    * caller locked with `lock` in this transaction (a case step decides on the case it locked): they
-   * are not locked and read a second time.
+   * are not locked and read a second time. `bulk` (large batches: ingest): foreign keys are checked
+   * once per batch and key instead of row by row where the database allows it (`BulkChecks`); a
+   * deferred reference must then hold when this call returns, not only at commit.
    */
   async recordIn(
     client: pg.PoolClient,
     items: LedgerItem[],
-    opts: { at?: Date; locked?: LockedRows } = {},
+    opts: { at?: Date; locked?: LockedRows; bulk?: boolean } = {},
   ): Promise<CommitResult> {
     const precedence = await this.departmentPrecedence(client);
+    const bulk = opts.bulk === true && (await this.bulkAvailable());
+    if (bulk) await client.query(ledgerSql.perRowChecks(false));
 
     // 1. what arrived, and the transaction's time (the database's, unless back-dated)
     const { ids: sourceIds, at } = await this.insertSources(client, items, opts.at);
@@ -267,6 +288,13 @@ export class LedgerService {
     if (changes.length > 0) await copyRows(client, 'ledger_change', ledgerSql.changeColumns, changes);
     if (conflicts.length > 0)
       await copyRows(client, 'conflict', ledgerSql.conflictColumns, conflicts.map(conflictFields));
+    if (bulk) {
+      const written = new WrittenRows();
+      items.forEach((item, i) => written.add('source_record', sourceKeyRow(item.source, sourceIds[i]), true));
+      for (const p of pending.values()) written.add(ENTITIES[p.type].table, p.row, p.created);
+      await this.bulkChecks.check(client, written);
+      await client.query(ledgerSql.perRowChecks(true));
+    }
     return { results, sourceRecordIds: sourceIds, recordedAt: at };
   }
 
@@ -363,6 +391,21 @@ function sourceFields(s: SourceInput, id: number, atIso: string): string[] {
     copyText(hash),
     atIso,
   ];
+}
+
+/** A source record's columns a foreign key may use, for the bulk check (`sourceColumns` but the cells). */
+function sourceKeyRow(s: SourceInput, id: number): Record<string, unknown> {
+  return {
+    district_code: s.districtCode,
+    id,
+    kind: s.kind,
+    department_code: s.departmentCode ?? null,
+    actor: s.actor ?? null,
+    ingest_run_id: s.ingestRunId ?? null,
+    file_name: s.fileName ?? null,
+    sheet: s.sheet ?? null,
+    row_number: s.rowNumber ?? null,
+  };
 }
 
 /** One tracked value as a COPY field of its column's type. */

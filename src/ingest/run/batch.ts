@@ -23,6 +23,8 @@ export interface RunContext {
   areaByName: Map<string, string>;
   /** Whether the uploader's scope covers an area: the run writes as the uploader. */
   inScope: (areaCode: string | null) => boolean;
+  /** Foreign keys checked per batch instead of per row where the database allows (`recordIn`'s `bulk`). */
+  bulkChecks: boolean;
 }
 
 /** One row of the file with its position in the run (1-based, file order). */
@@ -764,7 +766,7 @@ async function land(
   stats: BatchStats,
 ): Promise<CommitResult> {
   const d = ctx.districtCode;
-  const commit = await ledger.recordIn(client, items);
+  const commit = await ledger.recordIn(client, items, { bulk: ctx.bulkChecks });
   for (const w of commit.results) stats.conflicts += w.conflicts;
 
   // match decisions for records matched (or not) without an ID number, and the review queue

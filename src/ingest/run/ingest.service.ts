@@ -139,6 +139,11 @@ export interface IngestOptions {
    * own transaction, after the one before has committed.
    */
   prepareAhead?: boolean;
+  /**
+   * Write each batch with foreign keys checked once per batch and key instead of row by row, where
+   * the database role allows it (default true; `LedgerService.recordIn`'s `bulk`).
+   */
+  bulkChecks?: boolean;
 }
 
 /**
@@ -452,6 +457,7 @@ export class IngestService {
       period: profile.period ?? null,
       fileName: run.file_name,
       areaByName,
+      bulkChecks: this.options.bulkChecks ?? true,
     };
   }
 }

@@ -119,7 +119,11 @@ async function ledgerOf(db: TestDb): Promise<Record<string, unknown[]>> {
   };
 }
 
-async function ingestAll(prepareAhead: boolean, batchSize: number): Promise<Record<string, unknown[]>> {
+async function ingestAll(
+  prepareAhead: boolean,
+  batchSize: number,
+  bulkChecks = true,
+): Promise<Record<string, unknown[]>> {
   const db = await openTestDb();
   try {
     await buildTerritory(db.services);
@@ -127,6 +131,7 @@ async function ingestAll(prepareAhead: boolean, batchSize: number): Promise<Reco
       storageDir: mkdtempSync(join(tmp, 'store-')),
       batchSize,
       prepareAhead,
+      bulkChecks,
     });
     for (const [path, profile] of FILES) {
       // each batch holds its commit a little, so that the next batch is always prepared while the
@@ -159,5 +164,11 @@ describe('preparing a batch while the one before is written', () => {
     expect(sequential.decisions.length).toBeGreaterThan(0);
     for (const part of Object.keys(sequential))
       expect({ part, rows: ahead[part] }).toEqual({ part, rows: sequential[part] });
+  });
+});
+
+describe('checking foreign keys per batch instead of per row', () => {
+  it('leaves the ledger the per-row checks leave', async () => {
+    expect(await ingestAll(true, 4, true)).toEqual(await ingestAll(true, 4, false));
   });
 });
