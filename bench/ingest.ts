@@ -20,6 +20,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { tuneHeapForBatches } from '../src/app/heap';
 import { createServices } from '../src/app/services';
 import { UNRESTRICTED } from '../src/auth/scope';
 import { ensureDatabase, migrate } from '../src/db/migrate';
@@ -151,6 +152,7 @@ async function withDistrict(url: string) {
 }
 
 async function main() {
+  tuneHeapForBatches(); // as the ingest worker and command do
   const base = process.env.DATABASE_URL;
   if (!base) throw new Error('set DATABASE_URL (any database on the server; the bench creates its own)');
   const rows = arg('rows', 1_000_000);

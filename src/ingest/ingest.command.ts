@@ -1,3 +1,4 @@
+import { tuneHeapForBatches } from '../app/heap';
 import { checkRedisAtStartup, DEFAULT_QUEUE_PREFIX, redisTargetOf } from '../config/redis';
 import { withDefaults } from '../config/config';
 import { UNRESTRICTED } from '../auth/scope';
@@ -154,6 +155,7 @@ export function registerIngestCommand(program: Command, makeServices: () => Serv
     .option('--json', 'print the summary as one JSON object')
     .option('--resume <run>', 'resume a run that was interrupted', (v) => Number(v))
     .action(async (file: string, o: IngestCommandOptions) => {
+      tuneHeapForBatches();
       const s = makeServices();
       try {
         const code = await runIngestCommand(s, file, o, {
@@ -178,6 +180,7 @@ export function registerIngestCommand(program: Command, makeServices: () => Serv
     .description('execute queued ingest runs (BullMQ) until stopped')
     .option('--concurrency <n>', 'runs at a time', (v) => Number(v), 1)
     .action(async (o: { concurrency: number }) => {
+      tuneHeapForBatches();
       const s = makeServices();
       await checkRedisAtStartup(withDefaults(s.config), (l) => process.stderr.write(l + '\n'));
       const queue = new IngestQueue(redisTargetOf(s.config), s.config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX);
