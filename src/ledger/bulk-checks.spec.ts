@@ -257,6 +257,23 @@ describe('writing a batch with foreign keys checked per batch', () => {
       ).rejects.toMatchObject({ code: '23503', constraint: 'person_area_code_fkey' });
     });
 
+    it('reads the privilege again after a batch found it revoked', async () => {
+      const ledger = new LedgerService(pool);
+      await db.services.pool.query(`GRANT yibiao_app TO ${role}`);
+      await expect(ledger.bulkAvailable()).resolves.toBe(true);
+      await db.services.pool.query(`REVOKE yibiao_app FROM ${role}`);
+      const first = await family(ledger, pool, 2, 'BULK-REVOKED-1');
+      await expect(
+        withTransaction(pool, (client) => ledger.recordIn(client, first.items, { bulk: true })),
+      ).rejects.toMatchObject({ code: '42501' });
+      await expect(ledger.bulkAvailable()).resolves.toBe(false);
+      const second = await family(ledger, pool, 2, 'BULK-REVOKED-2');
+      await withTransaction(pool, (client) => ledger.recordIn(client, second.items, { bulk: true }));
+      expect(
+        await count('SELECT count(*) AS n FROM person WHERE household_id = $1', [second.household]),
+      ).toBe(2);
+    });
+
     it('gains it as a member of yibiao_app (migration 0011)', async () => {
       await db.services.pool.query(`GRANT yibiao_app TO ${role}`);
       try {

@@ -112,7 +112,12 @@ export class LedgerService {
   ): Promise<CommitResult> {
     const precedence = await this.departmentPrecedence(client);
     const bulk = opts.bulk === true && (await this.bulkAvailable());
-    if (bulk) await client.query(ledgerSql.perRowChecks(false));
+    if (bulk) {
+      await client.query(ledgerSql.perRowChecks(false)).catch((e: unknown) => {
+        this.bulkChecks.reset(); // the privilege was revoked since it was read: read it again next time
+        throw e;
+      });
+    }
 
     // 1. what arrived, and the transaction's time (the database's, unless back-dated)
     const { ids: sourceIds, at } = await this.insertSources(client, items, opts.at);
