@@ -91,8 +91,8 @@ describe('LiveEvents', () => {
     await it.return!();
   });
 
-  it('keeps a bounded replay log', async () => {
-    for (let i = 0; i < 300; i++)
+  it('keeps a bounded replay log: the last replayLimit events, and at most about a slice (500) more', async () => {
+    for (let i = 0; i < 800; i++)
       await b.publish('GRID_UPDATED', {
         ...event(i),
         entityType: 'PERSON',
@@ -102,8 +102,18 @@ describe('LiveEvents', () => {
         previousAreaCode: null,
       } as never);
     const log = await a.replay('GRID_UPDATED', 0);
-    expect(log.length).toBeLessThan(300);
+    expect(log.length).toBeLessThan(800);
     expect(log.length).toBeGreaterThanOrEqual(50);
-    expect(log.at(-1)!.seq).toBe(300);
+    expect(log.at(-1)!.seq).toBe(800);
+    // a slice published after them is kept whole, and whatever it pushes out was older
+    const last = await b.publishMany(
+      'GRID_UPDATED',
+      Array.from({ length: 300 }, (_, i) => ({ ...event(1000 + i), entityType: 'PERSON', id: i }) as never),
+    );
+    const after = await a.replay('GRID_UPDATED', 0);
+    expect(after.slice(-300).map((e) => e.seq)).toEqual(
+      Array.from({ length: 300 }, (_, i) => last! - 299 + i),
+    );
+    expect(after.length).toBeLessThan(log.length + 300);
   });
 });

@@ -1,29 +1,48 @@
 import { createRedis, RedisClient, RedisConnect } from '../config/redis';
 import type { LiveTopic, Sequenced, Topics } from './pubsub';
 
+/** Events per script call: a big batch is published in slices so Redis never stalls long on one. */
+const PUBLISH_SLICE = 500;
+
 /**
  * Publish: one atomic step gives the event the topic's next sequence number, appends it to the
- * topic's bounded replay log (a Redis stream whose entry id IS the sequence number) and publishes
- * it. Being one script, the live order and the log order are the sequence order.
+ * topic's replay log (a Redis stream whose entry id IS the sequence number; entries before the
+ * last `ARGV[2]` sequence numbers, less one slice (an entry of `PUBLISH_MANY_LUA` holds up to a
+ * slice), are trimmed) and publishes it. Being one script, the live order
+ * and the log order are the sequence order.
  */
 const PUBLISH_LUA = `
 local seq = redis.call('INCR', KEYS[1])
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'e', ARGV[1])
+redis.call('XADD', KEYS[2], 'MINID', '~', math.max(seq - tonumber(ARGV[2]) - ${PUBLISH_SLICE}, 0), seq .. '-0', 'e', ARGV[1])
 redis.call('PUBLISH', KEYS[3], seq .. '|' .. ARGV[1])
 return seq`;
 
-/** The same for many events of one topic in one call (ARGV[1] the log bound, then the events in order). */
+/**
+ * The same for a slice of events of one topic (ARGV[1] the log bound, ARGV[2] their count,
+ * ARGV[3] their payloads as one JSON array, in order): they take consecutive sequence numbers
+ * first..last, and go to the log as ONE entry (id = first, with the count) and to subscribers as
+ * ONE message ("first+count|[…]"), which each process splits back into events. An ingest batch of
+ * 5,000 rows gives ~8,500 grid events: three Redis commands per event were 0.6 s of Redis CPU per
+ * 100,000 rows (bench/RESULTS.md).
+ */
 const PUBLISH_MANY_LUA = `
-local seq
-for i = 2, #ARGV do
-  seq = redis.call('INCR', KEYS[1])
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], seq .. '-0', 'e', ARGV[i])
-  redis.call('PUBLISH', KEYS[3], seq .. '|' .. ARGV[i])
-end
-return seq`;
+local n = tonumber(ARGV[2])
+local last = redis.call('INCRBY', KEYS[1], n)
+local first = last - n + 1
+redis.call('XADD', KEYS[2], 'MINID', '~', math.max(last - tonumber(ARGV[1]) - ${PUBLISH_SLICE}, 0), first .. '-0', 'n', ARGV[2], 'a', ARGV[3])
+redis.call('PUBLISH', KEYS[3], first .. '+' .. ARGV[2] .. '|' .. ARGV[3])
+return last`;
 
-/** Events per script call: a big batch is published in slices so Redis never stalls long on one. */
-const PUBLISH_SLICE = 500;
+/**
+ * A log entry or a message as events: "seq" with one payload, or "first+count" with a JSON array
+ * of `count` payloads numbered from `first`.
+ */
+function unpack(head: string, body: string): Sequenced<unknown>[] {
+  const plus = head.indexOf('+');
+  if (plus < 0) return [{ seq: Number(head), payload: JSON.parse(body) }];
+  const first = Number(head.slice(0, plus));
+  return (JSON.parse(body) as unknown[]).map((payload, i) => ({ seq: first + i, payload }));
+}
 
 type Listener = (e: Sequenced<unknown>) => void;
 
@@ -54,11 +73,8 @@ export class LiveEvents {
       const listeners = this.local.get(channel);
       if (!listeners || listeners.size === 0) return;
       const bar = message.indexOf('|');
-      const event: Sequenced<unknown> = {
-        seq: Number(message.slice(0, bar)),
-        payload: JSON.parse(message.slice(bar + 1)),
-      };
-      for (const l of listeners) l(event);
+      for (const event of unpack(message.slice(0, bar), message.slice(bar + 1)))
+        for (const l of listeners) l(event);
     });
   }
 
@@ -89,19 +105,37 @@ export class LiveEvents {
       .livePublishMany;
     let last: number | null = null;
     for (let i = 0; i < payloads.length; i += PUBLISH_SLICE) {
-      const slice = payloads.slice(i, i + PUBLISH_SLICE).map((p) => JSON.stringify(p));
-      last = Number(await run.call(this.pub, k.seq, k.log, k.channel, this.replayLimit, ...slice));
+      const slice = payloads.slice(i, i + PUBLISH_SLICE);
+      last = Number(
+        await run.call(
+          this.pub,
+          k.seq,
+          k.log,
+          k.channel,
+          this.replayLimit,
+          slice.length,
+          JSON.stringify(slice),
+        ),
+      );
     }
     return last;
   }
 
   /** The events after `after` still in the replay log, oldest first. */
   async replay<K extends LiveTopic>(topic: K, after: number): Promise<Sequenced<Topics[K]>[]> {
-    const entries = await this.pub.xrange(this.keys(topic).log, `(${after}-0`, '+');
-    return entries.map(([id, fields]) => ({
-      seq: Number(id.split('-')[0]),
-      payload: JSON.parse(fields[fields.indexOf('e') + 1]) as Topics[K],
-    }));
+    // a slice's entry is keyed by its first number: one that began up to a slice before `after`
+    // may still hold events after it
+    const from = Math.max(after - PUBLISH_SLICE + 1, 0);
+    const entries = await this.pub.xrange(this.keys(topic).log, `${from}-0`, '+');
+    const out: Sequenced<Topics[K]>[] = [];
+    for (const [id, fields] of entries) {
+      const f = new Map<string, string>();
+      for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i], fields[i + 1]);
+      const seq = id.split('-')[0];
+      const events = f.has('n') ? unpack(`${seq}+${f.get('n')}`, f.get('a')!) : unpack(seq, f.get('e')!);
+      for (const e of events) if (e.seq > after) out.push(e as Sequenced<Topics[K]>);
+    }
+    return out;
   }
 
   private async listen(topic: LiveTopic, listener: Listener): Promise<void> {
