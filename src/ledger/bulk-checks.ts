@@ -118,21 +118,26 @@ export class BulkChecks {
         const createdHere =
           fk.refColumns.join() === 'district_code,id' ? written.created.get(fk.refTable) : undefined;
         const keys = new Map<string, unknown[]>();
+        const cols = fk.columns;
         for (const row of rows) {
-          const key: unknown[] = [];
+          // the key as one string, without an array per row (a batch is thousands of rows)
+          let k = '';
           let complete = true;
-          for (const c of fk.columns) {
-            if (!(c in row))
-              throw new Error(`ledger: ${fk.name} uses ${table}.${c}, which the bulk check was not given`);
-            const v = row[c];
+          for (let i = 0; i < cols.length; i++) {
+            const v = row[cols[i]];
+            if (v === undefined && !(cols[i] in row))
+              throw new Error(
+                `ledger: ${fk.name} uses ${table}.${cols[i]}, which the bulk check was not given`,
+              );
+            // MATCH SIMPLE: a key with a null column references nothing and is not checked
             if (v === null || v === undefined) complete = false;
-            key.push(v);
+            k = i === 0 ? String(v) : `${k}\u0000${String(v)}`;
           }
-          // MATCH SIMPLE: a key with a null column references nothing and is not checked
-          if (!complete) continue;
-          const k = key.map(String).join('\u0000');
-          if (createdHere?.has(k) || keys.has(k)) continue;
-          keys.set(k, key);
+          if (!complete || createdHere?.has(k) || keys.has(k)) continue;
+          keys.set(
+            k,
+            cols.map((c) => row[c]),
+          );
         }
         if (keys.size === 0) continue;
         const columns = fk.columns.map((_, i) => [...keys.values()].map((key) => key[i]));
