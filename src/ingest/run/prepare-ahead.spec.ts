@@ -141,13 +141,11 @@ async function ingestAll(
         { fileName: path.split('/').pop()!, profile, areaCode: T.street, scope: UNRESTRICTED },
         { beforeCommit: () => new Promise((resolve) => setTimeout(resolve, 15)) },
       );
-      process.stderr.write(
-        `run ${path.split('/').pop()} ahead=${prepareAhead} ${run.status} ${run.error_message ?? ''} landed=${run.landed} rejected=${run.rejected} skipped=${run.skipped} unchanged=${run.unchanged}\n`,
-      );
-      process.stderr.write(
-        JSON.stringify((await ingest.issues(run.id, null)).map((i) => i.reason + ' ' + i.message)) + '\n',
-      );
-      expect(run.status).toBe('SUCCEEDED');
+      expect({ file: path.split('/').pop(), status: run.status, error: run.error_message }).toEqual({
+        file: path.split('/').pop(),
+        status: 'SUCCEEDED',
+        error: null,
+      });
     }
     return await ledgerOf(db);
   } finally {
