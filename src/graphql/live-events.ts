@@ -7,9 +7,9 @@ const PUBLISH_SLICE = 500;
 /**
  * Publish: one atomic step gives the event the topic's next sequence number, appends it to the
  * topic's replay log (a Redis stream whose entry id IS the sequence number; entries before the
- * last `ARGV[2]` sequence numbers, less one slice (an entry of `PUBLISH_MANY_LUA` holds up to a
- * slice), are trimmed) and publishes it. Being one script, the live order
- * and the log order are the sequence order.
+ * last `ARGV[2]` sequence numbers and one slice more are trimmed, since an entry of
+ * `PUBLISH_MANY_LUA` holds up to a slice) and publishes it. Being one script, the live order and
+ * the log order are the sequence order.
  */
 const PUBLISH_LUA = `
 local seq = redis.call('INCR', KEYS[1])
@@ -62,7 +62,7 @@ export class LiveEvents {
   constructor(
     redis: RedisConnect,
     private readonly prefix: string,
-    /** How many events per topic the replay log keeps (approximately; Redis trims in whole nodes). */
+    /** How many events per topic the replay log keeps at least (it trims in whole nodes, and keeps up to a slice more). */
     readonly replayLimit = 10_000,
   ) {
     this.pub = createRedis(redis, { maxRetriesPerRequest: null, lazyConnect: true });

@@ -74,7 +74,7 @@ export class BulkChecks {
     return this.state;
   }
 
-  /** Forgets what was read from the catalog (after a migration in the same process, in tests). */
+  /** Forgets what was read (the privilege turned out revoked, or the schema changed): read again next time. */
   reset(): void {
     this.state = undefined;
   }
