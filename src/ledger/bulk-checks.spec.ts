@@ -208,6 +208,20 @@ describe('writing a batch with foreign keys checked per batch', () => {
     ).toBe(1);
   });
 
+  it('leaves no trigger of the schema in the default mode, which the per-row checks switched off would skip', async () => {
+    const { rows } = await db.services.pool.query<{ name: string }>(
+      `SELECT c.relname || '.' || g.tgname AS name FROM pg_trigger g
+       JOIN pg_class c ON c.oid = g.tgrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+       WHERE NOT g.tgisinternal AND g.tgenabled <> 'A'`,
+    );
+    expect(rows.map((r) => r.name)).toEqual([]);
+    const always = await count(
+      `SELECT count(*) AS n FROM pg_trigger WHERE NOT tgisinternal AND tgenabled = 'A'`,
+    );
+    expect(always).toBeGreaterThanOrEqual(13); // the guards, person_id_number's three, area routing's two
+  });
+
   it('keeps the append-only guards on with the per-row checks off', async () => {
     const client = await db.services.pool.connect();
     try {
