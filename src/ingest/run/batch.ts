@@ -649,18 +649,19 @@ async function plan(
     const values: Record<string, unknown> = create
       ? { status: 'ACTIVE', name: r.name, area_code: p.areaCode }
       : { name: r.name, area_code: p.areaCode };
-    const optional: [string, unknown][] = [
-      ['id_number', r.idNumber],
-      ['gender', r.gender],
-      ['birth_date', r.birthDate],
-      ['ethnicity', r.ethnicity],
-      ['phone', r.phone],
-      ['residence_type', r.residenceType],
-      ['relation_to_head', r.relationToHead],
-      ['household_id', householdId],
-      ['house_id', houseId],
-    ];
-    for (const [k, v] of optional) if (v !== null && v !== undefined) values[k] = v;
+    // the row's values where it has them (one call each, no array of pairs per row)
+    const put = (k: string, v: unknown) => {
+      if (v !== null && v !== undefined) values[k] = v;
+    };
+    put('id_number', r.idNumber);
+    put('gender', r.gender);
+    put('birth_date', r.birthDate);
+    put('ethnicity', r.ethnicity);
+    put('phone', r.phone);
+    put('residence_type', r.residenceType);
+    put('relation_to_head', r.relationToHead);
+    put('household_id', householdId);
+    put('house_id', houseId);
     writes.push({ type: 'PERSON', districtCode: d, id: personId, create, values });
     if (r.fact) {
       const factId = factOf.get(personId)!;
