@@ -145,6 +145,39 @@ describe('writing a batch with foreign keys checked per batch', () => {
     },
   );
 
+  it('turns the per-row checks back on when it refuses a batch itself, for whatever the caller does next', async () => {
+    const { ledger, pool } = db.services;
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const missing = item([
+        {
+          type: 'PERSON',
+          districtCode: T.district,
+          id: 987654323,
+          create: false,
+          values: { phone: '13800000000' },
+        },
+      ]);
+      await expect(ledger.recordIn(client, [missing], { bulk: true })).rejects.toMatchObject({
+        reason: 'PERSON_NOT_FOUND',
+      });
+      // the transaction is still usable, and a bad reference in it is refused at once again
+      const role = await client.query<{ r: string }>(
+        `SELECT current_setting('session_replication_role') AS r`,
+      );
+      expect(role.rows[0].r).toBe('origin');
+      await expect(
+        client.query(
+          `UPDATE household SET area_code = '61090299999999' WHERE id = (SELECT min(id) FROM household)`,
+        ),
+      ).rejects.toMatchObject({ code: '23503' });
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
   it('refuses a head of household who is not written by the end of the batch', async () => {
     const { ledger, pool } = db.services;
     const f = await family(ledger, pool, 2, 'BULK-HEAD');

@@ -112,13 +112,29 @@ export class LedgerService {
   ): Promise<CommitResult> {
     const precedence = await this.departmentPrecedence(client);
     const bulk = opts.bulk === true && (await this.bulkAvailable());
-    if (bulk) {
-      await client.query(ledgerSql.perRowChecks(false)).catch((e: unknown) => {
-        this.bulkChecks.reset(); // the privilege was revoked since it was read: read it again next time
-        throw e;
-      });
+    if (!bulk) return this.write(client, items, opts, precedence, false);
+    await client.query(ledgerSql.perRowChecks(false)).catch((e: unknown) => {
+      this.bulkChecks.reset(); // the privilege was revoked since it was read: read it again next time
+      throw e;
+    });
+    try {
+      return await this.write(client, items, opts, precedence, true);
+    } catch (e) {
+      // a refusal decided here (a version conflict, a missing record) leaves the transaction
+      // usable: whatever the caller does in it next is checked row by row again
+      await client.query(ledgerSql.perRowChecks(true)).catch(() => undefined);
+      throw e;
     }
+  }
 
+  /** `recordIn`'s work; `bulk`: the per-row checks are off, check the batch's keys at the end. */
+  private async write(
+    client: pg.PoolClient,
+    items: LedgerItem[],
+    opts: { at?: Date; locked?: LockedRows },
+    precedence: Map<string, number>,
+    bulk: boolean,
+  ): Promise<CommitResult> {
     // 1. what arrived, and the transaction's time (the database's, unless back-dated)
     const { ids: sourceIds, at } = await this.insertSources(client, items, opts.at);
     const atIso = at.toISOString();
