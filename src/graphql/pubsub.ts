@@ -134,6 +134,7 @@ export function recordChangedEvents(result: CommitResult): readonly RecordChange
 }
 
 function makeEvents(result: CommitResult): RecordChangedEvent[] {
+  const recordedAt = result.recordedAt.toISOString(); // once: a batch is thousands of events
   return changedResults(result).map((r) => ({
     entityType: r.type,
     id: r.id,
@@ -141,6 +142,6 @@ function makeEvents(result: CommitResult): RecordChangedEvent[] {
     areaCode: r.areaCode,
     op: r.created ? 'CREATE' : 'UPDATE',
     fields: r.changedFields,
-    recordedAt: result.recordedAt.toISOString(),
+    recordedAt,
   }));
 }
