@@ -10,10 +10,14 @@ const CAUTIOUS_BELOW = 2048 * 1024 * 1024;
  * to keep a worker within 512 MB) and about 85 MB live it collected every few hundred
  * milliseconds: Node spent 45 % more CPU on a 1M-row ingest than uncapped (bench/RESULTS.md,
  * "Checking foreign keys per batch"). A fixed factor of 2 keeps the cap and most of the speed.
- * Without a cap (or a large one) V8's own factor is left alone. Returns whether it changed it.
+ * Without a cap (or a large one) V8's own factor is left alone. Returns whether it changed it;
+ * `limit` and `setFlags` are this process's unless a test passes its own.
  */
-export function tuneHeapForBatches(): boolean {
-  if (v8.getHeapStatistics().heap_size_limit >= CAUTIOUS_BELOW) return false;
-  v8.setFlagsFromString('--heap-growing-percent=100');
+export function tuneHeapForBatches(
+  limit = v8.getHeapStatistics().heap_size_limit,
+  setFlags: (flags: string) => void = (f) => v8.setFlagsFromString(f),
+): boolean {
+  if (limit >= CAUTIOUS_BELOW) return false;
+  setFlags('--heap-growing-percent=100');
   return true;
 }
