@@ -18,16 +18,20 @@ export type WrittenRow = Record<string, unknown>;
 /**
  * What a batch wrote in bulk mode: rows by table, and the keys (`district_code`, `id`) of the rows it
  * created, by table: a reference to one of those needs no lock, nobody else can see the row yet.
+ * Created keys are kept only for `referenced` tables (those a foreign key points to): a batch
+ * creates a source record per row, which no checked key refers to.
  */
 export class WrittenRows {
   readonly byTable = new Map<string, WrittenRow[]>();
   readonly created = new Map<string, Set<string>>();
 
+  constructor(private readonly referenced: ReadonlySet<string>) {}
+
   add(table: string, row: WrittenRow, created: boolean): void {
     let rows = this.byTable.get(table);
     if (!rows) this.byTable.set(table, (rows = []));
     rows.push(row);
-    if (created) {
+    if (created && this.referenced.has(table)) {
       let keys = this.created.get(table);
       if (!keys) this.created.set(table, (keys = new Set()));
       keys.add(`${String(row.district_code)}\u0000${String(row.id)}`);
@@ -72,6 +76,13 @@ export class BulkChecks {
       throw e;
     });
     return this.state;
+  }
+
+  /** An empty record of what a batch writes, for `check` (bulk mode must be available). */
+  async written(): Promise<WrittenRows> {
+    const fks = await this.foreignKeys();
+    if (!fks) throw new Error('ledger: bulk checks are not available');
+    return new WrittenRows(new Set([...fks.values()].flat().map((fk) => fk.refTable)));
   }
 
   /** Forgets what was read (the privilege turned out revoked, or the schema changed): read again next time. */

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { AppError } from '../errors/app-error';
 import { copyJson, copyRows, copyText, copyValue, COPY_NULL, fromCopyField } from '../db/copy';
 import { withTransaction } from '../db/pool';
-import { BulkChecks, WrittenRows } from './bulk-checks';
+import { BulkChecks } from './bulk-checks';
 import { canonical, type ColumnKind, ENTITIES, type EntitySpec, EntityType, sameValue } from './entities';
 import { ledgerSql } from './ledger.queries';
 import type {
@@ -313,7 +313,7 @@ export class LedgerService {
     if (conflicts.length > 0)
       await copyRows(client, 'conflict', ledgerSql.conflictColumns, conflicts.map(conflictFields));
     if (bulk) {
-      const written = new WrittenRows();
+      const written = await this.bulkChecks.written();
       items.forEach((item, i) => written.add('source_record', sourceKeyRow(item.source, sourceIds[i]), true));
       for (const p of pending.values()) written.add(ENTITIES[p.type].table, p.row, p.created);
       await this.bulkChecks.check(client, written);
