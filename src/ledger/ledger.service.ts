@@ -399,7 +399,8 @@ function* lazyMap<T, U>(xs: readonly T[], f: (x: T, i: number) => U): Generator<
 
 /** A source record as COPY fields (`ledgerSql.sourceColumns`). */
 function sourceFields(s: SourceInput, id: number, atIso: string): string[] {
-  const hash = s.contentHash ?? createHash('sha256').update(JSON.stringify(s.raw)).digest('hex');
+  const rawJson = s.rawJson ?? JSON.stringify(s.raw);
+  const hash = s.contentHash ?? createHash('sha256').update(rawJson).digest('hex');
   return [
     copyText(s.districtCode),
     String(id),
@@ -410,7 +411,7 @@ function sourceFields(s: SourceInput, id: number, atIso: string): string[] {
     copyValue(s.fileName ?? null),
     copyValue(s.sheet ?? null),
     copyValue(s.rowNumber ?? null),
-    copyJson(s.raw),
+    copyText(rawJson),
     copyJson(s.normalized ?? {}),
     copyText(hash),
     atIso,

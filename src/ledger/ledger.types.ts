@@ -12,6 +12,8 @@ export interface SourceInput {
   rowNumber?: number | null;
   /** The cells or arguments exactly as received. */
   raw: Record<string, unknown>;
+  /** `raw` as JSON, when the caller has made it already (ingest hashes it): not made again. */
+  rawJson?: string;
   /** The values after normalisation. */
   normalized?: Record<string, unknown>;
   /**

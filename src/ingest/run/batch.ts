@@ -51,11 +51,9 @@ const SKIP_MESSAGES: Record<string, string> = {
   REPEATED_HEADER: '重复的表头行',
 };
 
-/** The de-duplication key of a row: its cells, under its department and profile. */
-export function rowContentHash(department: string, profile: string, raw: Record<string, unknown>): string {
-  return createHash('sha256')
-    .update(`${department}\u0000${profile}\u0000${JSON.stringify(raw)}`)
-    .digest('hex');
+/** The de-duplication key of a row: its cells (as JSON), under its department and profile. */
+export function rowContentHash(department: string, profile: string, rawJson: string): string {
+  return createHash('sha256').update(`${department}\u0000${profile}\u0000${rawJson}`).digest('hex');
 }
 
 /** A person found by ID number: what resolving a row and checking the uploader's scope need. */
@@ -71,10 +69,15 @@ interface PersonByIdNumber {
 
 type Ref = number; // a real id (> 0) or a temporary one (< 0) until ids are allocated
 
+/** A row that normalised: its record, content hash and cells as JSON. */
+type LandingRow = Pick<Planned, 'row' | 'record' | 'hash' | 'rawJson'>;
+
 interface Planned {
   row: BatchRow;
   record: NormalizedRecord;
   hash: string;
+  /** The row's cells as JSON: hashed, and written as the source record's `raw` (made once). */
+  rawJson: string;
   areaCode: string;
   person: Ref;
   personIsNew: boolean;
@@ -207,7 +210,7 @@ export async function prepareBatch(
     reviewItems: 0,
   };
   const issues: object[] = [];
-  const candidatesRows: { row: BatchRow; record: NormalizedRecord; hash: string }[] = [];
+  const candidatesRows: LandingRow[] = [];
   for (const row of rows) {
     const e = row.event;
     const issue = {
@@ -230,10 +233,12 @@ export async function prepareBatch(
       });
       stats.rejected++;
     } else {
+      const rawJson = JSON.stringify(e.raw);
       candidatesRows.push({
         row,
         record: e.outcome.record,
-        hash: rowContentHash(ctx.department, ctx.profileName, e.raw),
+        hash: rowContentHash(ctx.department, ctx.profileName, rawJson),
+        rawJson,
       });
     }
   }
@@ -351,7 +356,7 @@ async function plan(
   db: Queryable,
   ledger: LedgerService,
   ctx: RunContext,
-  toLand: { row: BatchRow; record: NormalizedRecord; hash: string }[],
+  toLand: LandingRow[],
   stats: BatchStats,
   knownPersons: ReadonlyMap<string, PersonByIdNumber>,
   lookedUp: ReadonlySet<string>,
@@ -559,6 +564,7 @@ async function plan(
       row: t.row,
       record: r,
       hash: t.hash,
+      rawJson: t.rawJson,
       areaCode,
       person,
       personIsNew,
@@ -693,6 +699,7 @@ async function plan(
         sheet: p.row.event.sheet,
         rowNumber: p.row.event.rowNumber,
         raw: p.row.event.raw,
+        rawJson: p.rawJson,
         normalized: compact(r, { warnings: warningsOf(p.row), period: ctx.period }),
         contentHash: p.hash,
       },
