@@ -1,11 +1,12 @@
 /** Small text helpers shared by the normalisers (full-width folding, invisible characters, safe shapes). */
 
 const FULL_WIDTH = /[\uFF01-\uFF5E\u3000]/;
+const FULL_WIDTH_ALL = new RegExp(FULL_WIDTH.source, 'g');
 
 /** Converts full-width ASCII (Ａ, １, ＋, ．…) and the ideographic space to their half-width forms. */
 export function toHalfWidth(s: string): string {
   if (!FULL_WIDTH.test(s)) return s;
-  return s.replace(/[\uFF01-\uFF5E\u3000]/g, (c) =>
+  return s.replace(FULL_WIDTH_ALL, (c) =>
     c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0),
   );
 }
