@@ -13,6 +13,8 @@ interface PrismaField {
   column: string;
   type: string;
   optional: boolean;
+  /** The native type attribute, `Json` for `@db.Json`; null without one. */
+  native: string | null;
 }
 
 function parsePrismaSchema(text: string) {
@@ -40,7 +42,8 @@ function parsePrismaSchema(text: string) {
       const m = /^(\w+)\s+(Unsupported\("[^"]+"\)|\w+)(\?)?/.exec(line);
       if (!m) continue;
       const column = /@map\("([^"]+)"\)/.exec(line)?.[1] ?? m[1];
-      fields.set(column, { column, type: m[2], optional: m[3] === '?' });
+      const native = /@db\.(\w+)/.exec(line)?.[1] ?? null;
+      fields.set(column, { column, type: m[2], optional: m[3] === '?', native });
     }
     models.set(mapped, fields);
   }
@@ -60,6 +63,8 @@ function typeFamily(dataType: string, udt: string): string {
       return 'DateTime';
     case 'jsonb':
       return 'Json';
+    case 'json':
+      return 'Json @db.Json'; // Prisma's Json is jsonb unless the field says @db.Json
     case 'ARRAY':
       return udt === '_text' ? 'String' : udt;
     case 'USER-DEFINED':
@@ -107,7 +112,9 @@ describe('prisma/schema.prisma against the migrated database', () => {
       const family = typeFamily(c.data_type, c.udt_name);
       const expected = f.type.startsWith('Unsupported')
         ? /Unsupported\("(\w+)/.exec(f.type)![1]
-        : (enumNames.get(f.type) ?? f.type);
+        : f.type === 'Json' && f.native === 'Json'
+          ? 'Json @db.Json'
+          : (enumNames.get(f.type) ?? f.type);
       if (expected !== family) problems.push(`${key}: database ${family}, schema.prisma ${f.type}`);
     }
     for (const [table, fields] of models) {

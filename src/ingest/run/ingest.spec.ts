@@ -90,6 +90,21 @@ describe('ingesting the civil-affairs 低保 roster', () => {
     expect(p.area_code).toBe(T.communityB);
   });
 
+  it("keeps a row's raw cells in the spreadsheet's column order", async () => {
+    const p = await person(PEOPLE.zhaoGuoqing.idNumber!);
+    const { rows } = await db.services.pool.query<{ raw: string; sheet: string }>(
+      'SELECT raw::text AS raw, sheet FROM source_record WHERE id = $1',
+      [p.provenance.name],
+    );
+    const run = (await ingest.get(runId))!;
+    const layout = (run.layout as { sheet: string; columns: string[] }[]).find(
+      (l) => l.sheet === rows[0].sheet,
+    )!;
+    const keys = Object.keys(JSON.parse(rows[0].raw) as object);
+    expect(keys.length).toBeGreaterThan(3);
+    expect(keys).toEqual(layout.columns.filter((c) => keys.includes(c)));
+  });
+
   it("resolves households (merged 户号 cells) and houses, and records the roster's fact", async () => {
     const wang = await person(PEOPLE.wangJianguo.idNumber!);
     const li = await person(PEOPLE.liXiuying.idNumber!);
