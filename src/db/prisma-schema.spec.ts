@@ -115,7 +115,7 @@ describe('prisma/schema.prisma against the migrated database', () => {
         : f.type === 'Json' && f.native === 'Json'
           ? 'Json @db.Json'
           : (enumNames.get(f.type) ?? f.type);
-      if (expected !== family) problems.push(`${key}: database ${family}, schema.prisma ${f.type}`);
+      if (expected !== family) problems.push(`${key}: database ${family}, schema.prisma ${expected}`);
     }
     for (const [table, fields] of models) {
       for (const column of fields.keys())
