@@ -14,7 +14,7 @@ ALTER TABLE source_record
 
 -- Houses from rosters have no location until someone places them; the spatial index need not hold
 -- them. Every spatial condition on houses (`location && …`) implies a location, so the planner uses
--- the partial index for them as before (src/registry/house-location-index.spec.ts).
+-- the partial index for them as before (src/registry/house.spec.ts, "houses filters").
 DROP INDEX house_location_idx;
 CREATE INDEX house_location_idx ON house USING gist (location) WHERE location IS NOT NULL;
 
