@@ -35,3 +35,24 @@ export function cpuSeconds(pids: number[]): number | null {
   }
   return total / clockTicks();
 }
+
+/**
+ * The whole machine's CPU seconds so far, busy and idle, from the first line of /proc/stat (in
+ * clock ticks: user, nice, system, idle, iowait, irq, softirq, steal, …); null without /proc.
+ * The difference over a run says how much of the machine the run and everything beside it used.
+ */
+export function machineCpu(stat?: string): { busy: number; idle: number } | null {
+  if (stat === undefined) {
+    if (!fs.existsSync('/proc/stat')) return null;
+    stat = fs.readFileSync('/proc/stat', 'utf8');
+  }
+  const line = stat.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) return null;
+  const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const t = clockTicks();
+  return { busy: (user + nice + system + irq + softirq + steal) / t, idle: (idle + iowait) / t };
+}
