@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { registrySql } from '../registry/registry.queries';
 import type { SourceRow } from '../registry/registry.types';
-import type { EntityType } from './entities';
+import { canonical, ENTITIES, type EntityType } from './entities';
 import { ledgerSql } from './ledger.queries';
 
 /** One recorded change of one entity. */
@@ -47,7 +47,7 @@ export class HistoryService {
       actor: string | null;
       recorded_at: Date;
     }>(ledgerSql.history, [type, id]);
-    return rows.map((r) => ({
+    const log: ChangeRow[] = rows.map((r) => ({
       id: r.id,
       op: r.op,
       changes: r.changes,
@@ -55,6 +55,32 @@ export class HistoryService {
       actor: r.actor,
       recordedAt: r.recorded_at,
     }));
+    const created = log[0];
+    if (created?.op === 'CREATE' && Object.keys(created.changes).length === 0)
+      created.changes = await this.createdValues(type, id, log);
+    return log;
+  }
+
+  /**
+   * What an entity was created with, as a CREATE row of old showed it ({field: [null, value]} with
+   * the version): a CREATE logs no values, so they are its current row with every later change
+   * undone, newest first (each change's "old" side is the value it replaced).
+   */
+  private async createdValues(
+    type: EntityType,
+    id: number,
+    log: readonly ChangeRow[],
+  ): Promise<Record<string, [unknown, unknown]>> {
+    const spec = ENTITIES[type];
+    const { rows } = await this.pool.query<Record<string, unknown>>(ledgerSql.currentRow(spec), [id]);
+    if (rows.length === 0) return {};
+    const values: Record<string, unknown> = { version: rows[0].version };
+    for (const col in spec.columns) values[col] = canonical(spec.columns[col], rows[0][col]);
+    for (let i = log.length - 1; i > 0; i--)
+      for (const field in log[i].changes) values[field] = log[i].changes[field][0];
+    const out: Record<string, [unknown, unknown]> = {};
+    for (const field in values) if (values[field] !== null) out[field] = [null, values[field]];
+    return out;
   }
 
   /** Conflicts recorded for one entity. */

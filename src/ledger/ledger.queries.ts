@@ -116,6 +116,12 @@ export const ledgerSql = {
     WHERE c.entity_type = $1 AND c.entity_id = $2
     ORDER BY c.id`,
 
+  /** One entity's row now ($1 its id), its tracked columns as the change log writes them. */
+  currentRow: (spec: EntitySpec) => {
+    const cols = Object.entries(spec.columns).map(([c, k]) => selectExpr(c, k));
+    return `SELECT version, ${cols.join(', ')} FROM ${spec.table} WHERE id = $1`;
+  },
+
   /** The state of entities at instant $2: `<table>_as_of` undoes every change recorded after it. */
   asOf: (type: EntityType) => {
     const spec = ENTITIES[type];

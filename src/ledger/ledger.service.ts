@@ -218,7 +218,9 @@ export class LedgerService {
           }
           row = { ...found, provenance: { ...found.provenance } };
         }
-        const fieldChanges: Record<string, [unknown, unknown]> = {};
+        // {field: [old, new]} of an update; a creation logs no values (see `changeOf`), only names
+        const fieldChanges: Record<string, [unknown, unknown]> | null = write.create ? null : {};
+        const changed: string[] = [];
         let conflictCount = 0;
         // (for…in, not Object.entries: no array per field, and a batch decides millions of fields)
         for (const col in write.values) {
@@ -244,7 +246,8 @@ export class LedgerService {
             conflicts.push(conflictRow(write, col, next, sourceId, prev, prevSourceId!, atIso));
             conflictCount++;
           }
-          fieldChanges[col] = [prev, next];
+          changed.push(col);
+          if (fieldChanges) fieldChanges[col] = [prev, next];
           row[col] = next;
           row.provenance[col] = sourceId;
         }
@@ -254,11 +257,10 @@ export class LedgerService {
             else row.provenance[col] = src;
           }
         }
-        const changed = Object.keys(fieldChanges);
         if (write.create || changed.length > 0 || (write.provenance && !earlier)) {
           if (!earlier) {
             // the version is logged like a field so that an as-of read shows the version of then
-            fieldChanges.version = [write.create ? null : Number(row.version), Number(row.version) + 1];
+            if (fieldChanges) fieldChanges.version = [Number(row.version), Number(row.version) + 1];
             row.version = Number(row.version) + 1;
           }
           row.updated_at = atIso;
@@ -269,7 +271,7 @@ export class LedgerService {
             type,
             String(write.id),
             write.create ? 'CREATE' : 'UPDATE',
-            copyJson(fieldChanges),
+            fieldChanges ? copyJson(fieldChanges) : CREATED_CHANGES,
             String(sourceId),
             copyValue(actors.get(sourceId) ?? null),
             atIso,
@@ -285,7 +287,7 @@ export class LedgerService {
           conflicts: conflictCount,
           sourceRecordId: sourceId,
         };
-        if (fieldChanges.area_code) result.previousAreaCode = fieldChanges.area_code[0] as string | null;
+        if (fieldChanges?.area_code) result.previousAreaCode = fieldChanges.area_code[0] as string | null;
         results.push(result);
       }
     }
@@ -466,6 +468,14 @@ function conflictFields(c: ConflictRow): string[] {
     c.created_at,
   ];
 }
+
+/**
+ * The changes a CREATE row logs: none. The "new" side of a creation is the entity's row itself, as
+ * the later changes' "old" sides undo it (`HistoryService` shows it that way), and an as-of read
+ * never needs it (an entity created after T does not exist at T). Logging every value as
+ * `[null, v]` made the change log as large as the entities and 8 % of an ingest's time.
+ */
+const CREATED_CHANGES = '{}';
 
 type Verdict = 'APPLY' | 'APPLY_SILENT' | 'APPLY_CONFLICT' | 'KEEP_CONFLICT';
 

@@ -114,7 +114,7 @@ describe('append-only tables', () => {
 });
 
 describe('provenance and the change log', () => {
-  it('a CREATE points every field at its source record and logs one CREATE change {field: [null, value]}', async () => {
+  it('a CREATE points every field at its source record and logs one CREATE change, shown as {field: [null, value]}', async () => {
     const src = source('INGEST', 'PUBLIC_SECURITY', { 姓名: '王建国', 电话: '13800000001' });
     const { id, sourceId } = await createPerson(
       { name: '王建国', phone: '13800000001', birth_date: '1960-02-03' },
@@ -131,11 +131,14 @@ describe('provenance and the change log', () => {
       area_code: sourceId,
     });
 
+    // the row logs no values (the entity's own row holds them); the history shows them
     const log = await changes('PERSON', id);
-    expect(log).toHaveLength(1);
-    expect(log[0]).toEqual({
+    expect(log).toEqual([{ op: 'CREATE', source_record_id: sourceId, changes: {} }]);
+    const history = await api.services.history.changesOf('PERSON', id);
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({
       op: 'CREATE',
-      source_record_id: sourceId,
+      sourceRecordId: sourceId,
       changes: {
         name: [null, '王建国'],
         phone: [null, '13800000001'],
@@ -145,6 +148,9 @@ describe('provenance and the change log', () => {
         version: [null, 1],
       },
     });
+    expect(Object.keys(history[0].changes).sort()).toEqual(
+      ['area_code', 'birth_date', 'name', 'phone', 'status', 'version'].sort(),
+    );
 
     const { rows } = await api.services.pool.query(
       'SELECT kind::text AS kind, department_code, raw, file_name, row_number FROM source_record WHERE id = $1',
@@ -189,7 +195,7 @@ describe('provenance and the change log', () => {
     const p = await person(id);
     expect(p.name).toBe(odd);
     expect(p.phone).toBe('\\N');
-    expect((await changes('PERSON', id))[0].changes).toMatchObject({
+    expect((await api.services.history.changesOf('PERSON', id))[0].changes).toMatchObject({
       name: [null, odd],
       phone: [null, '\\N'],
     });
@@ -648,5 +654,40 @@ describe('one entity written twice in a batch', () => {
     // the version moved once, from 1 to 2
     const versions = log.slice(1).flatMap((c) => (c.changes.version ? [c.changes.version] : []));
     expect(versions).toEqual([[1, 2]]);
+  });
+});
+
+describe('the history of an entity changed after its creation', () => {
+  it('shows what it was created with, whatever changed since: the later changes undone', async () => {
+    const { id, sourceId: created } = await createPerson(
+      { name: '周芳', phone: '13200000001', birth_date: '1970-05-06' },
+      source('INGEST', 'CIVIL_AFFAIRS'),
+    );
+    await updatePerson(id, { phone: '13200000002', ethnicity: '汉族' }, source('STAFF_EDIT', null));
+    await updatePerson(id, { phone: null, name: '周芳芳' }, source('STAFF_EDIT', null));
+    const p = await person(id);
+    expect(p).toMatchObject({ name: '周芳芳', phone: null, version: 3 });
+
+    const history = await api.services.history.changesOf('PERSON', id);
+    expect(history.map((h) => h.op)).toEqual(['CREATE', 'UPDATE', 'UPDATE']);
+    expect(history[0].sourceRecordId).toBe(created);
+    expect(history[0].changes).toEqual({
+      name: [null, '周芳'],
+      phone: [null, '13200000001'],
+      birth_date: [null, '1970-05-06'],
+      status: [null, 'ACTIVE'],
+      area_code: [null, T.gridA1],
+      version: [null, 1],
+    });
+    expect(history[1].changes).toEqual({
+      phone: ['13200000001', '13200000002'],
+      ethnicity: [null, '汉族'],
+      version: [1, 2],
+    });
+    expect(history[2].changes).toEqual({
+      phone: ['13200000002', null],
+      name: ['周芳', '周芳芳'],
+      version: [2, 3],
+    });
   });
 });
