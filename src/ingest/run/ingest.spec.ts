@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { IngestService } from './ingest.service';
-import { ingestSql } from './ingest.queries';
 import { openTestDb, type TestDb } from '../../../test/harness';
 import { buildTerritory, T } from '../../../test/factories';
 import { PEOPLE } from '../fixtures/ingest-fixtures';
@@ -172,38 +171,6 @@ describe('ingesting the civil-affairs 低保 roster', () => {
     expect(again.status).toBe('SUCCEEDED');
     expect([again.landed, again.unchanged, again.persons_created]).toEqual([8, 8, 0]);
     expect(await totals()).toEqual(before);
-  });
-
-  it('finds rows that landed before through a hash index on the content hash, within the district', async () => {
-    const { rows: idx } = await db.services.pool.query<{ indexdef: string }>(
-      `SELECT indexdef FROM pg_indexes WHERE indexname = 'source_record_content_idx'`,
-    );
-    expect(idx[0].indexdef).toMatch(/USING hash \(content_hash\) WHERE \(kind = 'INGEST'/);
-    const { rows: landed } = await db.services.pool.query<{ content_hash: string }>(
-      `SELECT content_hash FROM source_record WHERE kind = 'INGEST' ORDER BY id LIMIT 2`,
-    );
-    const hashes = [...landed.map((r) => r.content_hash), 'f'.repeat(64)];
-    const client = await db.services.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SET LOCAL enable_seqscan = off');
-      const explain = (sql: string, params: unknown[]) =>
-        client
-          .query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params)
-          .then((r) => r.rows.map((x) => x['QUERY PLAN']).join('\n'));
-      expect(await explain(ingestSql.knownHashes, [T.district, hashes])).toMatch(
-        /Index Scan using source_record_content_idx/,
-      );
-      const found = async (district: string) =>
-        (await client.query<{ content_hash: string }>(ingestSql.knownHashes, [district, hashes])).rows
-          .map((r) => r.content_hash)
-          .sort();
-      expect(await found(T.district)).toEqual(landed.map((r) => r.content_hash).sort());
-      expect(await found('000000')).toEqual([]);
-    } finally {
-      await client.query('ROLLBACK');
-      client.release();
-    }
   });
 });
 
