@@ -218,7 +218,7 @@ export class LedgerService {
           }
           row = { ...found, provenance: { ...found.provenance } };
         }
-        // {field: [old, new]} of an update; a creation logs no values (see `changeOf`), only names
+        // {field: [old, new]} of an update; a creation logs no values (`CREATED_CHANGES`)
         const fieldChanges: Record<string, [unknown, unknown]> | null = write.create ? null : {};
         const changed: string[] = [];
         let conflictCount = 0;
@@ -473,7 +473,8 @@ function conflictFields(c: ConflictRow): string[] {
  * The changes a CREATE row logs: none. The "new" side of a creation is the entity's row itself, as
  * the later changes' "old" sides undo it (`HistoryService` shows it that way), and an as-of read
  * never needs it (an entity created after T does not exist at T). Logging every value as
- * `[null, v]` made the change log as large as the entities and 8 % of an ingest's time.
+ * `[null, v]` made the change log as large as the entities and cost an ingest 4–8 % of its time
+ * (bench/RESULTS.md, "Creations logged without their values").
  */
 const CREATED_CHANGES = '{}';
 
