@@ -690,4 +690,23 @@ describe('the history of an entity changed after its creation', () => {
       version: [2, 3],
     });
   });
+
+  it('shows a CREATE row written before 2026-11-25 with the values it logged', async () => {
+    // a person whose CREATE row has the form of old, with values that undoing would not give now
+    const { rows } = await api.services.pool.query<{ id: number }>(
+      `INSERT INTO person (district_code, name, area_code) VALUES ($1, '孙丽', $2) RETURNING id`,
+      [T.district, T.gridA1],
+    );
+    const id = rows[0].id;
+    const legacy = { name: [null, '孙丽丽'], area_code: [null, T.gridA1], version: [null, 1] };
+    await api.services.pool.query(
+      `INSERT INTO ledger_change (district_code, entity_type, entity_id, op, changes)
+       VALUES ($1, 'PERSON', $2, 'CREATE', $3)`,
+      [T.district, id, JSON.stringify(legacy)],
+    );
+    const history = await api.services.history.changesOf('PERSON', id);
+    expect(history).toHaveLength(1);
+    expect(history[0].op).toBe('CREATE');
+    expect(history[0].changes).toEqual(legacy);
+  });
 });
