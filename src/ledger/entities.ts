@@ -138,6 +138,13 @@ export function selectExpr(column: string, kind: ColumnKind): string {
   return kind === 'point' ? `ST_AsEWKT(${column}, 7) AS ${column}` : column;
 }
 
+/** An entity's tracked columns as a select list, each in the form the change log holds (`selectExpr`). */
+export function trackedSelect(spec: EntitySpec): string {
+  return Object.entries(spec.columns)
+    .map(([c, k]) => selectExpr(c, k))
+    .join(', ');
+}
+
 /** Brings a JavaScript value into the canonical form the change log stores for that column kind. */
 export function canonical(kind: ColumnKind, value: unknown): unknown {
   if (value === null || value === undefined) return null;

@@ -1,4 +1,4 @@
-import { ENTITIES, EntitySpec, EntityType, selectExpr } from './entities';
+import { ENTITIES, EntitySpec, EntityType, trackedSelect } from './entities';
 
 /** SQL of the ledger's write path and history reads; every statement handles a whole batch. */
 export const ledgerSql = {
@@ -54,15 +54,13 @@ export const ledgerSql = {
    * own index probe (LATERAL … LIMIT 1): as `s.id IN (…)`, with statistics lagging a bulk load, the
    * planner chose a hash join over every source record (and JIT-compiled it), 80 ms for one row.
    */
-  lockCurrent: (spec: EntitySpec) => {
-    const cols = Object.entries(spec.columns).map(([c, k]) => selectExpr(c, k));
-    return `SELECT district_code, id, version, provenance, ${cols.join(', ')},
+  lockCurrent: (spec: EntitySpec) =>
+    `SELECT district_code, id, version, provenance, ${trackedSelect(spec)},
               (SELECT coalesce(jsonb_agg(jsonb_build_array(s.id, s.kind, s.department_code)), '[]')
                FROM (SELECT DISTINCT p.v::bigint AS sid FROM jsonb_each_text(t.provenance) AS p(k, v)) p
                CROSS JOIN LATERAL (SELECT s.id, s.kind, s.department_code FROM source_record s
                                    WHERE s.id = p.sid LIMIT 1) s) AS old_sources
-            FROM ${spec.table} t WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`;
-  },
+            FROM ${spec.table} t WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
 
   /** The columns COPY writes for each created entity: the tracked ones, provenance and bookkeeping. */
   entityColumns: (spec: EntitySpec) => [
@@ -117,16 +115,12 @@ export const ledgerSql = {
     ORDER BY c.id`,
 
   /** One entity's row now ($1 its id), its tracked columns as the change log writes them. */
-  currentRow: (spec: EntitySpec) => {
-    const cols = Object.entries(spec.columns).map(([c, k]) => selectExpr(c, k));
-    return `SELECT version, ${cols.join(', ')} FROM ${spec.table} WHERE id = $1`;
-  },
+  currentRow: (spec: EntitySpec) => `SELECT version, ${trackedSelect(spec)} FROM ${spec.table} WHERE id = $1`,
 
   /** The state of entities at instant $2: `<table>_as_of` undoes every change recorded after it. */
   asOf: (type: EntityType) => {
     const spec = ENTITIES[type];
-    const cols = Object.entries(spec.columns).map(([c, k]) => selectExpr(c, k));
-    return `SELECT district_code, id, version, provenance, created_at, updated_at, ${cols.join(', ')}
+    return `SELECT district_code, id, version, provenance, created_at, updated_at, ${trackedSelect(spec)}
             FROM ${spec.table}_as_of($2::timestamptz) WHERE id = ANY($1::bigint[])`;
   },
 };

@@ -1,8 +1,6 @@
-import { ENTITIES, selectExpr } from './entities';
+import { ENTITIES, trackedSelect } from './entities';
 
-const personColumns = Object.entries(ENTITIES.PERSON.columns)
-  .map(([c, k]) => selectExpr(c, k))
-  .join(', ');
+const personColumns = trackedSelect(ENTITIES.PERSON);
 
 /** SQL of person merges. */
 export const mergeSql = {
