@@ -11,7 +11,7 @@ import { CaseService } from '../cases/case.service';
 import { createCaseService } from '../cases/case.wiring';
 import { LiveEvents } from '../graphql/live-events';
 import { wireLiveEvents } from '../graphql/live-publisher';
-import { createAppPubSub, AppPubSub, recordChangedEvents, TOPIC } from '../graphql/pubsub';
+import { createAppPubSub, AppPubSub, TOPIC } from '../graphql/pubsub';
 import { AreaService } from '../geo/area.service';
 import { HistoryService } from '../ledger/history.service';
 import { LedgerService } from '../ledger/ledger.service';
@@ -74,10 +74,6 @@ export function createServices(config: Services['config']): Services {
   const live = new LiveEvents(redisTargetOf(config), config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX);
   const publishing = wireLiveEvents(live, ledger, cases, pool);
   const events = createAppPubSub(redisTargetOf(config), config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX);
-  ledger.onCommit((result) => {
-    const changes = recordChangedEvents(result);
-    if (changes.length > 0) events.publish(TOPIC.RECORD_CHANGES, changes);
-  });
   const reports = createReportService(pool, areas, config);
   reports.onFinished((r) =>
     events.publish(TOPIC.REPORT_FINISHED, { id: r.id, status: r.status as 'DONE' | 'FAILED' }),

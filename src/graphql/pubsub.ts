@@ -43,12 +43,6 @@ export interface GridUpdatedEvent extends RecordChangedEvent {
 
 /** Every subscription topic and its payload, in one place. */
 export interface Topics {
-  /**
-   * The changes of one committed ledger batch, as one message: an ingest batch of 5,000 rows is
-   * ~17,000 changes, which as a message each cost the writer one Redis command apiece and every
-   * API process one message apiece. `recordChanged` subscribers get them one by one.
-   */
-  RECORD_CHANGES: readonly RecordChangedEvent[];
   REPORT_FINISHED: ReportFinishedEvent;
   CASE_UPDATED: CaseUpdatedEvent;
   GRID_UPDATED: GridUpdatedEvent;
@@ -66,7 +60,6 @@ export interface Sequenced<T> {
 
 /** Topic names for resolvers' `topics` option. */
 export const TOPIC = {
-  RECORD_CHANGES: 'RECORD_CHANGES',
   REPORT_FINISHED: 'REPORT_FINISHED',
   CASE_UPDATED: 'CASE_UPDATED',
   GRID_UPDATED: 'GRID_UPDATED',

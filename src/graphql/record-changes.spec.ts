@@ -10,14 +10,21 @@ import { createSchema } from './schema';
 let db: TestDb;
 let raw: Redis;
 const messages: string[] = [];
+const elsewhere: string[] = [];
 
 beforeAll(async () => {
   db = await openTestDb();
   await buildTerritory(db.services);
   // a plain Redis subscriber on the topic's channel: what the writer sends, message by message
   raw = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const live = db.services.live.channelOf('GRID_UPDATED');
   raw.on('message', (_channel: string, message: string) => messages.push(message));
-  await raw.subscribe(`${db.services.config.QUEUE_PREFIX}:RECORD_CHANGES`);
+  // and every other channel of the app's prefix: a batch is published once, on the live topic
+  raw.on('pmessage', (_pattern: string, channel: string) => {
+    if (channel !== live) elsewhere.push(channel);
+  });
+  await raw.subscribe(live);
+  await raw.psubscribe(`${db.services.config.QUEUE_PREFIX}:*`);
 }, 60_000);
 afterAll(async () => {
   raw?.disconnect();
@@ -74,12 +81,17 @@ describe('record changes travel as one message per committed batch', () => {
     await new Promise((r) => setTimeout(r, 300)); // the subscription registers with Redis
 
     messages.length = 0;
+    elsewhere.length = 0;
     const persons = await commitThree();
     const [a, b] = await firstTwo;
     await results.return?.();
 
+    // one message on the one live topic that carries ledger changes: "first+count|[events]"
     expect(messages).toHaveLength(1);
-    const batch = JSON.parse(messages[0]) as { entityType: string; id: number; op: string }[];
+    expect(elsewhere).toEqual([]);
+    const bar = messages[0].indexOf('|');
+    expect(messages[0].slice(0, bar)).toMatch(/^\d+\+3$/);
+    const batch = JSON.parse(messages[0].slice(bar + 1)) as { entityType: string; id: number; op: string }[];
     expect(batch.map((e) => [e.entityType, e.op])).toEqual([
       ['PERSON', 'CREATE'],
       ['PERSON', 'CREATE'],

@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, ID, ObjectType, Resolver, Root, Subscription } from 't
 import type { Context } from '../../graphql/context';
 import { areaInScope } from '../../auth/scope';
 import { NodeType, toGlobalId } from '../../graphql/global-id';
-import { RecordChangedEvent, TOPIC } from '../../graphql/pubsub';
+import type { RecordChangedEvent } from '../../graphql/pubsub';
 import { fieldName } from '../common/fields';
 
 const NODE_TYPE: Record<string, NodeType> = {
@@ -53,20 +53,22 @@ interface RecordChangedArgs {
 }
 
 /**
- * The changes a subscriber wants, one by one, out of the batches published after each commit. The
- * topic is subscribed to at once, when the subscription starts, not at its first read. (As a
- * type-graphql `filter`, the area check ran synchronously against whatever tree the process held:
- * in a process that had not loaded it yet, nothing matched an `areaCode`.)
+ * The changes a subscriber wants, one by one. They come from the live GRID_UPDATED topic, which
+ * every committed ledger batch feeds once (a fact with its person's area): publishing each batch a
+ * second time on a topic of its own cost an ingest a tenth of its main thread (bench/RESULTS.md).
+ * The topic is listened to at once, when the subscription starts, not at its first read; the area
+ * tree the filter walks is held in memory and loaded (or refreshed) before it is used.
  */
 function changesFor(args: RecordChangedArgs, context: Context): AsyncGenerator<RecordChangedEvent> {
-  const batches = context.services.events.pubSub.subscribe(TOPIC.RECORD_CHANGES) as AsyncIterable<
-    RecordChangedEvent[]
-  >;
+  const live = context.services.live.subscribe('GRID_UPDATED');
   return (async function* () {
-    for await (const batch of batches) {
-      // the area tree the filter walks is held in memory: loaded (or refreshed) before it is used
-      await context.services.areas.ready();
-      for (const e of batch) if (wanted(e, args, context)) yield e;
+    try {
+      for await (const { payload } of live) {
+        await context.services.areas.ready();
+        if (wanted(payload, args, context)) yield payload;
+      }
+    } finally {
+      await live.return?.();
     }
   })();
 }
