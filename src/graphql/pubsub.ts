@@ -115,7 +115,7 @@ const eventsOf = new WeakMap<CommitResult, readonly RecordChangedEvent[]>();
 
 /**
  * The change events of a committed ledger batch (one per `changedResults` entry, same order),
- * made once per batch for every listener (record changes and grid updates); not to be mutated.
+ * made once per batch for every listener of the commit; not to be mutated.
  */
 export function recordChangedEvents(result: CommitResult): readonly RecordChangedEvent[] {
   let events = eventsOf.get(result);

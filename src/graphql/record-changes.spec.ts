@@ -106,6 +106,34 @@ describe('record changes travel as one message per committed batch', () => {
     expect(batch.filter((e) => e.entityType === 'PERSON').map((e) => e.id)).toEqual(persons);
   });
 
+  it('a subscriber that names types listens for those types only: other events are not queued for it', async () => {
+    const schema = await createSchema(db.services.events.pubSub);
+    const listen = jest.spyOn(db.services.live, 'subscribe');
+    try {
+      const results = (await subscribe({
+        schema,
+        document: parse(`subscription { recordChanged(types: ["House"]) { id type } }`),
+        contextValue: createContext(db.services, broadTestViewer()),
+      })) as AsyncIterableIterator<unknown>;
+      const filter = listen.mock.calls.at(-1)?.[1]?.filter;
+      await results.return?.();
+      const event = (entityType: string) => ({
+        entityType,
+        id: 1,
+        districtCode: T.district,
+        areaCode: T.gridA1,
+        op: 'CREATE' as const,
+        fields: ['name'],
+        recordedAt: new Date().toISOString(),
+        previousAreaCode: null,
+      });
+      expect(filter?.(event('HOUSE'))).toBe(true);
+      expect(filter?.(event('PERSON'))).toBe(false);
+    } finally {
+      listen.mockRestore();
+    }
+  });
+
   it('the events of a batch are made once for every listener of the commit', () => {
     const result = {
       results: [

@@ -54,13 +54,17 @@ interface RecordChangedArgs {
 
 /**
  * The changes a subscriber wants, one by one. They come from the live GRID_UPDATED topic, which
- * every committed ledger batch feeds once (a fact with its person's area): publishing each batch a
- * second time on a topic of its own cost an ingest a tenth of its main thread (bench/RESULTS.md).
- * The topic is listened to at once, when the subscription starts, not at its first read; the area
- * tree the filter walks is held in memory and loaded (or refreshed) before it is used.
+ * every committed ledger batch feeds once (a fact with its person's area): publishing each batch
+ * again on a topic of its own cost a 200,000-row ingest 0.6 s of its main thread (bench/RESULTS.md).
+ * The topic is listened to at once, when the subscription starts, not at its first read. Types are
+ * sorted out as events arrive, so a subscriber to cases does not queue an ingest's persons; the
+ * area tree the rest of the filter walks is held in memory and loaded (or refreshed) before use.
  */
 function changesFor(args: RecordChangedArgs, context: Context): AsyncGenerator<RecordChangedEvent> {
-  const live = context.services.live.subscribe('GRID_UPDATED');
+  const types = args.types;
+  const live = context.services.live.subscribe('GRID_UPDATED', {
+    filter: types ? (e) => types.includes(NODE_TYPE[e.entityType] ?? e.entityType) : undefined,
+  });
   return (async function* () {
     try {
       for await (const { payload } of live) {
