@@ -23,6 +23,8 @@ describe('ingest A/B', () => {
     expect(s.B).toMatchObject({ runs: 3, seconds: 19, nodeCpuSeconds: 16 });
     expect(s.bOverA.seconds).toBe(0.905);
     expect(s.bOverA.nodeCpuSeconds).toBe(0.842);
+    // round by round: the slow A round shows as one odd ratio
+    expect(s.rounds).toEqual({ secondsBOverA: [1.5, 0.45, 0.905], bFaster: 2 });
   });
 
   it('refuses a comparison with no run of a build', () => {

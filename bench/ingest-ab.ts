@@ -30,7 +30,12 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Each build's medians, and B's over A's (below 1: B is faster or cheaper). */
+/**
+ * Each build's medians, and B's over A's (below 1: B is faster or cheaper); and round by round B's
+ * wall time over the A run before it, with how many rounds B won: on a machine whose runs of one
+ * build spread by ±10 %, a change of a few percent shows as B winning most rounds before its
+ * medians can be trusted, and one slow run shows as one odd ratio.
+ */
 export function summarise(runs: AbRun[]) {
   const of = (b: 'A' | 'B') => {
     const r = runs.filter((x) => x.build === b);
@@ -47,9 +52,15 @@ export function summarise(runs: AbRun[]) {
   const B = of('B');
   const ratio = (k: 'seconds' | 'nodeCpuSeconds' | 'machineBusySeconds') =>
     Math.round((1000 * B[k]) / A[k]) / 1000;
+  const as = runs.filter((r) => r.build === 'A');
+  const bs = runs.filter((r) => r.build === 'B');
+  const perRound = bs
+    .slice(0, as.length)
+    .map((b, i) => Math.round((1000 * b.seconds) / as[i].seconds) / 1000);
   return {
     A,
     B,
+    rounds: { secondsBOverA: perRound, bFaster: perRound.filter((x) => x < 1).length },
     bOverA: {
       seconds: ratio('seconds'),
       nodeCpuSeconds: ratio('nodeCpuSeconds'),
