@@ -111,13 +111,14 @@ export function changedResults(result: CommitResult): CommitResult['results'] {
   return result.results.filter((r) => r.created || r.changedFields.length > 0);
 }
 
-const eventsOf = new WeakMap<CommitResult, readonly RecordChangedEvent[]>();
+const eventsOf = new WeakMap<CommitResult, readonly GridUpdatedEvent[]>();
 
 /**
- * The change events of a committed ledger batch (one per `changedResults` entry, same order),
- * made once per batch for every listener of the commit; not to be mutated.
+ * The change events of a committed ledger batch (one per `changedResults` entry, same order), as
+ * the live GRID_UPDATED topic carries them (`recordChanged` reads the same topic), made once per
+ * batch for every listener of the commit; not to be mutated.
  */
-export function recordChangedEvents(result: CommitResult): readonly RecordChangedEvent[] {
+export function recordChangedEvents(result: CommitResult): readonly GridUpdatedEvent[] {
   let events = eventsOf.get(result);
   if (!events) {
     events = makeEvents(result);
@@ -126,7 +127,7 @@ export function recordChangedEvents(result: CommitResult): readonly RecordChange
   return events;
 }
 
-function makeEvents(result: CommitResult): RecordChangedEvent[] {
+function makeEvents(result: CommitResult): GridUpdatedEvent[] {
   const recordedAt = result.recordedAt.toISOString(); // once: a batch is thousands of events
   return changedResults(result).map((r) => ({
     entityType: r.type,
@@ -136,5 +137,6 @@ function makeEvents(result: CommitResult): RecordChangedEvent[] {
     op: r.created ? 'CREATE' : 'UPDATE',
     fields: r.changedFields,
     recordedAt,
+    previousAreaCode: r.previousAreaCode ?? null,
   }));
 }

@@ -2,7 +2,7 @@ import { parse, subscribe } from 'graphql';
 import { Redis } from 'ioredis';
 import { broadTestViewer, openTestDb, TestDb } from '../../test/harness';
 import { buildTerritory, T } from '../../test/factories';
-import type { LedgerItem } from '../ledger/ledger.types';
+import type { CommitResult, LedgerItem } from '../ledger/ledger.types';
 import { createContext } from './context';
 import { recordChangedEvents } from './pubsub';
 import { createSchema } from './schema';
@@ -131,6 +131,22 @@ describe('record changes travel as one message per committed batch', () => {
       expect(filter?.(event('PERSON'))).toBe(false);
     } finally {
       listen.mockRestore();
+    }
+  });
+
+  it("the live topic publishes the batch's events as made once for it, not copies of them", async () => {
+    const publish = jest.spyOn(db.services.live, 'publishMany');
+    const committed: CommitResult[] = [];
+    db.services.ledger.onCommit((r) => committed.push(r));
+    try {
+      await commitThree(); // the publisher hands a batch without facts to Redis at once
+      const made = recordChangedEvents(committed.at(-1)!);
+      const sent = publish.mock.calls.at(-1)![1];
+      expect(sent).toHaveLength(3);
+      sent.forEach((e, i) => expect(e).toBe(made[i]));
+      expect(made.map((e) => e.previousAreaCode)).toEqual([null, null, null]);
+    } finally {
+      publish.mockRestore();
     }
   });
 
