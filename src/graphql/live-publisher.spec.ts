@@ -1,9 +1,10 @@
 import { LiveEvents } from './live-events';
 import { openTestDb } from '../../test/harness';
-import { buildPerson, buildTerritory, T } from '../../test/factories';
+import { buildPerson, buildTerritory, recordFacts, T } from '../../test/factories';
 import type { LedgerItem } from '../ledger/ledger.types';
 import type { PersonRow } from '../registry/registry.types';
-import type { GridUpdatedEvent } from './pubsub';
+import type { CommitResult } from '../ledger/ledger.types';
+import { recordChangedEvents, type GridUpdatedEvent } from './pubsub';
 
 /** A staff edit moving a person to another area. */
 function move(p: PersonRow, areaCode: string): LedgerItem {
@@ -41,6 +42,34 @@ describe('live publishing after commit', () => {
         [T.gridA2, T.gridA1],
       ]);
     } finally {
+      await reader?.close();
+    }
+  });
+
+  it("a fact's event names its person's area; the batch's own events are left as they were made", async () => {
+    const db = await openTestDb();
+    const prefix = db.services.config.QUEUE_PREFIX!;
+    let reader: LiveEvents | undefined;
+    let closed = false;
+    try {
+      await buildTerritory(db.services);
+      const p = await buildPerson(db.services, { name: '低保户', areaCode: T.gridB1 });
+      const committed: CommitResult[] = [];
+      db.services.ledger.onCommit((r) => committed.push(r));
+      const [fact] = await recordFacts(db.services, [
+        { personId: p.id, kind: 'MINIMUM_LIVING', departmentCode: 'CIVIL_AFFAIRS', validFrom: '2026-01-01' },
+      ]);
+      await db.close(); // waits for the batch's events to be published
+      closed = true;
+      const made = recordChangedEvents(committed.at(-1)!);
+      expect(made.map((e) => [e.entityType, e.id, e.areaCode])).toEqual([['FACT', fact, null]]);
+
+      reader = new LiveEvents(process.env.REDIS_URL!, prefix);
+      const log = (await reader.replay('GRID_UPDATED', 0)) as { seq: number; payload: GridUpdatedEvent }[];
+      const sent = log.filter((e) => e.payload.entityType === 'FACT' && e.payload.id === fact);
+      expect(sent.map((e) => [e.payload.op, e.payload.areaCode])).toEqual([['CREATE', T.gridB1]]);
+    } finally {
+      if (!closed) await db.close();
       await reader?.close();
     }
   });
