@@ -36,14 +36,13 @@ export class RecordChange {
   recordedAt: Date;
 }
 
-/** Who may hear of a change, and whether it is one the subscriber asked for. */
+/** Who may hear of a change, and whether it lies in the area asked for (types: `changesFor`). */
 function wanted(e: RecordChangedEvent, args: RecordChangedArgs, context: Context): boolean {
   const areas = context.services.areas;
   return (
     // an event about a record outside the subscriber's scope is never sent
     areaInScope(areas, context.viewer.readScope, e.areaCode) &&
-    (!args.areaCode || (e.areaCode !== null && areas.isWithin(e.areaCode, args.areaCode))) &&
-    (!args.types || args.types.includes(NODE_TYPE[e.entityType] ?? e.entityType))
+    (!args.areaCode || (e.areaCode !== null && areas.isWithin(e.areaCode, args.areaCode)))
   );
 }
 
