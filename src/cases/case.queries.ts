@@ -1,10 +1,12 @@
 import { areaScopeSql, Scope } from '../auth/scope';
+import { ENTITIES, provenanceSql } from '../ledger/entities';
 import { SqlParams, SqlQuery } from '../registry/registry.queries';
 /** SQL of the cases capability: reads, routing, the transition log and the KPIs. */
 
 const cols = `c.district_code AS "districtCode", c.id, c.category_code AS "categoryCode", c.description, c.channel,
   c.reporter_name AS "reporterName", c.reporter_phone AS "reporterPhone", ST_X(c.location) AS lon, ST_Y(c.location) AS lat,
-  c.area_code AS "areaCode", c.status::text AS status, c.reported_at AS "reportedAt", c.provenance, c.version,
+  c.area_code AS "areaCode", c.status::text AS status, c.reported_at AS "reportedAt",
+  ${provenanceSql(ENTITIES.CASE, 'c')} AS provenance, c.version,
   c.created_at AS "createdAt", c.updated_at AS "updatedAt", c.category_version AS "categoryVersion",
   c.routing_reason AS "routingReason", c.handling_level::text AS "handlingLevel", c.handling_area_code AS "handlingAreaCode",
   c.department_code AS "departmentCode", c.escalation_level AS "escalationLevel", c.photos, c.invalid_reason AS "invalidReason",

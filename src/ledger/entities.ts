@@ -145,6 +145,38 @@ export function trackedSelect(spec: EntitySpec): string {
     .join(', ');
 }
 
+/**
+ * An entity's provenance as readers see it, `{column: source record id}` for every field that has
+ * a source, as a SQL expression over the table (or as-of function) alias `t`. A row keeps the source
+ * that created it once (`created_source_id`) and in `provenance` only what differs: a field's own
+ * entry wins (a JSON null: no source), else a field holding a value has the creating source. Rows
+ * written before the column existed have no creating source and their full map. The write path
+ * applies the same rule in JavaScript (`sourceOf`).
+ */
+export function provenanceSql(spec: EntitySpec, t: string): string {
+  const created = Object.keys(spec.columns)
+    .map((c) => `'${c}', CASE WHEN ${t}.${c} IS NOT NULL THEN ${t}.created_source_id END`)
+    .join(', ');
+  return `CASE WHEN ${t}.created_source_id IS NULL THEN ${t}.provenance
+    ELSE jsonb_strip_nulls(jsonb_build_object(${created}) || ${t}.provenance) END`;
+}
+
+/**
+ * The source of a row's current value of `column` (`provenanceSql` in JavaScript): its own entry in
+ * the row's provenance, else the creating source if the field holds a value; undefined if none.
+ */
+export function sourceOf(
+  row: Record<string, unknown> & { provenance: Record<string, number | null> },
+  column: string,
+): number | undefined {
+  const own = row.provenance[column];
+  if (own !== undefined) return own ?? undefined;
+  const created = row.created_source_id;
+  if (created === null || created === undefined || row[column] === null || row[column] === undefined)
+    return undefined;
+  return Number(created);
+}
+
 /** Brings a JavaScript value into the canonical form the change log stores for that column kind. */
 export function canonical(kind: ColumnKind, value: unknown): unknown {
   if (value === null || value === undefined) return null;

@@ -1,4 +1,4 @@
-import { ENTITIES, EntitySpec, EntityType, trackedSelect } from './entities';
+import { EntitySpec, trackedSelect } from './entities';
 
 /** SQL of the ledger's write path and history reads; every statement handles a whole batch. */
 export const ledgerSql = {
@@ -55,9 +55,10 @@ export const ledgerSql = {
    * planner chose a hash join over every source record (and JIT-compiled it), 80 ms for one row.
    */
   lockCurrent: (spec: EntitySpec) =>
-    `SELECT district_code, id, version, provenance, ${trackedSelect(spec)},
+    `SELECT district_code, id, version, provenance, created_source_id, ${trackedSelect(spec)},
               (SELECT coalesce(jsonb_agg(jsonb_build_array(s.id, s.kind, s.department_code)), '[]')
-               FROM (SELECT DISTINCT p.v::bigint AS sid FROM jsonb_each_text(t.provenance) AS p(k, v)) p
+               FROM (SELECT p.v::bigint AS sid FROM jsonb_each_text(t.provenance) AS p(k, v) WHERE p.v IS NOT NULL
+                     UNION SELECT t.created_source_id WHERE t.created_source_id IS NOT NULL) p
                CROSS JOIN LATERAL (SELECT s.id, s.kind, s.department_code FROM source_record s
                                    WHERE s.id = p.sid LIMIT 1) s) AS old_sources
             FROM ${spec.table} t WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
@@ -68,6 +69,7 @@ export const ledgerSql = {
     'id',
     ...Object.keys(spec.columns),
     'provenance',
+    'created_source_id',
     'version',
     'created_at',
     'updated_at',
@@ -116,11 +118,4 @@ export const ledgerSql = {
 
   /** One entity's row now ($1 its id), its tracked columns as the change log writes them. */
   currentRow: (spec: EntitySpec) => `SELECT version, ${trackedSelect(spec)} FROM ${spec.table} WHERE id = $1`,
-
-  /** The state of entities at instant $2: `<table>_as_of` undoes every change recorded after it. */
-  asOf: (type: EntityType) => {
-    const spec = ENTITIES[type];
-    return `SELECT district_code, id, version, provenance, created_at, updated_at, ${trackedSelect(spec)}
-            FROM ${spec.table}_as_of($2::timestamptz) WHERE id = ANY($1::bigint[])`;
-  },
 };

@@ -4,7 +4,15 @@ import { AppError } from '../errors/app-error';
 import { copyJson, copyRows, copyText, copyValue, COPY_NULL, fromCopyField } from '../db/copy';
 import { withTransaction } from '../db/pool';
 import { BulkChecks } from './bulk-checks';
-import { canonical, type ColumnKind, ENTITIES, type EntitySpec, EntityType, sameValue } from './entities';
+import {
+  canonical,
+  type ColumnKind,
+  ENTITIES,
+  type EntitySpec,
+  EntityType,
+  sameValue,
+  sourceOf,
+} from './entities';
 import { ledgerSql } from './ledger.queries';
 import type {
   CommitResult,
@@ -15,12 +23,16 @@ import type {
   WriteResult,
 } from './ledger.types';
 
-/** An entity row as its table holds it: snake_case tracked columns, `version`, `provenance`. */
+/**
+ * An entity row as its table holds it: snake_case tracked columns, `version`, and its provenance as
+ * stored: the creating source once, the map only where a field's source differs (`sourceOf`).
+ */
 export type LedgerRow = Record<string, unknown> & {
   district_code: string;
   id: number;
   version: number;
-  provenance: Record<string, number>;
+  provenance: Record<string, number | null>;
+  created_source_id?: number | null;
 };
 type Row = LedgerRow;
 type SourceMeta = { kind: string; department_code: string | null };
@@ -194,7 +206,14 @@ export class LedgerService {
         const earlier = pending.get(key);
         if (write.create) {
           if (current.has(key) || earlier) throw new Error(`ledger: ${key} is created twice in one batch`);
-          row = { district_code: write.districtCode, id: write.id, version: 0, provenance: {} };
+          // the creating source stands for every field the creation fills (`sourceOf`)
+          row = {
+            district_code: write.districtCode,
+            id: write.id,
+            version: 0,
+            provenance: {},
+            created_source_id: sourceId,
+          };
           for (const c of columnNames) row[c] = null;
           created = true;
         } else if (earlier) {
@@ -231,10 +250,10 @@ export class LedgerService {
           const next = canonical(kind, raw);
           const prev = row[col] ?? null;
           if (prev === next || (prev !== null && next !== null && sameValue(prev, next))) {
-            if (row.provenance[col] === undefined) row.provenance[col] = sourceId;
+            if (sourceOf(row, col) === undefined) row.provenance[col] = sourceId;
             continue;
           }
-          const prevSourceId = row.provenance[col];
+          const prevSourceId = sourceOf(row, col);
           const verdict =
             write.create || prev === null ? 'APPLY' : decide(source, prevSourceId, sourceMeta, precedence);
           if (verdict === 'KEEP_CONFLICT') {
@@ -249,12 +268,15 @@ export class LedgerService {
           changed.push(col);
           if (fieldChanges) fieldChanges[col] = [prev, next];
           row[col] = next;
-          row.provenance[col] = sourceId;
+          // (a value the creation fills has the creating source without an entry of its own)
+          if (!write.create || next === null) row.provenance[col] = sourceId;
         }
         if (write.provenance) {
           for (const [col, src] of Object.entries(write.provenance)) {
-            if (src === null) delete row.provenance[col];
-            else row.provenance[col] = src;
+            if (src !== null) row.provenance[col] = src;
+            // no source: where the creating source would stand in, say so (JSON null)
+            else if (row.created_source_id != null) row.provenance[col] = null;
+            else delete row.provenance[col];
           }
         }
         if (write.create || changed.length > 0 || (write.provenance && !earlier)) {
@@ -447,6 +469,7 @@ function entityFields(spec: EntitySpec, row: Row): string[] {
   for (const col in spec.columns) out.push(columnField(spec.columns[col], row[col]));
   out.push(
     copyJson(row.provenance),
+    copyValue(row.created_source_id ?? null),
     String(row.version),
     copyValue(row.created_at),
     copyValue(row.updated_at),

@@ -1,7 +1,11 @@
 import { openTestApi, TestApi } from '../../test/harness';
 import { buildTerritory, T } from '../../test/factories';
 import { statementCounter, withTransaction } from '../db/pool';
+import { ENTITIES, provenanceSql } from './entities';
 import type { LedgerItem, SourceInput } from './ledger.types';
+
+/** A person's provenance as every reader sees it (`provenanceSql`), over the table alias `p`. */
+const PROVENANCE = `${provenanceSql(ENTITIES.PERSON, 'p')} AS provenance`;
 
 let api: TestApi;
 beforeAll(async () => {
@@ -65,7 +69,7 @@ async function updatePerson(id: number, values: Record<string, unknown>, src: So
 
 async function person(id: number) {
   const { rows } = await api.services.pool.query(
-    'SELECT name, phone, version, provenance FROM person WHERE id = $1',
+    `SELECT name, phone, version, ${PROVENANCE} FROM person p WHERE id = $1`,
     [id],
   );
   return rows[0] as {
@@ -186,6 +190,68 @@ describe('provenance and the change log', () => {
       source_record_id: second,
       changes: { phone: ['13800000002', '13800000003'], version: [1, 2] },
     });
+  });
+
+  it('keeps the creating source once per row: the stored map holds only the fields whose source differs', async () => {
+    const { id, sourceId: created } = await createPerson(
+      { name: '周敏', phone: '13800000004', ethnicity: null },
+      source('INGEST', 'PUBLIC_SECURITY'),
+    );
+    const stored = async () =>
+      (
+        await api.services.pool.query<{
+          provenance: Record<string, number | null>;
+          created_source_id: number;
+        }>('SELECT provenance, created_source_id FROM person WHERE id = $1', [id])
+      ).rows[0];
+    // a field the creation set to null has no value to stand for its source: it keeps its entry
+    expect(await stored()).toEqual({ provenance: { ethnicity: created }, created_source_id: created });
+
+    const { sourceId: edited } = await updatePerson(id, { phone: '13800000005' }, source('STAFF_EDIT', null));
+    expect(await stored()).toEqual({
+      provenance: { ethnicity: created, phone: edited },
+      created_source_id: created,
+    });
+    // readers see every field's source, as when each was written out
+    expect((await person(id)).provenance).toEqual({
+      name: created,
+      phone: edited,
+      ethnicity: created,
+      status: created,
+      area_code: created,
+    });
+  });
+
+  it("a field's source taken away stays away, though the creating source would stand in for it", async () => {
+    const { id, sourceId: created } = await createPerson(
+      { name: '钱进', phone: '13800000006' },
+      source('INGEST', 'PUBLIC_SECURITY'),
+    );
+    await api.services.ledger.record([
+      {
+        source: source('SYSTEM', null),
+        writes: [
+          {
+            type: 'PERSON',
+            districtCode: T.district,
+            id,
+            create: false,
+            values: {},
+            provenance: { phone: null },
+          },
+        ],
+      },
+    ]);
+    expect((await person(id)).provenance).toEqual({ name: created, status: created, area_code: created });
+    // the write path reads it the same way: another department's phone meets no source to weigh
+    // against (with the creating department's standing in, precedence would log a conflict)
+    const { sourceId: civil } = await updatePerson(
+      id,
+      { phone: '13800000007' },
+      source('INGEST', 'CIVIL_AFFAIRS'),
+    );
+    expect(await person(id)).toMatchObject({ phone: '13800000007', provenance: { phone: civil } });
+    expect(await conflicts(id)).toEqual([]);
   });
 
   it('values with tabs, line breaks, backslashes and quotes are stored exactly as sent, in every row written', async () => {
@@ -418,7 +484,7 @@ describe('batch cost', () => {
     expect(await counted(updateItems([id], 'CIVIL_AFFAIRS'))).toBe(6);
     const { rows } = await api.services.pool.query(
       `SELECT p.phone, s.department_code, s.received_at = c.recorded_at AS same_time FROM person p
-       JOIN source_record s ON s.id = (p.provenance->>'phone')::bigint
+       JOIN source_record s ON s.id = (${provenanceSql(ENTITIES.PERSON, 'p')}->>'phone')::bigint
        JOIN ledger_change c ON c.source_record_id = s.id WHERE p.id = $1`,
       [id],
     );
@@ -634,7 +700,7 @@ describe('one entity written twice in a batch', () => {
     const [s1, s2] = r.sourceRecordIds;
 
     const { rows } = await api.services.pool.query(
-      'SELECT phone, ethnicity, version, provenance FROM person WHERE id = $1',
+      `SELECT phone, ethnicity, version, ${PROVENANCE} FROM person p WHERE id = $1`,
       [id],
     );
     expect(rows[0]).toMatchObject({ phone: '13300000003', ethnicity: '回族', version: 2 });

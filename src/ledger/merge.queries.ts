@@ -1,10 +1,12 @@
-import { ENTITIES, trackedSelect } from './entities';
+import { ENTITIES, provenanceSql, trackedSelect } from './entities';
 
 const personColumns = trackedSelect(ENTITIES.PERSON);
 
 /** SQL of person merges. */
 export const mergeSql = {
-  lockPersons: `SELECT district_code, id, version, provenance, ${personColumns} FROM person WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+  /** The two persons, locked, with each field's source (`provenanceSql`) for the merge snapshot. */
+  lockPersons: `SELECT district_code, id, version, ${provenanceSql(ENTITIES.PERSON, 'person')} AS provenance, ${personColumns}
+    FROM person WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
   factsOf: `SELECT id FROM fact WHERE district_code = $1 AND person_id = $2 ORDER BY id`,
   headedBy: `SELECT id FROM household WHERE district_code = $1 AND head_person_id = $2 ORDER BY id`,
   insertMerge: `

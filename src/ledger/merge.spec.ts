@@ -2,6 +2,7 @@ import { openTestApi, type TestApi } from '../../test/harness';
 import { buildPerson, buildTerritory, idNumberFor, T } from '../../test/factories';
 import { toGlobalId } from '../graphql/global-id';
 import { UNRESTRICTED } from '../auth/scope';
+import { ENTITIES, provenanceSql } from './entities';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -11,7 +12,10 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 async function row(id: number) {
-  const { rows } = await api.services.pool.query('SELECT * FROM person WHERE id = $1', [id]);
+  const { rows } = await api.services.pool.query(
+    `SELECT p.*, ${provenanceSql(ENTITIES.PERSON, 'p')} AS provenance FROM person p WHERE id = $1`,
+    [id],
+  );
   return rows[0];
 }
 

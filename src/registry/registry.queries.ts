@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { areaScopeSql, departmentScopeSql, Scope } from '../auth/scope';
+import { ENTITIES, type EntitySpec, provenanceSql } from '../ledger/entities';
 
 /**
  * Reads of the registry (persons, households, houses, things, facts). Reads of "now" never touch
@@ -14,19 +15,19 @@ type Columns = (t: string) => [string, string][];
  * first; area, provenance, version and timestamps last).
  */
 const ledgerColumns =
-  (own: Columns): Columns =>
+  (spec: EntitySpec, own: Columns): Columns =>
   (t) => [
     [`${t}.district_code`, 'districtCode'],
     [`${t}.id`, 'id'],
     ...own(t),
     [`${t}.area_code`, 'areaCode'],
-    [`${t}.provenance`, 'provenance'],
+    [provenanceSql(spec, t), 'provenance'],
     [`${t}.version`, 'version'],
     [`${t}.created_at`, 'createdAt'],
     [`${t}.updated_at`, 'updatedAt'],
   ];
 
-const personColumns = ledgerColumns((t) => [
+const personColumns = ledgerColumns(ENTITIES.PERSON, (t) => [
   [`${t}.id_number`, 'idNumber'],
   [`${t}.name`, 'name'],
   [`${t}.gender::text`, 'gender'],
@@ -41,13 +42,13 @@ const personColumns = ledgerColumns((t) => [
   [`${t}.house_id`, 'houseId'],
 ]);
 
-const householdColumns = ledgerColumns((t) => [
+const householdColumns = ledgerColumns(ENTITIES.HOUSEHOLD, (t) => [
   [`${t}.household_number`, 'householdNumber'],
   [`${t}.head_person_id`, 'headPersonId'],
   [`${t}.house_id`, 'houseId'],
 ]);
 
-const houseColumns = ledgerColumns((t) => [
+const houseColumns = ledgerColumns(ENTITIES.HOUSE, (t) => [
   [`${t}.code`, 'code'],
   [`${t}.street_name`, 'streetName'],
   [`${t}.street_number`, 'streetNumber'],
@@ -87,15 +88,16 @@ export const JOINED_TOTAL = 'page.total';
 
 const thingCols = `t.district_code AS "districtCode", t.id, t.code, t.category, t.name, t.status::text AS status,
   t.department_code AS "departmentCode", ST_X(t.location) AS lon, ST_Y(t.location) AS lat, t.area_code AS "areaCode",
-  t.provenance, t.version, t.created_at AS "createdAt", t.updated_at AS "updatedAt"`;
+  ${provenanceSql(ENTITIES.THING, 't')} AS provenance, t.version, t.created_at AS "createdAt", t.updated_at AS "updatedAt"`;
 
 const factCols = `f.district_code AS "districtCode", f.id, f.person_id AS "personId", f.kind,
   f.department_code AS "departmentCode", f.valid_from AS "validFrom", f.valid_to AS "validTo", f.attributes,
-  f.status::text AS status, f.provenance, f.version, f.created_at AS "createdAt", f.updated_at AS "updatedAt"`;
+  f.status::text AS status, ${provenanceSql(ENTITIES.FACT, 'f')} AS provenance, f.version, f.created_at AS "createdAt", f.updated_at AS "updatedAt"`;
 
 const caseCols = `c.district_code AS "districtCode", c.id, c.category_code AS "categoryCode", c.description, c.channel,
   c.reporter_name AS "reporterName", c.reporter_phone AS "reporterPhone", ST_X(c.location) AS lon, ST_Y(c.location) AS lat,
-  c.area_code AS "areaCode", c.status::text AS status, c.reported_at AS "reportedAt", c.provenance, c.version,
+  c.area_code AS "areaCode", c.status::text AS status, c.reported_at AS "reportedAt",
+  ${provenanceSql(ENTITIES.CASE, 'c')} AS provenance, c.version,
   c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
 
 /**

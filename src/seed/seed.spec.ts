@@ -1,5 +1,6 @@
 import { openTestDb, TestDb } from '../../test/harness';
 import { FIXTURE_DISTRICT, seedDistrict } from './seed.service';
+import { ENTITIES, provenanceSql } from '../ledger/entities';
 
 let db: TestDb;
 beforeAll(async () => {
@@ -26,7 +27,8 @@ describe('loading the fixture district', () => {
     expect(await q(`SELECT count(*)::int AS n FROM person`)).toEqual({ n: 300 });
     // every value has a source record, every person a CREATE in the change log
     expect(
-      await q(`SELECT count(*)::int AS n FROM person WHERE provenance = '{}' OR NOT provenance ? 'name'`),
+      await q(`SELECT count(*)::int AS n FROM (SELECT ${provenanceSql(ENTITIES.PERSON, 'p')} AS provenance FROM person p) p
+               WHERE provenance = '{}' OR NOT provenance ? 'name'`),
     ).toEqual({ n: 0 });
     expect(
       await q(

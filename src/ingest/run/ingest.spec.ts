@@ -7,6 +7,7 @@ import { IngestService } from './ingest.service';
 import { openTestDb, type TestDb } from '../../../test/harness';
 import { buildTerritory, T } from '../../../test/factories';
 import { PEOPLE } from '../fixtures/ingest-fixtures';
+import { ENTITIES, provenanceSql } from '../../ledger/entities';
 
 const DIR = join(__dirname, '../../../fixtures/ingest');
 
@@ -31,7 +32,10 @@ async function count(sql: string, params: unknown[] = []): Promise<number> {
 }
 
 async function person(idNumber: string) {
-  const { rows } = await db.services.pool.query('SELECT * FROM person WHERE id_number = $1', [idNumber]);
+  const { rows } = await db.services.pool.query(
+    `SELECT p.*, ${provenanceSql(ENTITIES.PERSON, 'p')} AS provenance FROM person p WHERE id_number = $1`,
+    [idNumber],
+  );
   return rows[0];
 }
 
