@@ -99,6 +99,34 @@ describe('CSV reader', () => {
     ]);
   });
 
+  it('knows a totals row or footer spelled with spaces, full-width or invisible characters, and only where it stands', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ingest-'));
+    const path = join(dir, 'spelled.csv');
+    const lines = [
+      '姓名,身份证号,手机号,备注',
+      `王五,${PEOPLE.wangJianguo.idNumber},13812345678,`, // 2
+      ',,\u3000合　计 ,', // 3: a total, with an ideographic space before and inside it
+      '1,2,3,小计', // 4: the fourth filled cell is a remark, not a total
+      `赵六,${PEOPLE.liXiuying.idNumber},13812345679,合计已核`, // 5: likewise
+      '\u200B总 计,,,', // 6: a total after a zero-width space
+      `李七,${PEOPLE.liXiuying.idNumber},,`, // 7
+      ',单位（盖章）：,,', // 8: a footer with full-width brackets; everything below is footer too
+      `张八,${PEOPLE.zhaoGuoqing.idNumber},,`, // 9
+    ];
+    writeFileSync(path, lines.join('\n') + '\n');
+    const sheet = (await readAll(path)).sheets[0];
+    expect(sheet.rows.map((r) => [r.rowNumber, r.skip])).toEqual([
+      [2, null],
+      [3, 'TOTAL_ROW'],
+      [4, null],
+      [5, null],
+      [6, 'TOTAL_ROW'],
+      [7, null],
+      [8, 'FOOTER'],
+      [9, 'FOOTER'],
+    ]);
+  });
+
   it('joins a two-level header exported to CSV (group cell over blanks)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ingest-'));
     const path = join(dir, 'two-level.csv');

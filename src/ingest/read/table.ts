@@ -14,9 +14,43 @@ import type {
 /** How many rows from the top are searched for the header. */
 export const HEADER_SCAN_ROWS = 30;
 
-const TOTAL = /^(合计|小计|总计|共计)/;
-const FOOTER =
-  /^(填表人|填报人|制表人|审核人|审批人|负责人|单位负责人|统计人|经办人|报出日期|填表日期|制表日期|填报日期|单位\(盖章\)|单位盖章)/;
+/** A cell's text starts a totals row (in the row's first three filled cells) or a signature footer. */
+const TOTAL = startsWithOneOf(['合计', '小计', '总计', '共计']);
+const FOOTER = startsWithOneOf([
+  '填表人',
+  '填报人',
+  '制表人',
+  '审核人',
+  '审批人',
+  '负责人',
+  '单位负责人',
+  '统计人',
+  '经办人',
+  '报出日期',
+  '填表日期',
+  '制表日期',
+  '填报日期',
+  '单位(盖章)',
+  '单位盖章',
+]);
+
+/**
+ * Whether a cell's text (`cellText`, spaces inside removed) starts with one of `words`. Every data
+ * row of a roster is asked this for each cell, so a cell whose first visible character starts no
+ * word is answered without building its text. The words begin with CJK characters, which
+ * `cellText`'s half-width conversion leaves as they are.
+ */
+function startsWithOneOf(words: string[]): (c: CellValue) => boolean {
+  const first = new Set(words.map((w) => w[0]));
+  for (const f of first) if (toHalfWidth(f) !== f || /[\x00-\x7f]/.test(f)) throw new Error(`${f}: not CJK`);
+  return (c) => {
+    if (typeof c !== 'string') return false; // numbers, dates and booleans start with no CJK character
+    const at = c.search(VISIBLE);
+    if (at < 0 || !first.has(c[at])) return false;
+    const t = cellText(c).replace(/\s/g, '');
+    return words.some((w) => t.startsWith(w));
+  };
+}
 
 /** Column letters as the spreadsheet shows them: 0 → A, 26 → AA. */
 export function columnLetter(index: number): string {
@@ -50,12 +84,28 @@ export function cellText(v: CellValue): string {
 
 /** Text that `cellText` turns into '': spaces of any width and invisible characters only. */
 const BLANK_TEXT = /^[\s\u3000\u200B-\u200D\uFEFF]*$/;
+/** A character `cellText` keeps (the first one is where a cell's text starts). */
+const VISIBLE = /[^\s\u3000\u200B-\u200D\uFEFF]/;
+
+/** A row's first `n` cells that are not blank as `cellText` sees them. */
+function firstFilled(cells: CellValue[], n: number): CellValue[] {
+  const out: CellValue[] = [];
+  for (let i = 0; i < cells.length && out.length < n; i++) if (!isBlankCell(cells[i])) out.push(cells[i]);
+  return out;
+}
+
+/** Whether a cell is blank as `cellText` sees it, without building its text. */
+function isBlankCell(c: CellValue): boolean {
+  return c === null || c === undefined
+    ? true
+    : typeof c === 'string'
+      ? BLANK_TEXT.test(c)
+      : cellText(c) === '';
+}
 
 /** Whether a row's every cell is blank, as `cellText` sees it, without building each cell's text. */
 function isBlankRow(cells: CellValue[]): boolean {
-  return cells.every((c) =>
-    c === null || c === undefined ? true : typeof c === 'string' ? BLANK_TEXT.test(c) : cellText(c) === '',
-  );
+  return cells.every(isBlankCell);
 }
 
 function looksLikeData(v: CellValue): boolean {
@@ -182,23 +232,19 @@ export async function readSheetTable(
 
   async function* stream(): AsyncGenerator<TableRow> {
     let inFooter = false;
+    // (each data row goes through here: no text is built for a cell that cannot change the answer)
     const classify = (row: RawRow): TableRow => {
       let skip: SkipReason | null = null;
-      const texts = row.cells.map(cellText);
-      if (inFooter || texts.some((t) => FOOTER.test(t.replace(/\s/g, '')))) {
+      const cells = row.cells;
+      if (inFooter || cells.some(FOOTER)) {
         inFooter = true;
         skip = 'FOOTER';
-      } else if (
-        texts
-          .filter((t) => t !== '')
-          .slice(0, 3)
-          .some((t) => TOTAL.test(t.replace(/\s/g, '')))
-      ) {
+      } else if (firstFilled(cells, 3).some(TOTAL)) {
         skip = 'TOTAL_ROW';
-      } else if (texts.length >= 2 && lastHeader.every((t, i) => t === (texts[i] ?? ''))) {
+      } else if (cells.length >= 2 && lastHeader.every((t, i) => t === cellText(cells[i] ?? null))) {
         skip = 'REPEATED_HEADER';
       }
-      return { sheet, rowNumber: row.rowNumber, cells: row.cells, skip };
+      return { sheet, rowNumber: row.rowNumber, cells, skip };
     };
     if (peeked) yield classify(peeked);
     for (;;) {
