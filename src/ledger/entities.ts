@@ -154,6 +154,9 @@ export function trackedSelect(spec: EntitySpec): string {
  * applies the same rule in JavaScript (`sourceOf`).
  */
 export function provenanceSql(spec: EntitySpec, t: string): string {
+  // jsonb_build_object takes at most 100 arguments, two per column
+  if (Object.keys(spec.columns).length > 50)
+    throw new Error(`${spec.table}: provenanceSql builds its map from at most 50 columns`);
   const created = Object.keys(spec.columns)
     .map((c) => `'${c}', CASE WHEN ${t}.${c} IS NOT NULL THEN ${t}.created_source_id END`)
     .join(', ');

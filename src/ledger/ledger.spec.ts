@@ -222,6 +222,11 @@ describe('provenance and the change log', () => {
     });
   });
 
+  it("refuses a table too wide for the readers' map in one jsonb_build_object", () => {
+    const columns = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`c${i}`, 'text' as const]));
+    expect(() => provenanceSql({ type: 'THING', table: 'wide', columns }, 't')).toThrow(/at most 50 columns/);
+  });
+
   it("a field's source taken away stays away, though the creating source would stand in for it", async () => {
     const { id, sourceId: created } = await createPerson(
       { name: '钱进', phone: '13800000006' },
