@@ -94,12 +94,6 @@ const factCols = `f.district_code AS "districtCode", f.id, f.person_id AS "perso
   f.department_code AS "departmentCode", f.valid_from AS "validFrom", f.valid_to AS "validTo", f.attributes,
   f.status::text AS status, ${provenanceSql(ENTITIES.FACT, 'f')} AS provenance, f.version, f.created_at AS "createdAt", f.updated_at AS "updatedAt"`;
 
-const caseCols = `c.district_code AS "districtCode", c.id, c.category_code AS "categoryCode", c.description, c.channel,
-  c.reporter_name AS "reporterName", c.reporter_phone AS "reporterPhone", ST_X(c.location) AS lon, ST_Y(c.location) AS lat,
-  c.area_code AS "areaCode", c.status::text AS status, c.reported_at AS "reportedAt",
-  ${provenanceSql(ENTITIES.CASE, 'c')} AS provenance, c.version,
-  c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
-
 /**
  * A statement with its parameters, and the name it is prepared under on each connection (see
  * `SqlParams.query`).
@@ -257,8 +251,6 @@ export const registrySql = {
   houseIdByCode: `SELECT id FROM house WHERE district_code = $1 AND code = $2`,
   thingsByIds: (ids: readonly number[], scope: Scope) =>
     byIdsQuery(thingCols, 'thing', 't', ids, null, scope),
-  casesByIds: (ids: readonly number[], scope: Scope) =>
-    byIdsQuery(caseCols, 'civic_case', 'c', ids, null, scope),
   factsOfPersons: (ids: readonly number[], asOf: Date | null, scope: Scope): SqlQuery => {
     const q = new SqlParams();
     const idp = q.add(ids);
@@ -373,7 +365,10 @@ export const registrySql = {
     );
   },
 
-  /** A page of cases (or their count) by area subtree and status. */
+  /**
+   * The ids of a page of cases (or their count) by area subtree and status; the cases themselves are
+   * read with their workflow columns by `CaseService.byIds` (src/cases/case.queries.ts).
+   */
   casesPage: (
     f: { afterId: number; limit: number; areaPath: string | null; status: string | null; scope: Scope },
     count: boolean,
@@ -389,7 +384,7 @@ export const registrySql = {
         scopeAwareCount(q, f.scope, 'civic_case c', where, 0, { name: 'civic_case', nullableArea: true }),
       );
     return q.query(
-      `SELECT ${caseCols} FROM civic_case c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT ${q.add(f.limit)}`,
+      `SELECT c.id FROM civic_case c WHERE ${where.join(' AND ')} ORDER BY c.id LIMIT ${q.add(f.limit)}`,
     );
   },
 
