@@ -640,7 +640,8 @@ async function plan(
         ? { address: r.address, use: 'RESIDENTIAL', area_code: p.areaCode }
         : {};
       if (r.houseCode) values.code = r.houseCode;
-      writes.push({ type: 'HOUSE', districtCode: d, id: houseId, create, values });
+      // a house the row only points at (no code to give it) has nothing to write: no write, no lock
+      if (create || r.houseCode) writes.push({ type: 'HOUSE', districtCode: d, id: houseId, create, values });
     }
     if (householdId !== null) {
       const create = p.household! < 0 && once(`F${householdId}`);
