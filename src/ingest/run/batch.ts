@@ -650,7 +650,9 @@ async function plan(
         : {};
       if (houseId !== null) values.house_id = houseId;
       if (r.relationToHead === '户主' || r.relationToHead === '本人') values.head_person_id = personId;
-      writes.push({ type: 'HOUSEHOLD', districtCode: d, id: householdId, create, values });
+      // likewise a household the row names without a house or a head to give it
+      if (create || houseId !== null || values.head_person_id !== undefined)
+        writes.push({ type: 'HOUSEHOLD', districtCode: d, id: householdId, create, values });
     }
     const create = p.person < 0 && once(`P${personId}`);
     const values: Record<string, unknown> = create
