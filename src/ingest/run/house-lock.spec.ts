@@ -35,34 +35,44 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-it('lands a person in a known house while someone else holds the house for an edit', async () => {
-  const { rows: houses } = await db.services.pool.query<{ id: number }>('SELECT id FROM house');
-  expect(houses).toHaveLength(1);
+/**
+ * Ingests `csv` (as `file`) while another transaction holds row `id` of `table` as a staff edit does
+ * (FOR NO KEY UPDATE: a reference to the row may still be checked meanwhile); the run's outcome,
+ * or 'waited' if it had not ended after 5 s.
+ */
+async function ingestWhileHeld(table: 'house' | 'household', id: number, file: string, csv: string) {
   const editor = await db.services.pool.connect();
+  let timer: NodeJS.Timeout | undefined;
   try {
     await editor.query('BEGIN');
-    // as a staff edit of the house holds it (a reference to it may still be checked meanwhile)
-    await editor.query('SELECT 1 FROM house WHERE id = $1 FOR NO KEY UPDATE', [houses[0].id]);
-    writeFileSync(
-      join(dir, 'second.csv'),
-      `姓名,身份证号,户号,与户主关系,家庭住址\n吴芳,${idNumberFor('1972-03-04', 'FEMALE')},H8,配偶,${ADDRESS}\n`,
-    );
-    const landed = ingest.ingestFile(join(dir, 'second.csv'), {
-      fileName: 'second.csv',
+    await editor.query(`SELECT 1 FROM ${table} WHERE id = $1 FOR NO KEY UPDATE`, [id]);
+    writeFileSync(join(dir, file), csv);
+    const landed = ingest.ingestFile(join(dir, file), {
+      fileName: file,
       areaCode: T.street,
       scope: UNRESTRICTED,
     });
-    let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<'waited'>((resolve) => {
       timer = setTimeout(() => resolve('waited'), 5000);
     });
-    const first = await Promise.race([landed, waited]);
-    clearTimeout(timer);
-    expect(first).toMatchObject({ status: 'SUCCEEDED', landed: 1 });
+    return await Promise.race([landed, waited]);
   } finally {
+    clearTimeout(timer);
     await editor.query('ROLLBACK');
     editor.release();
   }
+}
+
+it('lands a person in a known house while someone else holds the house for an edit', async () => {
+  const { rows: houses } = await db.services.pool.query<{ id: number }>('SELECT id FROM house');
+  expect(houses).toHaveLength(1);
+  const outcome = await ingestWhileHeld(
+    'house',
+    houses[0].id,
+    'second.csv',
+    `姓名,身份证号,户号,与户主关系,家庭住址\n吴芳,${idNumberFor('1972-03-04', 'FEMALE')},H8,配偶,${ADDRESS}\n`,
+  );
+  expect(outcome).toMatchObject({ status: 'SUCCEEDED', landed: 1 });
   const { rows } = await db.services.pool.query<{ name: string; house_id: number }>(
     'SELECT name, house_id FROM person ORDER BY id',
   );
@@ -77,31 +87,14 @@ it('lands a person in a known household without an address while someone else ho
     `SELECT id FROM household WHERE household_number = 'H8'`,
   );
   expect(households).toHaveLength(1);
-  const editor = await db.services.pool.connect();
-  try {
-    await editor.query('BEGIN');
-    await editor.query('SELECT 1 FROM household WHERE id = $1 FOR NO KEY UPDATE', [households[0].id]);
-    // a member listed by household number only: nothing to give the household
-    writeFileSync(
-      join(dir, 'third.csv'),
-      `姓名,身份证号,户号,与户主关系\n周小明,${idNumberFor('2001-05-06')},H8,子女\n`,
-    );
-    const landed = ingest.ingestFile(join(dir, 'third.csv'), {
-      fileName: 'third.csv',
-      areaCode: T.street,
-      scope: UNRESTRICTED,
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<'waited'>((resolve) => {
-      timer = setTimeout(() => resolve('waited'), 5000);
-    });
-    const first = await Promise.race([landed, waited]);
-    clearTimeout(timer);
-    expect(first).toMatchObject({ status: 'SUCCEEDED', landed: 1 });
-  } finally {
-    await editor.query('ROLLBACK');
-    editor.release();
-  }
+  // a member listed by household number only: nothing to give the household
+  const outcome = await ingestWhileHeld(
+    'household',
+    households[0].id,
+    'third.csv',
+    `姓名,身份证号,户号,与户主关系\n周小明,${idNumberFor('2001-05-06')},H8,子女\n`,
+  );
+  expect(outcome).toMatchObject({ status: 'SUCCEEDED', landed: 1 });
   const { rows } = await db.services.pool.query<{ household_id: number }>(
     `SELECT household_id FROM person WHERE name = '周小明'`,
   );
