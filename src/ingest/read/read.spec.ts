@@ -66,6 +66,23 @@ describe('CSV reader', () => {
     expect(column(f.sheets[0], '通讯地址')[0]).toBe('兴安路12号,3栋2单元301室');
   });
 
+  it('keeps UTF-8 characters whole where the file is read in pieces (beyond the sample, and a bad byte as U+FFFD)', async () => {
+    // rows of 3-byte characters with a 1- or 2-byte lead, so that characters straddle the
+    // boundaries of the pieces the file is read in; a stray byte far past the detection sample
+    const names = Array.from({ length: 40000 }, (_, i) => `${'x'.repeat(i % 3)}王建国${i}`);
+    const dir = mkdtempSync(join(tmpdir(), 'yibiao-utf8-'));
+    const body = Buffer.concat([
+      Buffer.from(`姓名,出生日期\n${names.map((n) => `${n},1990-01-01\n`).join('')}`),
+      Buffer.from([0xff]),
+      Buffer.from('末行,1990-01-01\n'),
+    ]);
+    expect(body.length).toBeGreaterThan(3 * 256 * 1024);
+    writeFileSync(join(dir, 'big.csv'), body);
+    const f = await readAll(join(dir, 'big.csv'));
+    expect(f.encoding).toBe('utf-8');
+    expect(column(f.sheets[0], '姓名')).toEqual([...names, '\uFFFD末行']);
+  });
+
   it('splits on tabs and keeps 15-digit numbers as text', async () => {
     const f = await readAll(join(DIR, 'police-registry.csv'));
     expect(f.delimiter).toBe('\t');
