@@ -4,6 +4,7 @@ import type { LedgerService } from '../../ledger/ledger.service';
 import type { CommitResult, EntityWrite, LedgerItem } from '../../ledger/ledger.types';
 import type { NormalizedRecord } from '../mapping/normalize-row';
 import type { RowEvent } from '../rows';
+import { arrayLiteral } from '../../db/params';
 import { ingestSql } from './ingest.queries';
 import { type Candidate, decideMatch, type MatchOutcome } from './match';
 import type { TimeSlice } from './time-slice';
@@ -53,7 +54,8 @@ const SKIP_MESSAGES: Record<string, string> = {
 
 /** The de-duplication key of a row: its cells (as JSON), under its department and profile. */
 export function rowContentHash(department: string, profile: string, rawJson: string): string {
-  return createHash('sha256').update(`${department}\u0000${profile}\u0000${rawJson}`).digest('hex');
+  // the cells go in as a second piece: one string of all three was a copy of every row's cells
+  return createHash('sha256').update(`${department}\u0000${profile}\u0000`).update(rawJson).digest('hex');
 }
 
 /** A person found by ID number: what resolving a row and checking the uploader's scope need. */
@@ -285,7 +287,7 @@ export async function prepareBatch(
   if (unseen.length > 0) {
     const { rows: found } = await db.query<{ content_hash: string }>(ingestSql.knownHashes, [
       ctx.districtCode,
-      unseen,
+      arrayLiteral(unseen),
     ]);
     for (const f of found) known.add(f.content_hash);
   }
@@ -321,7 +323,7 @@ async function personsByIdNumber(
   ids: string[],
   prev: BatchMemory,
 ): Promise<PersonByIdNumber[]> {
-  const { rows } = await db.query<PersonByIdNumber>(ingestSql.personsByIdNumber, [ids]);
+  const { rows } = await db.query<PersonByIdNumber>(ingestSql.personsByIdNumber, [arrayLiteral(ids)]);
   if (prev.persons.size === 0) return rows;
   const byId = new Map(rows.map((p) => [p.id_number, p]));
   for (const id of ids) {
@@ -377,15 +379,15 @@ async function plan(
   }
   const households = await db.query<{ id: number; household_number: string; house_id: number | null }>(
     ingestSql.householdsByNumber,
-    [d, uniq(recs.map((r) => r.householdNumber))],
+    [d, arrayLiteral(uniq(recs.map((r) => r.householdNumber)))],
   );
   const housesByCode = await db.query<{ id: number; code: string; address: string | null }>(
     ingestSql.housesByCode,
-    [d, uniq(recs.map((r) => r.houseCode))],
+    [d, arrayLiteral(uniq(recs.map((r) => r.houseCode)))],
   );
   const housesByAddress = await db.query<{ id: number; address: string }>(ingestSql.housesByAddress, [
     d,
-    uniq(recs.map((r) => r.address)),
+    arrayLiteral(uniq(recs.map((r) => r.address))),
   ]);
   const personById = new Map(persons.rows.map((p) => [p.id_number, p]));
   const needCandidates = recs.filter((r) => r.birthDate && (!r.idNumber || !personById.has(r.idNumber)));
@@ -403,8 +405,8 @@ async function plan(
       area_code: string | null;
     }>(ingestSql.candidates, [
       d,
-      uniq(needCandidates.map((r) => r.birthDate)),
-      uniq(needCandidates.map((r) => r.name)),
+      arrayLiteral(uniq(needCandidates.map((r) => r.birthDate))),
+      arrayLiteral(uniq(needCandidates.map((r) => r.name))),
     ]);
     for (const c of rows) {
       // a record the uploader cannot see is no candidate: the run may not write to it

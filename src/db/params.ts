@@ -1,0 +1,13 @@
+/**
+ * A `text[]` (or `date[]`, …) parameter as PostgreSQL's array literal, built with one `join`:
+ * pg's own conversion of a JavaScript array concatenates it element by element, a rope of
+ * thousands of pieces for each of an ingest batch's look-ups, which V8 then copies flat again to
+ * send it. Every element is quoted (so commas, braces, spaces, `NULL` and empty strings stay
+ * themselves) with its backslashes and double quotes escaped; `null` is SQL NULL.
+ */
+export function arrayLiteral(values: readonly (string | null)[]): string {
+  if (values.length === 0) return '{}';
+  return `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(ESCAPED, '\\$&')}"`)).join(',')}}`;
+}
+
+const ESCAPED = /["\\]/g;
