@@ -78,9 +78,10 @@ export function normalizeRow(
     if (!m.target) continue;
     const v = cells[m.index] ?? null;
     if (isBlank(v)) continue;
-    const list = byField.get(m.target) ?? [];
-    list.push(v);
-    byField.set(m.target, list);
+    // (a list made with its first value is sized to it; pushed onto `[]` it would reserve 16)
+    const list = byField.get(m.target);
+    if (list) list.push(v);
+    else byField.set(m.target, [v]);
   }
   const first = (f: string): CellValue => byField.get(f)?.[0] ?? null;
 

@@ -215,6 +215,18 @@ export async function prepareBatch(
   const candidatesRows: LandingRow[] = [];
   for (const row of rows) {
     const e = row.event;
+    const o = e.outcome;
+    if (!e.skip && o?.ok) {
+      const rawJson = JSON.stringify(e.raw);
+      candidatesRows.push({
+        row,
+        record: o.record,
+        hash: rowContentHash(ctx.department, ctx.profileName, rawJson),
+        rawJson,
+      });
+      continue;
+    }
+    // (only a skipped or rejected row makes an issue: no object per landing row)
     const issue = {
       district_code: ctx.districtCode,
       run_id: ctx.runId,
@@ -226,22 +238,14 @@ export async function prepareBatch(
     if (e.skip) {
       issues.push({ ...issue, outcome: 'SKIPPED', reason: e.skip, message: SKIP_MESSAGES[e.skip] ?? e.skip });
       stats.skipped++;
-    } else if (!e.outcome || !e.outcome.ok) {
+    } else {
       issues.push({
         ...issue,
         outcome: 'REJECTED',
-        reason: e.outcome?.reason ?? 'UNKNOWN',
-        message: e.outcome?.message ?? '',
+        reason: o && !o.ok ? o.reason : 'UNKNOWN',
+        message: o && !o.ok ? o.message : '',
       });
       stats.rejected++;
-    } else {
-      const rawJson = JSON.stringify(e.raw);
-      candidatesRows.push({
-        row,
-        record: e.outcome.record,
-        hash: rowContentHash(ctx.department, ctx.profileName, rawJson),
-        rawJson,
-      });
     }
   }
 
@@ -624,10 +628,12 @@ async function plan(
   }
 
   // pass 2: the ledger items, one per row, each entity created once and updated after
-  const created = new Set<string>();
-  const once = (key: string) => {
-    if (created.has(key)) return false;
-    created.add(key);
+  // (a set of ids per kind of entity: no key string to build per row)
+  const created = { H: new Set<number>(), F: new Set<number>(), P: new Set<number>(), A: new Set<number>() };
+  const once = (kind: keyof typeof created, id: number) => {
+    const ids = created[kind];
+    if (ids.has(id)) return false;
+    ids.add(id);
     return true;
   };
   const itemOf = (p: Planned): LedgerItem => {
@@ -637,7 +643,7 @@ async function plan(
     const householdId = real(p.household);
     const personId = real(p.person)!;
     if (houseId !== null) {
-      const create = p.house! < 0 && once(`H${houseId}`);
+      const create = p.house! < 0 && once('H', houseId);
       const values: Record<string, unknown> = create
         ? { address: r.address, use: 'RESIDENTIAL', area_code: p.areaCode }
         : {};
@@ -646,7 +652,7 @@ async function plan(
       if (create || r.houseCode) writes.push({ type: 'HOUSE', districtCode: d, id: houseId, create, values });
     }
     if (householdId !== null) {
-      const create = p.household! < 0 && once(`F${householdId}`);
+      const create = p.household! < 0 && once('F', householdId);
       const values: Record<string, unknown> = create
         ? { household_number: r.householdNumber, area_code: p.areaCode }
         : {};
@@ -656,7 +662,7 @@ async function plan(
       if (create || houseId !== null || values.head_person_id !== undefined)
         writes.push({ type: 'HOUSEHOLD', districtCode: d, id: householdId, create, values });
     }
-    const create = p.person < 0 && once(`P${personId}`);
+    const create = p.person < 0 && once('P', personId);
     const values: Record<string, unknown> = create
       ? { status: 'ACTIVE', name: r.name, area_code: p.areaCode }
       : { name: r.name, area_code: p.areaCode };
@@ -676,7 +682,7 @@ async function plan(
     writes.push({ type: 'PERSON', districtCode: d, id: personId, create, values });
     if (r.fact) {
       const factId = factOf.get(personId)!;
-      const createFact = createdFacts.has(factId) && once(`A${factId}`);
+      const createFact = createdFacts.has(factId) && once('A', factId);
       writes.push({
         type: 'FACT',
         districtCode: d,
