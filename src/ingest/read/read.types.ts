@@ -29,6 +29,12 @@ export interface SheetLayout {
   columns: string[];
 }
 
+/**
+ * Rows per chunk the readers hand on (`SheetTable.chunks`): enough that a promise per chunk costs
+ * little, few enough that a chunk's rows do not outlive a young collection (`csvRows`).
+ */
+export const CHUNK_ROWS = 64;
+
 /** A row below the header: data to map, or a row skipped with its reason. */
 export interface TableRow {
   sheet: string;
@@ -41,11 +47,14 @@ export interface TableRow {
 /** A sheet whose header was found, and its rows as a stream. */
 export interface SheetTable {
   layout: SheetLayout;
+  /** The rows in chunks (arrays in sheet order): what an ingest reads, one promise per chunk. */
+  chunks: AsyncIterable<TableRow[]>;
+  /** The same rows one by one. */
   rows: AsyncIterable<TableRow>;
   /**
    * Reads the rest of the sheet and counts the rows `rows` would give, without classifying them:
-   * the first pass over a file, which proves it readable and sizes the run. Consumes the same
-   * stream as `rows`: use one or the other.
+   * the first pass over a file, which proves it readable and sizes the run. `chunks`, `rows` and
+   * `count` consume the same stream: use one of them.
    */
   count(): Promise<number>;
 }

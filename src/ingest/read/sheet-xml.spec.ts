@@ -25,7 +25,7 @@ describe('worksheet XML', () => {
       '<row r="6"/><row><c><v>1.5</v></c><c t="s"><v>0</v></c></row>' +
       '</sheetData><mergeCells count="1"><mergeCell ref="A1:C1"/></mergeCells></worksheet>';
     const rows = [];
-    for await (const r of worksheetRows(chunked(xml), ['姓名', '身份证号'])) rows.push(r);
+    for await (const chunk of worksheetRows(chunked(xml), ['姓名', '身份证号'])) rows.push(...chunk);
     expect(rows).toEqual([
       { rowNumber: 3, cells: ['身份证号', null, '王<五>'] },
       { rowNumber: 5, cells: [null, 18172, true, '公式', null] },

@@ -1,6 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
-import type { CellValue, RawRow } from './read.types';
+import { CHUNK_ROWS, type CellValue, type RawRow } from './read.types';
 import { parseCellRef } from './table';
 
 /** Decodes the five XML entities and numeric character references. */
@@ -103,12 +103,18 @@ function cellValue(type: string | undefined, body: string | undefined, shared: r
  * Streams a worksheet part's rows (<sheetData>) with their spreadsheet row numbers. Numbers stay
  * numbers (dates arrive as Excel serials, which the date normaliser reads), shared strings are
  * looked up, formulas give their cached result. Rows and cells without an `r` attribute follow the
- * previous one, as the format allows.
+ * previous one, as the format allows. Rows come in chunks of up to `CHUNK_ROWS` (one promise per
+ * chunk, not per row).
  */
-export async function* worksheetRows(stream: Readable, shared: readonly string[]): AsyncGenerator<RawRow> {
+export async function* worksheetRows(stream: Readable, shared: readonly string[]): AsyncGenerator<RawRow[]> {
   let lastRow = 0;
   for await (const block of elements(stream, '</row>')) {
+    let chunk: RawRow[] = [];
     for (const rm of block.matchAll(ROW)) {
+      if (chunk.length >= CHUNK_ROWS) {
+        yield chunk;
+        chunk = [];
+      }
       const r = attr(rm[1], 'r');
       const rowNumber = r ? Number(r) : lastRow + 1;
       lastRow = rowNumber;
@@ -123,7 +129,8 @@ export async function* worksheetRows(stream: Readable, shared: readonly string[]
           cells[col - 1] = value;
         }
       }
-      yield { rowNumber, cells };
+      chunk.push({ rowNumber, cells });
     }
+    if (chunk.length > 0) yield chunk;
   }
 }

@@ -163,11 +163,12 @@ export interface TableOptions {
  * Finds the table in a sheet: skips title rows, finds the header (the first row, within the first
  * 30, with at least two cells that name known fields), joins a two-level header into 上级/下级
  * names, and streams the rows below it, marking totals rows, repeated headers and everything from
- * a signature footer (填表人…) down as skipped. Returns null for a blank sheet.
+ * a signature footer (填表人…) down as skipped. Returns null for a blank sheet. Rows come and go
+ * in chunks (arrays of rows in sheet order), one promise per chunk rather than per row.
  */
 export async function readSheetTable(
   sheet: string,
-  rows: AsyncIterable<RawRow>,
+  rows: AsyncIterable<RawRow[]>,
   merges: readonly MergeRange[],
   opts: TableOptions,
 ): Promise<SheetTable | null> {
@@ -178,12 +179,24 @@ export async function readSheetTable(
     return t !== '' && (isKnownHeader(t) || extra.has(headerKey(t)));
   };
   const it = rows[Symbol.asyncIterator]();
+  // the chunk being read and the position in it; the header is looked for row by row
+  let chunk: RawRow[] = [];
+  let pos = 0;
+  const nextRow = async (): Promise<RawRow | null> => {
+    while (pos >= chunk.length) {
+      const next = await it.next();
+      if (next.done) return null;
+      chunk = next.value;
+      pos = 0;
+    }
+    return chunk[pos++];
+  };
   const buffered: RawRow[] = [];
   let headerIndex = -1;
   while (buffered.length < HEADER_SCAN_ROWS) {
-    const next = await it.next();
-    if (next.done) break;
-    const row = filler.fill(next.value);
+    const next = await nextRow();
+    if (next === null) break;
+    const row = filler.fill(next);
     if (isBlankRow(row.cells)) continue;
     buffered.push(row);
     if (row.cells.filter(known).length >= 2) {
@@ -203,9 +216,9 @@ export async function readSheetTable(
   // the row below may be the second level of the header; peek at it
   let peeked: RawRow | null = null;
   for (;;) {
-    const next = await it.next();
-    if (next.done) break;
-    const row = filler.fill(next.value);
+    const next = await nextRow();
+    if (next === null) break;
+    const row = filler.fill(next);
     if (isBlankRow(row.cells)) continue;
     peeked = row;
     break;
@@ -230,7 +243,8 @@ export async function readSheetTable(
   };
   const lastHeader = band[band.length - 1].cells.map(cellText);
 
-  async function* stream(): AsyncGenerator<TableRow> {
+  /** The rows below the header, a chunk at a time: the rest of the chunk the header was in, then each one after. */
+  async function* chunks(): AsyncGenerator<TableRow[]> {
     let inFooter = false;
     // (each data row goes through here: no text is built for a cell that cannot change the answer)
     const classify = (row: RawRow): TableRow => {
@@ -246,24 +260,37 @@ export async function readSheetTable(
       }
       return { sheet, rowNumber: row.rowNumber, cells, skip };
     };
-    if (peeked) yield classify(peeked);
+    const out: TableRow[] = [];
+    if (peeked) out.push(classify(peeked));
+    for (; pos < chunk.length; pos++) {
+      const row = filler.fill(chunk[pos]);
+      if (!isBlankRow(row.cells)) out.push(classify(row));
+    }
+    if (out.length > 0) yield out;
     for (;;) {
       const next = await it.next();
       if (next.done) return;
-      const row = filler.fill(next.value);
-      if (isBlankRow(row.cells)) continue;
-      yield classify(row);
+      const rows: TableRow[] = [];
+      for (const raw of next.value) {
+        const row = filler.fill(raw);
+        if (!isBlankRow(row.cells)) rows.push(classify(row));
+      }
+      if (rows.length > 0) yield rows;
     }
+  }
+  async function* rowByRow(): AsyncGenerator<TableRow> {
+    for await (const rows of chunks()) yield* rows;
   }
   async function count(): Promise<number> {
     let n = peeked ? 1 : 0;
+    for (; pos < chunk.length; pos++) if (!isBlankRow(filler.fill(chunk[pos]).cells)) n++;
     for (;;) {
       const next = await it.next();
       if (next.done) return n;
-      if (!isBlankRow(filler.fill(next.value).cells)) n++;
+      for (const raw of next.value) if (!isBlankRow(filler.fill(raw).cells)) n++;
     }
   }
-  return { layout, rows: stream(), count };
+  return { layout, chunks: chunks(), rows: rowByRow(), count };
 }
 
 /** A row above the header is its upper level when merges tie it to the header, or it groups columns. */

@@ -88,12 +88,12 @@ async function* sheetRows(
   max: number,
   fileLabel: string,
   sheet: string,
-): AsyncGenerator<RawRow> {
+): AsyncGenerator<RawRow[]> {
   let last = 0;
   try {
-    for await (const row of worksheetRows(await openZipEntry(path, entry, max, fileLabel), shared)) {
-      last = row.rowNumber;
-      yield row;
+    for await (const rows of worksheetRows(await openZipEntry(path, entry, max, fileLabel), shared)) {
+      last = rows[rows.length - 1].rowNumber;
+      yield rows;
     }
   } catch (e) {
     if (e instanceof AppError) throw e;

@@ -12,7 +12,7 @@ import { mapColumns } from '../mapping/mapping';
 import { DEFAULT_PROFILE, loadProfile, type Profile } from '../mapping/profile';
 import { openSpreadsheet } from '../read/open';
 import type { ReadOptions } from '../read/read.types';
-import { rowEvents } from '../rows';
+import { rowEventChunks } from '../rows';
 import {
   type BatchMemory,
   type BatchRow,
@@ -397,13 +397,15 @@ export class IngestService {
         inflight = commitRows(rows, prepared, batchNumber);
         inflight.catch(() => undefined);
       };
-      for await (const e of rowEvents(await openSpreadsheet(run.file_path, opts), profile)) {
-        if (e.kind === 'sheet') continue;
-        seq++;
-        if (seq <= run.checkpoint) continue;
-        batch.push({ seq, event: e });
-        if (batch.length >= batchSize) await flush();
-        if (inflight && slice.due()) await slice.pass();
+      for await (const events of rowEventChunks(await openSpreadsheet(run.file_path, opts), profile)) {
+        for (const e of events) {
+          if (e.kind === 'sheet') continue;
+          seq++;
+          if (seq <= run.checkpoint) continue;
+          batch.push({ seq, event: e });
+          if (batch.length >= batchSize) await flush();
+          if (inflight && slice.due()) await slice.pass();
+        }
       }
       await flush();
       if (inflight) await inflight;
