@@ -28,6 +28,36 @@ describe('computeCheckChar / parseIdNumber / maskIdNumber', () => {
     });
   });
 
+  it('accepts exactly the real calendar dates from 1850 on (leap years, month lengths), as a date library would', () => {
+    const real = (y: number, m: number, d: number) => {
+      const t = new Date(Date.UTC(y, m - 1, d));
+      return y >= 1850 && t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+    };
+    const two = (n: number) => String(n).padStart(2, '0');
+    let accepted = 0;
+    const wrong: string[] = [];
+    for (let y = 1845; y <= 2105; y++) {
+      for (let m = 0; m <= 13; m++) {
+        for (let d = 0; d <= 32; d++) {
+          const first17 = `610902${y}${two(m)}${two(d)}123`;
+          const id = first17 + computeCheckChar(first17);
+          let ok = true;
+          try {
+            parseIdNumber(id);
+          } catch (e) {
+            if (!(e instanceof IdNumberError) || e.problem !== 'ID_BIRTH_DATE_INVALID') throw e;
+            ok = false;
+          }
+          if (ok !== real(y, m, d)) wrong.push(`${y}-${two(m)}-${two(d)}`);
+          if (ok) accepted++;
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    // 1850-01-01 … 2105-12-31
+    expect(accepted).toBe((Date.UTC(2106, 0, 1) - Date.UTC(1850, 0, 1)) / 86400000);
+  });
+
   it('throws IdNumberError with problem codes', () => {
     const problem = (s: string) => {
       try {

@@ -44,32 +44,53 @@ function isRealDate(y: number, m: number, d: number): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The number written by digits `from`..`to` (exclusive) of a string known to be digits there. */
+function digitsAt(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (s.charCodeAt(i) - 48);
+  return n;
+}
+
+/**
+ * What is wrong with an 18-character ID number exactly as stored, or null when it is valid; reads
+ * it in place (no strings or dates made: every roster row is checked).
+ */
+function idNumberProblem(idNumber: string): IdNumberError | null {
+  if (!/^\d{17}[\dX]$/.test(idNumber)) {
+    return new IdNumberError('ID_FORMAT_INVALID', 'ID number must be 17 digits followed by a digit or X');
+  }
+  const y = digitsAt(idNumber, 6, 10);
+  const m = digitsAt(idNumber, 10, 12);
+  const d = digitsAt(idNumber, 12, 14);
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (y < 1850 || m < 1 || m > 12 || d < 1 || d > DAYS_IN_MONTH[m - 1] + (m === 2 && leap ? 1 : 0)) {
+    return new IdNumberError(
+      'ID_BIRTH_DATE_INVALID',
+      `ID number encodes an impossible birth date ${idNumber.slice(6, 14)}`,
+    );
+  }
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += (idNumber.charCodeAt(i) - 48) * WEIGHTS[i];
+  if (idNumber[17] !== CHECK_CHARS[sum % 11]) {
+    return new IdNumberError('ID_CHECKSUM_INVALID', 'ID number check character is wrong');
+  }
+  return null;
+}
+
 /**
  * Validates an 18-character ID number exactly as stored (upper-case X, no spaces) and returns what it
  * encodes. Cleaning of messy input (full-width digits, apostrophes, 15-digit forms) is `normalizeIdNumber`'s job.
  */
 export function parseIdNumber(idNumber: string): IdNumberInfo {
-  if (!/^\d{17}[\dX]$/.test(idNumber)) {
-    throw new IdNumberError('ID_FORMAT_INVALID', 'ID number must be 17 digits followed by a digit or X');
-  }
-  const y = Number(idNumber.slice(6, 10));
-  const m = Number(idNumber.slice(10, 12));
-  const d = Number(idNumber.slice(12, 14));
-  if (y < 1850 || !isRealDate(y, m, d)) {
-    throw new IdNumberError(
-      'ID_BIRTH_DATE_INVALID',
-      `ID number encodes an impossible birth date ${idNumber.slice(6, 14)}`,
-    );
-  }
-  const expected = computeCheckChar(idNumber.slice(0, 17));
-  if (idNumber[17] !== expected) {
-    throw new IdNumberError('ID_CHECKSUM_INVALID', 'ID number check character is wrong');
-  }
+  const problem = idNumberProblem(idNumber);
+  if (problem) throw problem;
   return {
     idNumber,
     areaCode: idNumber.slice(0, 6),
     birthDate: `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`,
-    gender: Number(idNumber[16]) % 2 === 1 ? 'MALE' : 'FEMALE',
+    gender: (idNumber.charCodeAt(16) - 48) % 2 === 1 ? 'MALE' : 'FEMALE',
   };
 }
 
@@ -140,12 +161,8 @@ export function normalizeIdNumber(raw: unknown): NormalizeResult<string> {
     );
   }
 
-  try {
-    parseIdNumber(s);
-  } catch (e) {
-    if (e instanceof IdNumberError) return fail(e.problem, `${e.message} (${maskIdNumber(s)})`);
-    throw e;
-  }
+  const problem = idNumberProblem(s);
+  if (problem) return fail(problem.problem, `${problem.message} (${maskIdNumber(s)})`);
   if (note === undefined && s.endsWith('000')) {
     note =
       'ID number ends in 000, which is also what a spreadsheet leaves after rounding a long number; check it against the source';
