@@ -83,6 +83,16 @@ describe('CSV reader', () => {
     expect(column(f.sheets[0], '姓名')).toEqual([...names, '\uFFFD末行']);
   });
 
+  it('refuses a CSV whose quote is never closed, naming the last row read, however far down', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yibiao-quote-'));
+    const rows = Array.from({ length: 5000 }, (_, i) => `王建国${i},1990-01-01\n`).join('');
+    writeFileSync(join(dir, 'open-quote.csv'), `姓名,出生日期\n${rows}"李娜,1990-06-18\n张三,1991-01-01\n`);
+    expect(await reason(join(dir, 'open-quote.csv'))).toEqual({
+      reason: 'FILE_CORRUPT',
+      message: 'open-quote.csv cannot be read as CSV after row 5001 (unbalanced quotes?)',
+    });
+  });
+
   it('splits on tabs and keeps 15-digit numbers as text', async () => {
     const f = await readAll(join(DIR, 'police-registry.csv'));
     expect(f.delimiter).toBe('\t');
