@@ -32,6 +32,13 @@ describe('arrayLiteral', () => {
     expect(empty.rows[0].n).toBe(0);
   });
 
+  it('joins elements that need no escaping as they are, and still sends them intact', async () => {
+    const values = ['a,b', '{braces}', ' spaced ', 'NULL', '', '王建国'];
+    expect(arrayLiteral(values)).toBe('{"a,b","{braces}"," spaced ","NULL","","王建国"}');
+    const { rows } = await pool.query<{ a: string[] }>('SELECT $1::text[] AS a', [arrayLiteral(values)]);
+    expect(rows[0].a).toEqual(values);
+  });
+
   it('casts to other element types as an array would', async () => {
     const { rows } = await pool.query<{ d: string[] }>('SELECT $1::date[]::text[] AS d', [
       arrayLiteral(['1990-01-01', '2000-02-29']),
