@@ -6,7 +6,7 @@ import type { NormalizedRecord } from '../mapping/normalize-row';
 import type { RowEvent } from '../rows';
 import { arrayLiteral } from '../../db/params';
 import { ingestSql } from './ingest.queries';
-import { type Candidate, decideMatch, type MatchOutcome } from './match';
+import { type Candidate, decideMatch, type MatchOutcome, NO_CANDIDATES } from './match';
 import type { TimeSlice } from './time-slice';
 
 /** What a batch needs to know about its run. */
@@ -520,17 +520,29 @@ async function plan(
       personExisting = !newPersons.has(person);
     } else {
       const guardianRef = r.guardianIdNumber ? personRefById.get(r.guardianIdNumber) : undefined;
-      match = decideMatch(
-        {
-          name: r.name,
-          birthDate: r.birthDate!,
-          gender: r.gender,
-          householdNumber: r.householdNumber,
-          address: r.address,
-          guardian: guardianRef ? { householdId: guardianRef.household, houseId: guardianRef.house } : null,
-        },
-        [...dbCandidates, ...batchCandidates],
-      );
+      // (a roster of ID numbers new to the ledger has no one to compare with: no list, no input)
+      const candidates =
+        batchCandidates.length === 0
+          ? dbCandidates
+          : dbCandidates.length === 0
+            ? batchCandidates
+            : [...dbCandidates, ...batchCandidates];
+      match =
+        candidates.length === 0
+          ? NO_CANDIDATES
+          : decideMatch(
+              {
+                name: r.name,
+                birthDate: r.birthDate!,
+                gender: r.gender,
+                householdNumber: r.householdNumber,
+                address: r.address,
+                guardian: guardianRef
+                  ? { householdId: guardianRef.household, houseId: guardianRef.house }
+                  : null,
+              },
+              candidates,
+            );
       if (match.kind === 'MATCH') {
         person = match.best.candidate.id;
         personExisting = !newPersons.has(person);

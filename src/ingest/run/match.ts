@@ -89,12 +89,21 @@ export function explain(s: Scored): string {
   return `${s.agreed.map((a) => LABEL[a] ?? a).join('、')}一致（得分 ${s.score}）`;
 }
 
+/** The outcome when no one has the record's name and birth date (shared: outcomes are not changed). */
+export const NO_CANDIDATES: MatchOutcome = Object.freeze({
+  kind: 'NEW',
+  best: null,
+  ambiguous: false,
+  explanation: '无同名同生日人员',
+});
+
 /**
  * Picks the person a record without an ID number belongs to. Exactly one candidate at or above
  * the threshold is a match; none, or more than one (ambiguous), makes a new person whose best
  * candidate goes to the review queue.
  */
 export function decideMatch(input: MatchInput, candidates: readonly Candidate[]): MatchOutcome {
+  if (candidates.length === 0) return NO_CANDIDATES;
   const key = nameMatchKey(input.name);
   const scored = candidates
     .filter((c) => c.birthDate === input.birthDate && nameMatchKey(c.name) === key)
@@ -111,10 +120,11 @@ export function decideMatch(input: MatchInput, candidates: readonly Candidate[])
     };
   }
   const best = scored[0] ?? null;
+  if (!best) return NO_CANDIDATES;
   return {
     kind: 'NEW',
     best,
     ambiguous: false,
-    explanation: best ? `低于阈值 ${MATCH_THRESHOLD}：${explain(best)}` : '无同名同生日人员',
+    explanation: `低于阈值 ${MATCH_THRESHOLD}：${explain(best)}`,
   };
 }
