@@ -12,8 +12,13 @@ const CHECK_CHARS = '10X98765432';
 /** The check character for the first 17 digits of an 18-character ID number. */
 export function computeCheckChar(first17: string): string {
   if (!/^\d{17}$/.test(first17)) throw new Error('computeCheckChar needs exactly 17 digits');
+  return checkCharOf(first17);
+}
+
+/** The check character for the 17 digits a string starts with (read in place, not checked). */
+function checkCharOf(s: string): string {
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i];
+  for (let i = 0; i < 17; i++) sum += (s.charCodeAt(i) - 48) * WEIGHTS[i];
   return CHECK_CHARS[sum % 11];
 }
 
@@ -71,9 +76,7 @@ function idNumberProblem(idNumber: string): IdNumberError | null {
       `ID number encodes an impossible birth date ${idNumber.slice(6, 14)}`,
     );
   }
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += (idNumber.charCodeAt(i) - 48) * WEIGHTS[i];
-  if (idNumber[17] !== CHECK_CHARS[sum % 11]) {
+  if (idNumber[17] !== checkCharOf(idNumber)) {
     return new IdNumberError('ID_CHECKSUM_INVALID', 'ID number check character is wrong');
   }
   return null;
