@@ -87,11 +87,15 @@ const BLANK_TEXT = /^[\s\u3000\u200B-\u200D\uFEFF]*$/;
 /** A character `cellText` keeps (the first one is where a cell's text starts). */
 const VISIBLE = /[^\s\u3000\u200B-\u200D\uFEFF]/;
 
-/** A row's first `n` cells that are not blank as `cellText` sees them. */
-function firstFilled(cells: CellValue[], n: number): CellValue[] {
-  const out: CellValue[] = [];
-  for (let i = 0; i < cells.length && out.length < n; i++) if (!isBlankCell(cells[i])) out.push(cells[i]);
-  return out;
+/** Whether one of a row's first `n` cells that are not blank (as `cellText` sees them) passes `test`. */
+function someOfFirstFilled(cells: CellValue[], n: number, test: (c: CellValue) => boolean): boolean {
+  // (a loop, not an array of the cells: every data row is asked)
+  for (let i = 0, seen = 0; i < cells.length && seen < n; i++) {
+    if (isBlankCell(cells[i])) continue;
+    if (test(cells[i])) return true;
+    seen++;
+  }
+  return false;
 }
 
 /** Whether a cell is blank as `cellText` sees it, without building its text. */
@@ -253,7 +257,7 @@ export async function readSheetTable(
       if (inFooter || cells.some(FOOTER)) {
         inFooter = true;
         skip = 'FOOTER';
-      } else if (firstFilled(cells, 3).some(TOTAL)) {
+      } else if (someOfFirstFilled(cells, 3, TOTAL)) {
         skip = 'TOTAL_ROW';
       } else if (cells.length >= 2 && lastHeader.every((t, i) => t === cellText(cells[i] ?? null))) {
         skip = 'REPEATED_HEADER';
