@@ -268,8 +268,9 @@ export class LedgerService {
           changed.push(col);
           if (fieldChanges) fieldChanges[col] = [prev, next];
           row[col] = next;
-          // (a value the creation fills has the creating source without an entry of its own)
-          if (!write.create || next === null) row.provenance[col] = sourceId;
+          // (a value the creation fills has the creating source without an entry of its own; a
+          // creation reaches here only with a value: an unchanged null was handled above)
+          if (!write.create) row.provenance[col] = sourceId;
         }
         if (write.provenance) {
           for (const [col, src] of Object.entries(write.provenance)) {
