@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { tuneHeapForBatches } from './heap';
 
-describe('the heap growing factor for batch work', () => {
-  it('is fixed at 2 under a heap limit below 2 GB, and left to V8 above', () => {
+describe('the heap of batch work', () => {
+  it('scavenges on the main thread, and fixes the growing factor at 2 under a limit below 2 GB only', () => {
     const set: string[] = [];
     expect(tuneHeapForBatches(256 * 1024 * 1024, (f) => set.push(f))).toBe(true);
-    expect(set).toEqual(['--heap-growing-percent=100']);
-    expect(tuneHeapForBatches(4096 * 1024 * 1024, (f) => set.push(f))).toBe(false);
-    expect(set).toHaveLength(1);
+    expect(set).toEqual(['--no-parallel-scavenge', '--heap-growing-percent=100']);
+    const above: string[] = [];
+    expect(tuneHeapForBatches(4096 * 1024 * 1024, (f) => above.push(f))).toBe(false);
+    expect(above).toEqual(['--no-parallel-scavenge']);
   });
 
   it('sees the limit --max-old-space-size gives a process', () => {
