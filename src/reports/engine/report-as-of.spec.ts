@@ -3,7 +3,10 @@ import { openTestDb, TestDb } from '../../../test/harness';
 import { FormRegistry } from '../forms/form.registry';
 import { ReportEngine } from './report-engine';
 import { UNRESTRICTED } from '../../auth/scope';
-import { caseFamily } from '../indicators/case.indicators';
+import { caseFamily, casesClosedIndicator } from '../indicators/case.indicators';
+import { engineSql } from './engine.queries';
+import { SourceNeeds } from '../indicators/indicator.types';
+import { SqlParams } from '../indicators/sql-params';
 
 /**
  * "As of the period end": what was recorded by the period's last instant and valid on its last
@@ -227,11 +230,17 @@ describe('figures as of the period end', () => {
         });
         expect({ table, scans: scans.filter((x) => x.startsWith('Seq Scan')) }).toEqual({ table, scans: [] });
       }
-      // when each case was closed (the case forms' family; $2 and $3 are the engine's, unused here)
-      const scans = await changeScans(
-        `SELECT count(x.closed_at) FROM (${caseFamily.source()}) x WHERE $2::text IS NULL AND $3::text IS NULL`,
-        [at, null, null, [T.communityA], ['r1']],
+      // cases closed in the quarter, as the engine asks for them (the closing time of each case)
+      const p = new SqlParams(
+        new Date(at),
+        '2026-09-30',
+        new Date('2026-07-01T00:00:00+08:00'),
+        [T.communityA],
+        ['r1'],
       );
+      const needs = new SourceNeeds();
+      const closed = casesClosedIndicator.compile({}, p, needs);
+      const scans = await changeScans(engineSql.figures(caseFamily, [closed], p, needs), p.values);
       // (the as-of rows' two reads, and the closing times')
       expect(scans).toEqual(Array(3).fill('Index Scan:ledger_change_recorded_idx'));
     } finally {
