@@ -1,8 +1,7 @@
 -- Up Migration
--- "As of T" reads the changes recorded after T (`ledger_overrides`, `report_*_as_of`, the closing
--- time of cases) through this index. A creation is never among them for an entity that existed at
--- T (its creation was recorded before T, and one created after T does not exist at T): the index
--- need not hold creations. They are most of the log (1,666,668 of the change rows a 1M-row roster
+-- "As of T" reads the changes recorded after T (`ledger_overrides`, `report_*_as_of`) through this
+-- index. A creation is never among them for an entity that existed at T (its creation was recorded
+-- before T, and one created after T does not exist at T): the index need not hold creations. They are most of the log (1,666,668 of the change rows a 1M-row roster
 -- writes), and the index cost a fifth of a COPY of them: 333,334 change rows took 1.25-1.29 s
 -- with it, 1.01-1.05 s with it partial (bench/RESULTS.md). The readers say `op <> 'CREATE'`, so
 -- that the planner may use it.

@@ -18,8 +18,7 @@ export const caseFamily: IndicatorFamily = {
             LEFT JOIN (
               SELECT c.district_code, c.entity_id, max(c.recorded_at) AS closed_at
               FROM ledger_change c
-              WHERE c.entity_type = 'CASE' AND c.recorded_at <= $1 AND c.op <> 'CREATE'
-                AND c.changes -> 'status' ->> 1 = 'CLOSED'
+              WHERE c.entity_type = 'CASE' AND c.recorded_at <= $1 AND c.changes -> 'status' ->> 1 = 'CLOSED'
               GROUP BY c.district_code, c.entity_id
             ) cl ON cl.district_code = x.district_code AND cl.entity_id = x.id`;
   },
