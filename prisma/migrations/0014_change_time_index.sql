@@ -1,10 +1,10 @@
 -- Up Migration
 -- "As of T" reads the changes recorded after T (`ledger_overrides`, `report_*_as_of`) through this
 -- index. A creation is never among them for an entity that existed at T (its creation was recorded
--- before T, and one created after T does not exist at T): the index need not hold creations. They are most of the log (1,666,668 of the change rows a 1M-row roster
--- writes), and the index cost a fifth of a COPY of them: 333,334 change rows took 1.25-1.29 s
--- with it, 1.01-1.05 s with it partial (bench/RESULTS.md). The readers say `op <> 'CREATE'`, so
--- that the planner may use it.
+-- before T, and one created after T does not exist at T): the index need not hold creations. They
+-- are most of the log (all 1,666,668 change rows of a new 1M-row roster), and the index cost a
+-- fifth of a COPY of them: 333,334 change rows took 1.25-1.29 s with it, 1.01-1.05 s with it
+-- partial (bench/RESULTS.md). The readers say `op <> 'CREATE'`, so that the planner may use it.
 DROP INDEX ledger_change_recorded_idx;
 CREATE INDEX ledger_change_recorded_idx ON ledger_change (entity_type, recorded_at) WHERE op <> 'CREATE';
 
@@ -20,41 +20,28 @@ LANGUAGE sql STABLE AS $$
   SELECT district_code, entity_id, jsonb_object_agg(key, old) FROM firsts GROUP BY district_code, entity_id
 $$;
 
-CREATE OR REPLACE FUNCTION report_person_as_of(t timestamptz) RETURNS SETOF person LANGUAGE sql STABLE AS $$
-  SELECT x.* FROM person x
-  WHERE x.created_at <= t AND NOT EXISTS (
-    SELECT 1 FROM ledger_change c
-    WHERE c.entity_type = 'PERSON' AND c.recorded_at > t AND c.op <> 'CREATE' AND c.district_code = x.district_code AND c.entity_id = x.id)
-  UNION ALL
-  SELECT r.* FROM person x
-  JOIN ledger_overrides('PERSON', t) o ON o.district_code = x.district_code AND o.entity_id = x.id
-  CROSS JOIN LATERAL jsonb_populate_record(x, o.overrides) r
-  WHERE x.created_at <= t
-$$;
-
-CREATE OR REPLACE FUNCTION report_fact_as_of(t timestamptz) RETURNS SETOF fact LANGUAGE sql STABLE AS $$
-  SELECT x.* FROM fact x
-  WHERE x.created_at <= t AND NOT EXISTS (
-    SELECT 1 FROM ledger_change c
-    WHERE c.entity_type = 'FACT' AND c.recorded_at > t AND c.op <> 'CREATE' AND c.district_code = x.district_code AND c.entity_id = x.id)
-  UNION ALL
-  SELECT r.* FROM fact x
-  JOIN ledger_overrides('FACT', t) o ON o.district_code = x.district_code AND o.entity_id = x.id
-  CROSS JOIN LATERAL jsonb_populate_record(x, o.overrides) r
-  WHERE x.created_at <= t
-$$;
-
-CREATE OR REPLACE FUNCTION report_civic_case_as_of(t timestamptz) RETURNS SETOF civic_case LANGUAGE sql STABLE AS $$
-  SELECT x.* FROM civic_case x
-  WHERE x.created_at <= t AND NOT EXISTS (
-    SELECT 1 FROM ledger_change c
-    WHERE c.entity_type = 'CASE' AND c.recorded_at > t AND c.op <> 'CREATE' AND c.district_code = x.district_code AND c.entity_id = x.id)
-  UNION ALL
-  SELECT r.* FROM civic_case x
-  JOIN ledger_overrides('CASE', t) o ON o.district_code = x.district_code AND o.entity_id = x.id
-  CROSS JOIN LATERAL jsonb_populate_record(x, o.overrides) r
-  WHERE x.created_at <= t
-$$;
+-- the as-of rows of 0005 (the changes since T without creations), one definition for the three
+DO $do$
+DECLARE e record;
+BEGIN
+  FOR e IN SELECT * FROM (VALUES ('person', 'PERSON'), ('fact', 'FACT'), ('civic_case', 'CASE')) AS v(tbl, etype)
+  LOOP
+    EXECUTE format($f$
+      CREATE OR REPLACE FUNCTION %1$I(t timestamptz) RETURNS SETOF %2$I LANGUAGE sql STABLE AS $$
+        SELECT x.* FROM %2$I x
+        WHERE x.created_at <= t AND NOT EXISTS (
+          SELECT 1 FROM ledger_change c
+          WHERE c.entity_type = %3$L AND c.recorded_at > t AND c.op <> 'CREATE' AND c.district_code = x.district_code
+            AND c.entity_id = x.id)
+        UNION ALL
+        SELECT r.* FROM %2$I x
+        JOIN ledger_overrides(%3$L, t) o ON o.district_code = x.district_code AND o.entity_id = x.id
+        CROSS JOIN LATERAL jsonb_populate_record(x, o.overrides) r
+        WHERE x.created_at <= t
+      $$$f$, 'report_' || e.tbl || '_as_of', e.tbl, e.etype);
+  END LOOP;
+END
+$do$;
 
 -- Down Migration
 CREATE OR REPLACE FUNCTION ledger_overrides(etype entity_type, t timestamptz)
@@ -69,41 +56,28 @@ LANGUAGE sql STABLE AS $$
   SELECT district_code, entity_id, jsonb_object_agg(key, old) FROM firsts GROUP BY district_code, entity_id
 $$;
 
-CREATE OR REPLACE FUNCTION report_person_as_of(t timestamptz) RETURNS SETOF person LANGUAGE sql STABLE AS $$
-  SELECT x.* FROM person x
-  WHERE x.created_at <= t AND NOT EXISTS (
-    SELECT 1 FROM ledger_change c
-    WHERE c.entity_type = 'PERSON' AND c.recorded_at > t AND c.district_code = x.district_code AND c.entity_id = x.id)
-  UNION ALL
-  SELECT r.* FROM person x
-  JOIN ledger_overrides('PERSON', t) o ON o.district_code = x.district_code AND o.entity_id = x.id
-  CROSS JOIN LATERAL jsonb_populate_record(x, o.overrides) r
-  WHERE x.created_at <= t
-$$;
-
-CREATE OR REPLACE FUNCTION report_fact_as_of(t timestamptz) RETURNS SETOF fact LANGUAGE sql STABLE AS $$
-  SELECT x.* FROM fact x
-  WHERE x.created_at <= t AND NOT EXISTS (
-    SELECT 1 FROM ledger_change c
-    WHERE c.entity_type = 'FACT' AND c.recorded_at > t AND c.district_code = x.district_code AND c.entity_id = x.id)
-  UNION ALL
-  SELECT r.* FROM fact x
-  JOIN ledger_overrides('FACT', t) o ON o.district_code = x.district_code AND o.entity_id = x.id
-  CROSS JOIN LATERAL jsonb_populate_record(x, o.overrides) r
-  WHERE x.created_at <= t
-$$;
-
-CREATE OR REPLACE FUNCTION report_civic_case_as_of(t timestamptz) RETURNS SETOF civic_case LANGUAGE sql STABLE AS $$
-  SELECT x.* FROM civic_case x
-  WHERE x.created_at <= t AND NOT EXISTS (
-    SELECT 1 FROM ledger_change c
-    WHERE c.entity_type = 'CASE' AND c.recorded_at > t AND c.district_code = x.district_code AND c.entity_id = x.id)
-  UNION ALL
-  SELECT r.* FROM civic_case x
-  JOIN ledger_overrides('CASE', t) o ON o.district_code = x.district_code AND o.entity_id = x.id
-  CROSS JOIN LATERAL jsonb_populate_record(x, o.overrides) r
-  WHERE x.created_at <= t
-$$;
+-- the as-of rows of 0005 (as they were), one definition for the three
+DO $do$
+DECLARE e record;
+BEGIN
+  FOR e IN SELECT * FROM (VALUES ('person', 'PERSON'), ('fact', 'FACT'), ('civic_case', 'CASE')) AS v(tbl, etype)
+  LOOP
+    EXECUTE format($f$
+      CREATE OR REPLACE FUNCTION %1$I(t timestamptz) RETURNS SETOF %2$I LANGUAGE sql STABLE AS $$
+        SELECT x.* FROM %2$I x
+        WHERE x.created_at <= t AND NOT EXISTS (
+          SELECT 1 FROM ledger_change c
+          WHERE c.entity_type = %3$L AND c.recorded_at > t AND c.district_code = x.district_code
+            AND c.entity_id = x.id)
+        UNION ALL
+        SELECT r.* FROM %2$I x
+        JOIN ledger_overrides(%3$L, t) o ON o.district_code = x.district_code AND o.entity_id = x.id
+        CROSS JOIN LATERAL jsonb_populate_record(x, o.overrides) r
+        WHERE x.created_at <= t
+      $$$f$, 'report_' || e.tbl || '_as_of', e.tbl, e.etype);
+  END LOOP;
+END
+$do$;
 
 DROP INDEX ledger_change_recorded_idx;
 CREATE INDEX ledger_change_recorded_idx ON ledger_change (entity_type, recorded_at);
