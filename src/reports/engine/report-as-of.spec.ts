@@ -206,11 +206,11 @@ describe('figures as of the period end', () => {
       // as over a log of millions of changes, where reading all of it is out of the question
       await client.query('SET LOCAL enable_seqscan = off');
       const at = '2026-09-30T23:59:59.999+08:00';
-      /** How the plan reads ledger_change: each scan of it as "node type:index". */
-      const changeScans = async (sql: string, params: unknown[] = [at]) => {
+      /** How the plan of a statement on `at` reads ledger_change: each scan of it as "node type:index". */
+      const changeScans = async (sql: string) => {
         const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
           `EXPLAIN (FORMAT JSON) ${sql}`,
-          params,
+          [at],
         );
         const out: string[] = [];
         const walk = (n: PlanNode) => {
