@@ -5,7 +5,7 @@ import { buildCli } from '../cli/main';
 import { openTestDb, type TestDb } from '../../test/harness';
 import { buildTerritory, T } from '../../test/factories';
 import { PEOPLE } from './fixtures/ingest-fixtures';
-import { runIngestCommand } from './ingest.command';
+import { progressLines, runIngestCommand } from './ingest.command';
 import { IngestService } from './run/ingest.service';
 
 const DIR = join(__dirname, '../../fixtures/ingest');
@@ -101,5 +101,44 @@ it('exits non-zero with the reason when the file is bad', async () => {
   expect(JSON.parse(o.lines[0])).toMatchObject({
     status: 'FAILED',
     error: { reason: 'FILE_FORMAT_UNSUPPORTED' },
+  });
+});
+
+describe('progress on stderr', () => {
+  function stream(isTTY: boolean) {
+    const written: string[] = [];
+    return { written, isTTY, write: (t: string) => written.push(t) };
+  }
+
+  it('redraws one line on a terminal and ends it', () => {
+    const s = stream(true);
+    const p = progressLines(s, 10_000, () => 0);
+    p.progress('[#-] 1/2 行');
+    p.progress('[##] 2/2 行');
+    p.end();
+    expect(s.written).toEqual(['\r[#-] 1/2 行\x1b[K', '\r[##] 2/2 行\x1b[K', '\n']);
+  });
+
+  it('writes whole lines elsewhere, at most one per interval, and always the last state', () => {
+    const s = stream(false);
+    let t = 0;
+    const p = progressLines(s, 10_000, () => t);
+    p.progress('a'); // shown: the first
+    t = 4_000;
+    p.progress('b'); // held back
+    t = 9_999;
+    p.progress('c'); // held back
+    t = 10_000;
+    p.progress('d'); // shown: the interval has passed
+    t = 12_000;
+    p.progress('e'); // held back, then written by end()
+    p.end();
+    expect(s.written).toEqual(['a\n', 'd\n', 'e\n']);
+    const quiet = stream(false);
+    const q = progressLines(quiet, 10_000, () => 0);
+    q.progress('only');
+    q.progress('only'); // the final state of a small file, as it was shown
+    q.end(); // the last state is not written twice
+    expect(quiet.written).toEqual(['only\n']);
   });
 });

@@ -69,6 +69,47 @@ function bar(p: IngestProgress): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.processed}/${p.total} 行  入库 ${p.landed}  跳过 ${p.skipped}  拒收 ${p.rejected}`;
 }
 
+/** Where progress goes: a terminal, a log file, a pipe (stderr or a stand-in for it). */
+export interface ProgressStream {
+  isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+/**
+ * Progress on a stream. On a terminal one line is redrawn in place. Anywhere else (a log file, a CI
+ * job, a pipe) redrawing means a carriage return per batch, hundreds of them on one line of the log
+ * for a large roster; there each update is a line of its own, at most one per `everyMs`, and
+ * `end()` writes the last state if it was held back (and differs from the line shown), so the log
+ * ends with the final counts.
+ */
+export function progressLines(stream: ProgressStream, everyMs = 10_000, now: () => number = Date.now) {
+  let shownAt = -Infinity;
+  let shown: string | null = null;
+  let held: string | null = null;
+  return {
+    progress(line: string): void {
+      if (stream.isTTY) {
+        stream.write(`\r${line}\x1b[K`);
+        return;
+      }
+      const t = now();
+      if (t - shownAt < everyMs) {
+        held = line === shown ? null : line;
+        return;
+      }
+      stream.write(`${line}\n`);
+      shownAt = t;
+      shown = line;
+      held = null;
+    },
+    end(): void {
+      if (stream.isTTY) stream.write('\n');
+      else if (held !== null) stream.write(`${held}\n`);
+      held = null;
+    },
+  };
+}
+
 function printDryRun(r: DryRunReport, io: CommandIo): void {
   io.out(
     `文件 ${r.fileName}：${r.format}${r.encoding ? `，编码 ${r.encoding}` : ''}${r.delimiter ? `，分隔符 ${JSON.stringify(r.delimiter)}` : ''}，方案 ${r.profile}`,
@@ -157,14 +198,16 @@ export function registerIngestCommand(program: Command, makeServices: () => Serv
     .action(async (file: string, o: IngestCommandOptions) => {
       tuneHeapForBatches();
       const s = makeServices();
+      const shown = progressLines(process.stderr);
       try {
         const code = await runIngestCommand(s, file, o, {
           out: (l) => process.stdout.write(l + '\n'),
-          progress: (l) => process.stderr.write(`\r${l}`),
+          progress: (l) => shown.progress(l),
         });
-        process.stderr.write('\n');
+        shown.end();
         process.exitCode = code;
       } catch (e) {
+        shown.end();
         if (!(e instanceof AppError)) throw e;
         process.stderr.write(
           `${o.json ? JSON.stringify({ error: { reason: e.reason, message: e.message } }) : `错误：${e.message}`}\n`,
