@@ -24,6 +24,7 @@ import { StatisticsService } from '../registry/statistics.service';
 import { createReportService } from '../reports/report.wiring';
 import { IngestService } from '../ingest/run/ingest.service';
 import { MergeService } from '../ledger/merge.service';
+import { ReviewService } from '../ingest/review/review.service';
 
 /** Every service of one process, wired once. */
 export interface Services {
@@ -47,6 +48,7 @@ export interface Services {
   live: LiveEvents;
   ingest: IngestService;
   merges: MergeService;
+  reviews: ReviewService;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export function createServices(config: Services['config']): Services {
   const publishing = wireLiveEvents(live, ledger, cases, pool);
   const events = createAppPubSub(redisTargetOf(config), config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX);
   const reports = createReportService(pool, areas, config);
+  const merges = new MergeService(pool, ledger, areas);
   reports.onFinished((r) =>
     events.publish(TOPIC.REPORT_FINISHED, { id: r.id, status: r.status as 'DONE' | 'FAILED' }),
   );
@@ -97,7 +100,8 @@ export function createServices(config: Services['config']): Services {
     audit: new AuditService(pool),
     reports,
     live,
-    merges: new MergeService(pool, ledger, areas),
+    merges,
+    reviews: new ReviewService(pool, ledger, areas, merges),
     ingest: new IngestService(pool, ledger, areas, {
       storageDir: config.INGEST_STORAGE_DIR ?? 'storage/ingest',
     }),

@@ -24,6 +24,9 @@ export interface ConflictView {
   otherSourceId: number;
   status: string;
   createdAt: Date;
+  /** How a reviewer answered it (resolveReviewItem), once resolved. */
+  decision: string | null;
+  resolvedAt: Date | null;
 }
 
 /** Reads of what arrived and how things changed: sources, change history, conflicts. */

@@ -12,6 +12,14 @@ export const mergeSql = {
   insertMerge: `
     INSERT INTO person_merge (district_code, survivor_id, merged_id, snapshot, actor)
     VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING id`,
+  /**
+   * The open match items of the review queue between the two persons (either way round) are
+   * answered by their merge, in the merge's transaction: a merge and its items cannot part.
+   */
+  resolveMatches: `
+    UPDATE review_item SET status = 'RESOLVED', decision = 'MERGE', note = $4, resolved_by = $5, resolved_at = now()
+    WHERE district_code = $1 AND status = 'OPEN' AND kind IN ('LOW_SCORE_MATCH', 'AMBIGUOUS_MATCH')
+      AND ((person_id = $2 AND candidate_id = $3) OR (person_id = $3 AND candidate_id = $2))`,
   mergeById: `SELECT * FROM person_merge WHERE id = $1 FOR UPDATE`,
   markUnmerged: `UPDATE person_merge SET unmerged_at = now(), unmerged_by = $3 WHERE district_code = $1 AND id = $2`,
 };

@@ -58,8 +58,16 @@ export class MergeService {
     return !!p && areaInScope(this.areas, actor.scope, (p.area_code as string | null) ?? null);
   }
 
-  /** Merges `mergedId` into `survivorId`; both must lie inside the actor's scope. */
-  async merge(survivorId: number, mergedId: number, by: Actor): Promise<MergeResult> {
+  /**
+   * Merges `mergedId` into `survivorId`; both must lie inside the actor's scope. Open match items
+   * of the review queue between the two are resolved by it (`note`: the reviewer's, if any).
+   */
+  async merge(
+    survivorId: number,
+    mergedId: number,
+    by: Actor,
+    note: string | null = null,
+  ): Promise<MergeResult> {
     const actor = by.name;
     if (survivorId === mergedId)
       throw new AppError('MERGE_REFUSED', 'A person cannot be merged into itself', 'mergedId');
@@ -167,6 +175,7 @@ export class MergeService {
           },
         ]),
       );
+      await client.query(mergeSql.resolveMatches, [d, survivorId, mergedId, note, actor]);
       return { mergeId: m[0].id, survivorId, mergedId };
     });
     for (const c of commits) this.ledger.emit(c);

@@ -396,6 +396,7 @@ export const registrySql = {
 
   conflictsOf: `
     SELECT id, field, chosen_value AS "chosenValue", chosen_source_id AS "chosenSourceId", other_value AS "otherValue",
-           other_source_id AS "otherSourceId", status::text AS status, created_at AS "createdAt"
+           other_source_id AS "otherSourceId", status::text AS status, created_at AS "createdAt",
+           decision::text AS decision, resolved_at AS "resolvedAt"
     FROM conflict WHERE entity_type = $1 AND entity_id = $2 ORDER BY id`,
 };

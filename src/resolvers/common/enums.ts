@@ -138,3 +138,28 @@ registerEnumType(CaseStatus, {
     REOPENED: { description: '重新办理: reopened after an unsatisfied rating.' },
   },
 });
+
+/** How a review queue item is answered. */
+export enum ReviewDecision {
+  KEEP = 'KEEP',
+  TAKE_OTHER = 'TAKE_OTHER',
+  MERGE = 'MERGE',
+}
+registerEnumType(ReviewDecision, {
+  name: 'ReviewDecision',
+  description: 'How a reviewer answered an item of the review queue (待核实).',
+  valuesConfig: {
+    KEEP: {
+      description:
+        'The ledger stays as it is: a conflict keeps its shown value, a doubtful match is two persons, a row was checked.',
+    },
+    TAKE_OTHER: {
+      description:
+        "Conflicts: the other source's value becomes the shown one, recorded as the reviewer's edit (later rosters do not overwrite it silently).",
+    },
+    MERGE: {
+      description:
+        "Doubtful matches: the row's person is merged into the candidate (see mergePersons); every open match between the two is answered.",
+    },
+  },
+});

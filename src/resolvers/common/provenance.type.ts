@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
+import { ReviewDecision } from './enums';
 
 /** Kinds of source a value can come from. */
 export enum SourceKind {
@@ -118,6 +119,15 @@ export class Conflict {
 
   @Field({ description: 'When the disagreement was found.' })
   createdAt: Date;
+
+  @Field(() => ReviewDecision, {
+    nullable: true,
+    description: 'How a reviewer answered it (resolveReviewItem).',
+  })
+  decision: ReviewDecision | null;
+
+  @Field(() => Date, { nullable: true, description: 'When it was answered.' })
+  resolvedAt: Date | null;
 
   chosenSourceId: number | null;
   otherSourceId: number;

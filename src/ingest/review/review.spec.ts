@@ -1,0 +1,268 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openTestApi, type TestApi } from '../../../test/harness';
+import { buildTerritory, T } from '../../../test/factories';
+import { UNRESTRICTED } from '../../auth/scope';
+import { idOf } from '../../graphql/global-id';
+import { IngestService } from '../run/ingest.service';
+
+const DIR = join(__dirname, '../../../fixtures/ingest');
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await openTestApi();
+  await buildTerritory(api.services);
+  api.services.ingest = new IngestService(api.services.pool, api.services.ledger, api.services.areas, {
+    storageDir: mkdtempSync(join(tmpdir(), 'review-')),
+  });
+  // two children without ID numbers (education), then a roster naming them again at other addresses:
+  // two doubtful matches; the police, civil-affairs and health rosters disagree about phones and areas
+  const dir = mkdtempSync(join(tmpdir(), 'review-'));
+  writeFileSync(
+    join(dir, 'other.csv'),
+    '姓名,性别,出生日期,家庭住址\n王小明,男,2019-05-01,新城街道文昌社区文昌路99号\n陈雨萱,女,2020-09-09,新城街道文昌社区文昌路98号\n',
+  );
+  for (const [path, file, profile] of [
+    [DIR, 'police-registry.csv', 'police-registry'],
+    [DIR, 'civil-affairs-dibao.xlsx', 'civil-affairs-dibao'],
+    [DIR, 'health-chronic.csv', 'health-chronic'],
+    [DIR, 'education-children.xlsx', 'education-children'],
+    [dir, 'other.csv', null],
+  ] as const) {
+    const run = await api.services.ingest.ingestFile(join(path, file), {
+      fileName: file,
+      profile,
+      areaCode: T.street,
+      actor: 'test',
+      scope: UNRESTRICTED,
+    });
+    expect(run.status).toBe('SUCCEEDED');
+  }
+});
+afterAll(() => api.close());
+
+const QUEUE = `{ reviewQueue(first: 100) { id kind person candidate field chosenValue otherValue } }`;
+const RESOLVE = `mutation($id: ID!, $d: ReviewDecision!, $note: String) {
+  resolveReviewItem(id: $id, decision: $d, note: $note) { id kind person decision note resolvedBy resolvedAt mergeId }
+}`;
+
+interface Item {
+  id: string;
+  kind: string;
+  person: string;
+  candidate: string | null;
+  field: string | null;
+}
+
+async function queue(): Promise<Item[]> {
+  const q = await api.exec<{ reviewQueue: Item[] }>(QUEUE);
+  expect(q.errors).toBeUndefined();
+  return q.data!.reviewQueue;
+}
+
+async function itemOf(kind: string, field: string | null = null, name?: string): Promise<Item> {
+  for (const i of await queue()) {
+    if (i.kind !== kind || i.field !== field) continue;
+    if (name && (await person(idOf(i.person, 'Person'))).name !== name) continue;
+    return i;
+  }
+  throw new Error(`no open ${kind} ${field ?? ''} ${name ?? ''} in the queue`);
+}
+
+async function person(id: number) {
+  const { rows } = await api.services.pool.query(
+    'SELECT id, name, phone, area_code, status, merged_into_id, version, provenance FROM person WHERE id = $1',
+    [id],
+  );
+  return rows[0];
+}
+
+async function resolve(id: string, d: string, note?: string, as = 'reviewer') {
+  return api.exec(RESOLVE, { id, d, note }, as);
+}
+
+describe('answering conflicts', () => {
+  it("TAKE_OTHER makes the other source's value the shown one, as the reviewer's edit, and closes the conflict", async () => {
+    const item = await itemOf('CONFLICT', 'phone');
+    const personId = idOf(item.person, 'Person');
+    const { rows: conflicts } = await api.services.pool.query(
+      'SELECT other_value, other_source_id FROM conflict WHERE id = $1',
+      [Number(item.id.split(':')[1])],
+    );
+    const before = await person(personId);
+    expect(before.phone).not.toBe(conflicts[0].other_value);
+
+    const r = await resolve(item.id, 'TAKE_OTHER', '入户核实：电话已更换');
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.resolveReviewItem).toMatchObject({
+      id: item.id,
+      kind: 'CONFLICT',
+      person: item.person,
+      decision: 'TAKE_OTHER',
+      note: '入户核实：电话已更换',
+      resolvedBy: 'reviewer',
+      mergeId: null,
+    });
+    const after = await person(personId);
+    expect(after.phone).toBe(conflicts[0].other_value);
+    expect(after.version).toBe(before.version + 1);
+    // the phone's source is now the reviewer's edit, which names the source the value came from
+    const { rows: src } = await api.services.pool.query(
+      'SELECT kind, actor, raw FROM source_record WHERE id = $1',
+      [after.provenance.phone],
+    );
+    expect(src[0]).toMatchObject({
+      kind: 'STAFF_EDIT',
+      actor: 'reviewer',
+      raw: {
+        operation: 'resolveReviewItem',
+        item: item.id,
+        field: 'phone',
+        takenFrom: conflicts[0].other_source_id,
+      },
+    });
+    const { rows: change } = await api.services.pool.query(
+      "SELECT changes FROM ledger_change WHERE entity_type = 'PERSON' AND entity_id = $1 ORDER BY id DESC LIMIT 1",
+      [personId],
+    );
+    expect(change[0].changes.phone).toEqual([before.phone, conflicts[0].other_value]);
+    // a later roster giving the old phone again does not overwrite the reviewer's answer: it is
+    // kept as a new conflict for review
+    const { rows: chosenSrc } = await api.services.pool.query(
+      'SELECT department_code FROM source_record WHERE id = $1',
+      [before.provenance.phone],
+    );
+    await api.services.ledger.record([
+      {
+        source: {
+          districtCode: T.district,
+          kind: 'INGEST',
+          departmentCode: chosenSrc[0].department_code,
+          raw: { 联系电话: before.phone },
+        },
+        writes: [
+          {
+            type: 'PERSON',
+            districtCode: T.district,
+            id: personId,
+            create: false,
+            values: { phone: before.phone },
+          },
+        ],
+      },
+    ]);
+    expect((await person(personId)).phone).toBe(conflicts[0].other_value);
+    const { rows: later } = await api.services.pool.query(
+      "SELECT chosen_value, other_value FROM conflict WHERE entity_id = $1 AND field = 'phone' AND status = 'OPEN'",
+      [personId],
+    );
+    expect(later).toEqual([{ chosen_value: conflicts[0].other_value, other_value: before.phone }]);
+    // answered once: out of the queue, shown as resolved on the person, refused a second time
+    expect((await queue()).filter((i) => i.field === 'phone' && i.person === item.person)).toHaveLength(1);
+    expect((await queue()).map((i) => i.id)).not.toContain(item.id);
+    const shown = await api.exec(
+      `query($id: ID!) { node(id: $id) { ... on Person { conflicts { id status decision resolvedAt } } } }`,
+      { id: item.person },
+    );
+    expect(shown.errors).toBeUndefined();
+    expect(shown.data!.node.conflicts).toContainEqual(
+      expect.objectContaining({ id: item.id.split(':')[1], status: 'RESOLVED', decision: 'TAKE_OTHER' }),
+    );
+    const again = await resolve(item.id, 'KEEP');
+    expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'REVIEW_ITEM_RESOLVED' });
+    expect(again.errors![0].message).toContain('TAKE_OTHER by reviewer');
+  });
+
+  it('KEEP leaves the ledger as it is and closes the conflict; MERGE does not answer a conflict', async () => {
+    const item = await itemOf('CONFLICT', 'areaCode');
+    const personId = idOf(item.person, 'Person');
+    const before = await person(personId);
+    const merge = await resolve(item.id, 'MERGE');
+    expect(merge.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'REVIEW_DECISION_INVALID',
+    });
+    const r = await resolve(item.id, 'KEEP');
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.resolveReviewItem).toMatchObject({ decision: 'KEEP', note: null });
+    expect(await person(personId)).toEqual(before);
+    const { rows } = await api.services.pool.query(
+      'SELECT status, decision, resolved_by FROM conflict WHERE id = $1',
+      [Number(item.id.split(':')[1])],
+    );
+    expect(rows[0]).toEqual({ status: 'RESOLVED', decision: 'KEEP', resolved_by: 'reviewer' });
+  });
+});
+
+describe('answering doubtful matches and rows', () => {
+  it("MERGE merges the row's person into the candidate, answers the item, and unmergePersons undoes it", async () => {
+    const item = await itemOf('LOW_SCORE_MATCH', null, '王小明');
+    const rowPerson = idOf(item.person, 'Person');
+    const candidate = idOf(item.candidate!, 'Person');
+    const r = await resolve(item.id, 'MERGE', '同一儿童，住址已变');
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.resolveReviewItem).toMatchObject({
+      decision: 'MERGE',
+      note: '同一儿童，住址已变',
+      resolvedBy: 'reviewer',
+    });
+    expect(await person(rowPerson)).toMatchObject({ status: 'MERGED', merged_into_id: candidate });
+    expect(await person(candidate)).toMatchObject({ status: 'ACTIVE' });
+    // the merge itself answered the item, in its own transaction
+    const { rows } = await api.services.pool.query(
+      'SELECT status, decision, note FROM review_item WHERE id = $1',
+      [Number(item.id.split(':')[1])],
+    );
+    expect(rows[0]).toEqual({ status: 'RESOLVED', decision: 'MERGE', note: '同一儿童，住址已变' });
+    const undo = await api.exec(`mutation($id: ID!) { unmergePersons(mergeId: $id) { mergedId } }`, {
+      id: r.data!.resolveReviewItem.mergeId,
+    });
+    expect(undo.errors).toBeUndefined();
+    expect(await person(rowPerson)).toMatchObject({ status: 'ACTIVE', merged_into_id: null });
+  });
+
+  it('KEEP answers a match (two persons) and a row that contradicts its ID number; TAKE_OTHER answers neither', async () => {
+    const match = await itemOf('LOW_SCORE_MATCH', null, '陈雨萱');
+    const other = await resolve(match.id, 'TAKE_OTHER');
+    expect(other.errors![0].extensions).toMatchObject({ reason: 'REVIEW_DECISION_INVALID' });
+    expect((await resolve(match.id, 'KEEP', '不是同一人')).errors).toBeUndefined();
+    expect(await person(idOf(match.person, 'Person'))).toMatchObject({ status: 'ACTIVE' });
+    expect(await person(idOf(match.candidate!, 'Person'))).toMatchObject({ status: 'ACTIVE' });
+
+    const row = await itemOf('ROW_CONTRADICTS_ID');
+    const merge = await resolve(row.id, 'MERGE');
+    expect(merge.errors![0].extensions).toMatchObject({ reason: 'REVIEW_DECISION_INVALID' });
+    expect((await resolve(row.id, 'KEEP')).errors).toBeUndefined();
+    expect((await queue()).map((i) => i.id)).not.toEqual(expect.arrayContaining([match.id, row.id]));
+  });
+});
+
+describe('who may answer what', () => {
+  it('needs record:write and the person in scope; a key that names nothing is not found', async () => {
+    const item = await itemOf('CONFLICT', 'areaCode');
+    const analyst = await api.viewer('DEPARTMENT_ANALYST', [T.street], ['CIVIL_AFFAIRS']);
+    const denied = await api.execAs(analyst, RESOLVE, { id: item.id, d: 'KEEP' });
+    expect(denied.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    // a grid worker of the other community: the street-level person is not theirs to see
+    const outside = await api.viewer('GRID_WORKER', [T.communityB]);
+    const hidden = await api.execAs(outside, RESOLVE, { id: item.id, d: 'KEEP' });
+    expect(hidden.errors![0].extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      reason: 'REVIEW_ITEM_NOT_FOUND',
+    });
+    for (const bad of [
+      'CONFLICT:abc',
+      'CONFLICT:0',
+      'NOTHING:1',
+      `LOW_SCORE_MATCH:${item.id.split(':')[1]}9999`,
+    ]) {
+      const r = await resolve(bad, 'KEEP');
+      expect(r.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', reason: 'REVIEW_ITEM_NOT_FOUND' });
+    }
+    const long = await resolve(item.id, 'KEEP', '很'.repeat(501));
+    expect(long.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'VALUE_INVALID' });
+    // none of the refusals answered it
+    expect((await queue()).map((i) => i.id)).toContain(item.id);
+  });
+});
