@@ -142,6 +142,14 @@ export const INGEST_RUN = `query ($id: ID!) { ingestRun(id: $id) { ${INGEST_RUN_
 /** The latest ingest runs in the viewer's scope, newest first. */
 export const INGEST_RUNS = `{ ingestRuns(first: 20) { id fileName profile status rowsTotal landed skipped rejected createdAt rejectsUrl } }`;
 
+/** The review queue (待核实) in the viewer's scope, oldest first; values masked. */
+export const REVIEW_QUEUE = `{ reviewQueue(first: 50) {
+  id kind person candidate field chosenValue otherValue score explanation createdAt } }`;
+
+/** Answers one item of the review queue. */
+export const RESOLVE_REVIEW_ITEM = `mutation ($id: ID!, $decision: ReviewDecision!, $note: String) {
+  resolveReviewItem(id: $id, decision: $decision, note: $note) { id decision resolvedBy resolvedAt mergeId } }`;
+
 /** Progress of one run after each committed batch and when it ends. */
 export const INGEST_PROGRESS = `subscription ($id: ID!) { ingestProgress(runId: $id) {
   runId status total processed landed skipped rejected } }`;

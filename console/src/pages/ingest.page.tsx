@@ -2,9 +2,11 @@ import { useEffect, useState } from 'react';
 import { useAreaIndex } from '../api/areas';
 import { authHeaders } from '../api/auth';
 import { gql, refreshSession, wsClient } from '../api/client';
-import { INGEST_PROGRESS, INGEST_RUN, INGEST_RUNS } from '../api/queries';
+import { has, useFeatures } from '../api/features';
+import { INGEST_PROGRESS, INGEST_RUN, INGEST_RUNS, RESOLVE_REVIEW_ITEM, REVIEW_QUEUE } from '../api/queries';
 import { check, useAsync } from '../api/use-async';
 import { FeatureGate } from '../components/feature-gate.component';
+import { Link } from '../router';
 import { ANY_FIELD, formatTime, label } from '../labels';
 
 /** An ingest run as ingestRun, ingestRuns and the upload endpoint return it. */
@@ -220,7 +222,130 @@ function Layout(props: { layout: unknown }) {
   );
 }
 
+/** An item of the review queue, as reviewQueue gives it. */
+interface ReviewItem {
+  id: string;
+  kind: 'LOW_SCORE_MATCH' | 'AMBIGUOUS_MATCH' | 'ROW_CONTRADICTS_ID' | 'CONFLICT';
+  person: string;
+  candidate: string | null;
+  field: string | null;
+  chosenValue: unknown;
+  otherValue: unknown;
+  score: number | null;
+  explanation: string | null;
+  createdAt: string;
+}
+
+const REVIEW_KIND: Record<ReviewItem['kind'], string> = {
+  LOW_SCORE_MATCH: '疑似同一人（得分不足）',
+  AMBIGUOUS_MATCH: '疑似同一人（多人相符）',
+  ROW_CONTRADICTS_ID: '与身份证号不符',
+  CONFLICT: '来源不一致',
+};
+
+const shownValue = (v: unknown) => (v === null || v === undefined ? '（空）' : String(v));
+
+/**
+ * The review queue (待核实): each item answered once, with an optional note. A conflict keeps the
+ * shown value or takes the other source's; a doubtful match stays two persons or is merged into
+ * the candidate; a row that contradicts its ID number is marked checked.
+ */
+function ReviewQueue(props: { refreshKey: string }) {
+  const [answered, setAnswered] = useState(0);
+  const [notes, setNotes] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const items = useAsync(
+    `review|${props.refreshKey}|${answered}`,
+    async () => check(await gql<{ reviewQueue: ReviewItem[] }>(REVIEW_QUEUE)).reviewQueue,
+  );
+  const answer = async (item: ReviewItem, decision: 'KEEP' | 'TAKE_OTHER' | 'MERGE') => {
+    setBusy(item.id);
+    setError(null);
+    try {
+      check(await gql(RESOLVE_REVIEW_ITEM, { id: item.id, decision, note: notes[item.id]?.trim() || null }));
+      setAnswered((n) => n + 1);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const list = items.data ?? [];
+  return (
+    <div className="panel" data-testid="review-queue">
+      <h2>
+        待核实 <span className="badge">{list.length}</span>
+      </h2>
+      {error && <div className="error">{error}</div>}
+      {items.error && <div className="error">{items.error}</div>}
+      {list.length === 0 && !items.loading && <p className="muted">没有待核实的事项</p>}
+      {list.length > 0 && (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>类别</th>
+              <th>人员</th>
+              <th>内容</th>
+              <th>时间</th>
+              <th>备注</th>
+              <th>处理</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((i) => (
+              <tr key={i.id} data-testid="review-item" data-id={i.id} data-kind={i.kind}>
+                <td>{REVIEW_KIND[i.kind] ?? i.kind}</td>
+                <td>
+                  <Link to={`/person/${i.person}`}>查看</Link>
+                  {i.candidate && (
+                    <>
+                      {' · '}
+                      <Link to={`/person/${i.candidate}`}>疑似对象</Link>
+                    </>
+                  )}
+                </td>
+                <td>
+                  {i.field
+                    ? `${label(ANY_FIELD, i.field)}：现为 ${shownValue(i.chosenValue)}，另一来源 ${shownValue(i.otherValue)}`
+                    : (i.explanation ?? '')}
+                  {i.score !== null ? `（得分 ${i.score}）` : ''}
+                </td>
+                <td>{formatTime(i.createdAt)}</td>
+                <td>
+                  <input
+                    aria-label="备注"
+                    value={notes[i.id] ?? ''}
+                    maxLength={500}
+                    onChange={(e) => setNotes({ ...notes, [i.id]: e.target.value })}
+                  />
+                </td>
+                <td className="actions">
+                  <button disabled={busy !== null} onClick={() => void answer(i, 'KEEP')}>
+                    {i.kind === 'CONFLICT' ? '保留现值' : i.candidate ? '不是同一人' : '已核实'}
+                  </button>
+                  {i.kind === 'CONFLICT' && (
+                    <button disabled={busy !== null} onClick={() => void answer(i, 'TAKE_OTHER')}>
+                      采用另一来源
+                    </button>
+                  )}
+                  {i.candidate && i.kind !== 'CONFLICT' && (
+                    <button disabled={busy !== null} onClick={() => void answer(i, 'MERGE')}>
+                      合并为同一人
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
 function IngestBody() {
+  const features = useFeatures();
   const index = useAreaIndex();
   const [file, setFile] = useState<File | null>(null);
   const [profile, setProfile] = useState('');
@@ -362,6 +487,9 @@ function IngestBody() {
           </tbody>
         </table>
       </div>
+      {has(features, 'Query.reviewQueue', 'Mutation.resolveReviewItem') && (
+        <ReviewQueue refreshKey={`${started?.id ?? ''}|${done(run?.status)}`} />
+      )}
     </div>
   );
 }
