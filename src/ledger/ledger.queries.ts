@@ -107,6 +107,27 @@ export const ledgerSql = {
     'created_at',
   ],
 
+  /**
+   * Of a batch's new conflicts ($1: [{i, entity_type, entity_id, field, chosen, other}]), those
+   * raised already: the same values still open or kept by a reviewer, or the two values the other
+   * way round where a reviewer took the other one. (JSON null and SQL NULL compare equal.)
+   */
+  settledConflicts: `
+    SELECT n.i FROM jsonb_to_recordset($1::jsonb)
+      AS n(i int, entity_type entity_type, entity_id bigint, field text, chosen jsonb, other jsonb)
+    WHERE EXISTS (
+      SELECT 1 FROM conflict c
+      WHERE c.entity_type = n.entity_type AND c.entity_id = n.entity_id AND c.field = n.field
+        AND CASE
+          WHEN c.status = 'OPEN' OR c.decision = 'KEEP'
+            THEN coalesce(c.chosen_value, 'null') = coalesce(n.chosen, 'null')
+             AND coalesce(c.other_value, 'null') = coalesce(n.other, 'null')
+          WHEN c.decision = 'TAKE_OTHER'
+            THEN coalesce(c.other_value, 'null') = coalesce(n.chosen, 'null')
+             AND coalesce(c.chosen_value, 'null') = coalesce(n.other, 'null')
+          ELSE false
+        END)`,
+
   /** The changes of one entity, oldest first, with where each came from. */
   history: `
     SELECT c.id, c.op, c.changes, c.source_record_id, c.actor, c.recorded_at,

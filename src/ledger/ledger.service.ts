@@ -190,7 +190,9 @@ export class LedgerService {
 
     // 3. decide each field
     const changes: string[][] = [];
-    const conflicts: ConflictRow[] = [];
+    let conflicts: ConflictRow[] = [];
+    // which result raised each conflict (the one being built when it was pushed)
+    const raisedBy: number[] = [];
     const results: WriteResult[] = [];
     const actors = new Map(items.map((item, i) => [sourceIds[i], item.source.actor ?? null]));
     // rows to write, by entity key; an entity written twice in a batch is written once, last state
@@ -258,11 +260,13 @@ export class LedgerService {
             write.create || prev === null ? 'APPLY' : decide(source, prevSourceId, sourceMeta, precedence);
           if (verdict === 'KEEP_CONFLICT') {
             conflicts.push(conflictRow(write, col, prev, prevSourceId ?? null, next, sourceId, atIso));
+            raisedBy.push(results.length);
             conflictCount++;
             continue;
           }
           if (verdict === 'APPLY_CONFLICT') {
             conflicts.push(conflictRow(write, col, next, sourceId, prev, prevSourceId!, atIso));
+            raisedBy.push(results.length);
             conflictCount++;
           }
           changed.push(col);
@@ -335,6 +339,15 @@ export class LedgerService {
         await client.query(ledgerSql.updateEntities(ENTITIES[type]), [JSON.stringify(updated)]);
     }
     if (changes.length > 0) await copyRows(client, 'ledger_change', ledgerSql.changeColumns, changes);
+    if (conflicts.length > 0) {
+      // a disagreement already waiting for review, or one a reviewer has answered, is not raised
+      // again (its value stays in its source record, as every value does)
+      const settled = await this.settledConflicts(client, conflicts);
+      if (settled.size > 0) {
+        for (const i of settled) results[raisedBy[i]].conflicts--;
+        conflicts = conflicts.filter((_, i) => !settled.has(i));
+      }
+    }
     if (conflicts.length > 0)
       await copyRows(client, 'conflict', ledgerSql.conflictColumns, conflicts.map(conflictFields));
     if (bulk) {
@@ -345,6 +358,35 @@ export class LedgerService {
       await client.query(ledgerSql.perRowChecks(true));
     }
     return { results, sourceRecordIds: sourceIds, recordedAt: at };
+  }
+
+  /**
+   * The conflicts of a batch (by index) that are raised already: the same disagreement (entity,
+   * field, chosen and other value) still open, or answered by a reviewer (kept, or the other value
+   * taken: then the same two values the other way round), or twice in this batch.
+   */
+  private async settledConflicts(client: pg.PoolClient, conflicts: ConflictRow[]): Promise<Set<number>> {
+    const settled = new Set<number>();
+    const seen = new Set<string>();
+    conflicts.forEach((c, i) => {
+      const key = JSON.stringify([c.entity_type, c.entity_id, c.field, c.chosen_value, c.other_value]);
+      if (seen.has(key)) settled.add(i);
+      seen.add(key);
+    });
+    const { rows } = await client.query<{ i: number }>(ledgerSql.settledConflicts, [
+      JSON.stringify(
+        conflicts.map((c, i) => ({
+          i,
+          entity_type: c.entity_type,
+          entity_id: c.entity_id,
+          field: c.field,
+          chosen: c.chosen_value ?? null,
+          other: c.other_value ?? null,
+        })),
+      ),
+    ]);
+    for (const r of rows) settled.add(r.i);
+    return settled;
   }
 
   /**

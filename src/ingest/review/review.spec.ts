@@ -78,6 +78,37 @@ async function person(id: number) {
   return rows[0];
 }
 
+async function departmentOf(sourceId: number): Promise<string | null> {
+  const { rows } = await api.services.pool.query('SELECT department_code FROM source_record WHERE id = $1', [
+    sourceId,
+  ]);
+  return rows[0].department_code;
+}
+
+/** A department's roster row giving a person's phone, through the ledger as ingest writes it. */
+async function sendPhone(personId: number, department: string | null, phone: string) {
+  const commit = await api.services.ledger.record([
+    {
+      source: {
+        districtCode: T.district,
+        kind: 'INGEST',
+        departmentCode: department,
+        raw: { 联系电话: phone },
+      },
+      writes: [{ type: 'PERSON', districtCode: T.district, id: personId, create: false, values: { phone } }],
+    },
+  ]);
+  return commit.results[0];
+}
+
+async function openPhoneConflicts(personId: number) {
+  const { rows } = await api.services.pool.query(
+    "SELECT chosen_value, other_value FROM conflict WHERE entity_id = $1 AND field = 'phone' AND status = 'OPEN' ORDER BY id",
+    [personId],
+  );
+  return rows;
+}
+
 async function resolve(id: string, d: string, note?: string, as = 'reviewer') {
   return api.exec(RESOLVE, { id, d, note }, as);
 }
@@ -127,37 +158,17 @@ describe('answering conflicts', () => {
       [personId],
     );
     expect(change[0].changes.phone).toEqual([before.phone, conflicts[0].other_value]);
-    // a later roster giving the old phone again does not overwrite the reviewer's answer: it is
-    // kept as a new conflict for review
-    const { rows: chosenSrc } = await api.services.pool.query(
-      'SELECT department_code FROM source_record WHERE id = $1',
-      [before.provenance.phone],
-    );
-    await api.services.ledger.record([
-      {
-        source: {
-          districtCode: T.district,
-          kind: 'INGEST',
-          departmentCode: chosenSrc[0].department_code,
-          raw: { 联系电话: before.phone },
-        },
-        writes: [
-          {
-            type: 'PERSON',
-            districtCode: T.district,
-            id: personId,
-            create: false,
-            values: { phone: before.phone },
-          },
-        ],
-      },
-    ]);
+    // a later roster giving the old phone again neither overwrites the reviewer's answer nor raises
+    // again what the reviewer turned down; a phone nobody has answered for is a new conflict
+    const department = await departmentOf(before.provenance.phone);
+    expect((await sendPhone(personId, department, before.phone)).conflicts).toBe(0);
     expect((await person(personId)).phone).toBe(conflicts[0].other_value);
-    const { rows: later } = await api.services.pool.query(
-      "SELECT chosen_value, other_value FROM conflict WHERE entity_id = $1 AND field = 'phone' AND status = 'OPEN'",
-      [personId],
-    );
-    expect(later).toEqual([{ chosen_value: conflicts[0].other_value, other_value: before.phone }]);
+    expect(await openPhoneConflicts(personId)).toEqual([]);
+    expect((await sendPhone(personId, department, '13900001111')).conflicts).toBe(1);
+    expect((await person(personId)).phone).toBe(conflicts[0].other_value);
+    expect(await openPhoneConflicts(personId)).toEqual([
+      { chosen_value: conflicts[0].other_value, other_value: '13900001111' },
+    ]);
     // answered once: out of the queue, shown as resolved on the person, refused a second time
     expect((await queue()).filter((i) => i.field === 'phone' && i.person === item.person)).toHaveLength(1);
     expect((await queue()).map((i) => i.id)).not.toContain(item.id);
@@ -172,6 +183,25 @@ describe('answering conflicts', () => {
     const again = await resolve(item.id, 'KEEP');
     expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'REVIEW_ITEM_RESOLVED' });
     expect(again.errors![0].message).toContain('TAKE_OTHER by reviewer');
+  });
+
+  it('does not raise a disagreement again while it waits for review, nor once a reviewer kept the shown value', async () => {
+    const item = await itemOf('CONFLICT', 'phone');
+    const personId = idOf(item.person, 'Person');
+    const [open] = await openPhoneConflicts(personId);
+    const { rows } = await api.services.pool.query('SELECT other_source_id FROM conflict WHERE id = $1', [
+      Number(item.id.split(':')[1]),
+    ]);
+    const department = await departmentOf(rows[0].other_source_id);
+    const phone = (await person(personId)).phone;
+    expect(phone).toBe(open.chosen_value);
+    // the same roster value again (a corrected roster whose row changed elsewhere): no second item
+    expect((await sendPhone(personId, department, open.other_value)).conflicts).toBe(0);
+    expect(await openPhoneConflicts(personId)).toEqual([open]);
+    expect((await resolve(item.id, 'KEEP')).errors).toBeUndefined();
+    expect((await sendPhone(personId, department, open.other_value)).conflicts).toBe(0);
+    expect(await openPhoneConflicts(personId)).toEqual([]);
+    expect((await person(personId)).phone).toBe(phone);
   });
 
   it('KEEP leaves the ledger as it is and closes the conflict; MERGE does not answer a conflict', async () => {

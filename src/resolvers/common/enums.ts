@@ -151,11 +151,11 @@ registerEnumType(ReviewDecision, {
   valuesConfig: {
     KEEP: {
       description:
-        'The ledger stays as it is: a conflict keeps its shown value, a doubtful match is two persons, a row was checked.',
+        'The ledger stays as it is: a conflict keeps its shown value (the same disagreement is not raised again), a doubtful match is two persons, a row was checked.',
     },
     TAKE_OTHER: {
       description:
-        "Conflicts: the other source's value becomes the shown one, recorded as the reviewer's edit (later rosters do not overwrite it silently).",
+        "Conflicts: the other source's value becomes the shown one, recorded as the reviewer's edit; a later roster does not overwrite it, nor raise the value turned down again (another value is a new conflict).",
     },
     MERGE: {
       description:
