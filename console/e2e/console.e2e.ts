@@ -440,7 +440,10 @@ describe('the web console in headless Chromium against the real server', () => {
     await page.locator('[data-testid="review-item"]').first().waitFor();
     expect(await page.locator('[data-testid="review-item"]').count()).toBe(before.length);
     const first = page.locator(`[data-testid="review-item"][data-id="${before[0].id}"]`);
+    // each item says where it came from: the roster just uploaded raised it
+    expect(await first.getByTestId('review-source').innerText()).toContain('civil-affairs-dibao.xlsx');
     await first.getByLabel('备注').fill('已入户核实');
+    await first.scrollIntoViewIfNeeded();
     await shot('12-review-queue');
     await first.getByRole('button').first().click(); // KEEP, whatever the item's kind calls it
     await first.waitFor({ state: 'detached', timeout: 10000 });

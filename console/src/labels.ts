@@ -213,3 +213,24 @@ export function formatTime(iso: string | null | undefined): string {
 export function percent(part: number, whole: number): string {
   return whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '—';
 }
+
+/** A source record as the API describes it (never its cells). */
+export interface Source {
+  kind: string;
+  departmentCode: string | null;
+  fileName: string | null;
+  sheet: string | null;
+  rowNumber: number | null;
+  receivedAt?: string;
+  actor: string | null;
+}
+
+/** A source in words: how it arrived, the department, the file, sheet and row, who sent it. */
+export function describeSource(s: Source | null | undefined): string {
+  if (!s) return '—';
+  const parts = [label(SOURCE_KIND, s.kind), s.departmentCode ? label(DEPARTMENT, s.departmentCode) : null];
+  if (s.fileName)
+    parts.push(`${s.fileName}${s.sheet ? ` / ${s.sheet}` : ''}${s.rowNumber ? ` 第${s.rowNumber}行` : ''}`);
+  if (s.actor) parts.push(s.actor);
+  return parts.filter(Boolean).join(' · ');
+}

@@ -17,7 +17,7 @@ import { CohortResolver } from '../resolvers/report/cohort.resolver';
 import { ReportCellResolver, ReportResolver } from '../resolvers/report/report.resolver';
 import { IngestResolver } from '../resolvers/ingest/ingest.resolver';
 import { MergeResolver } from '../resolvers/ingest/merge.resolver';
-import { ReviewResolver } from '../resolvers/ingest/review.resolver';
+import { ReviewQueueItemResolver, ReviewResolver } from '../resolvers/ingest/review.resolver';
 import { DateTimeScalar } from './scalars';
 import { AuthResolver } from '../resolvers/auth/auth.resolver';
 import { authChecker } from '../auth/auth-checker';
@@ -46,6 +46,7 @@ export const RESOLVERS = [
   IngestResolver,
   MergeResolver,
   ReviewResolver,
+  ReviewQueueItemResolver,
 ] as const;
 
 const noPubSub: PubSub = {

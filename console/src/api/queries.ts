@@ -144,7 +144,9 @@ export const INGEST_RUNS = `{ ingestRuns(first: 20) { id fileName profile status
 
 /** The review queue (待核实) in the viewer's scope, oldest first; values masked. */
 export const REVIEW_QUEUE = `{ reviewQueue(first: 50) {
-  id kind person candidate field chosenValue otherValue score explanation createdAt } }`;
+  id kind person candidate field chosenValue otherValue score explanation createdAt
+  source { kind departmentCode actor fileName sheet rowNumber }
+  chosenSource { kind departmentCode actor fileName sheet rowNumber } } }`;
 
 /** Answers one item of the review queue. */
 export const RESOLVE_REVIEW_ITEM = `mutation ($id: ID!, $decision: ReviewDecision!, $note: String) {

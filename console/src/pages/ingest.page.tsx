@@ -7,7 +7,7 @@ import { INGEST_PROGRESS, INGEST_RUN, INGEST_RUNS, RESOLVE_REVIEW_ITEM, REVIEW_Q
 import { check, useAsync } from '../api/use-async';
 import { FeatureGate } from '../components/feature-gate.component';
 import { Link } from '../router';
-import { ANY_FIELD, formatTime, label } from '../labels';
+import { ANY_FIELD, describeSource, formatTime, label, type Source } from '../labels';
 
 /** An ingest run as ingestRun, ingestRuns and the upload endpoint return it. */
 interface IngestRun {
@@ -234,6 +234,8 @@ interface ReviewItem {
   score: number | null;
   explanation: string | null;
   createdAt: string;
+  source: Source | null;
+  chosenSource: Source | null;
 }
 
 const REVIEW_KIND: Record<ReviewItem['kind'], string> = {
@@ -310,6 +312,10 @@ function ReviewQueue(props: { refreshKey: string }) {
                     ? `${label(ANY_FIELD, i.field)}：现为 ${shownValue(i.chosenValue)}，另一来源 ${shownValue(i.otherValue)}`
                     : (i.explanation ?? '')}
                   {i.score !== null ? `（得分 ${i.score}）` : ''}
+                  <div className="muted" data-testid="review-source">
+                    {i.chosenSource ? `现值来自 ${describeSource(i.chosenSource)}；另一值来自 ` : '来自 '}
+                    {describeSource(i.source)}
+                  </div>
                 </td>
                 <td>{formatTime(i.createdAt)}</td>
                 <td>

@@ -10,21 +10,13 @@ import {
   HOUSE_USE,
   PERSON_FIELD,
   PERSON_VALUE,
-  SOURCE_KIND,
+  describeSource,
   formatTime,
   label,
+  type Source,
 } from '../labels';
 import { Link } from '../router';
 
-interface Source {
-  kind: string;
-  departmentCode: string | null;
-  fileName: string | null;
-  sheet: string | null;
-  rowNumber: number | null;
-  receivedAt: string;
-  actor: string | null;
-}
 interface PersonData {
   id: string;
   name: string;
@@ -92,15 +84,6 @@ function show(v: unknown): string {
   if (v == null || v === '') return '—';
   if (typeof v === 'string') return PERSON_VALUE[v] ?? v;
   return JSON.stringify(v);
-}
-
-function describeSource(s: Source | null): string {
-  if (!s) return '—';
-  const parts = [label(SOURCE_KIND, s.kind), s.departmentCode ? label(DEPARTMENT, s.departmentCode) : null];
-  if (s.fileName)
-    parts.push(`${s.fileName}${s.sheet ? ` / ${s.sheet}` : ''}${s.rowNumber ? ` 第${s.rowNumber}行` : ''}`);
-  if (s.actor) parts.push(s.actor);
-  return parts.filter(Boolean).join(' · ');
 }
 
 /**

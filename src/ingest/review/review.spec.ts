@@ -113,6 +113,44 @@ async function resolve(id: string, d: string, note?: string, as = 'reviewer') {
   return api.exec(RESOLVE, { id, d, note }, as);
 }
 
+describe('what the queue shows', () => {
+  it("where each side came from: the other value's source or the row, and the shown value's source", async () => {
+    const q = await api.exec<{ reviewQueue: (Item & { source: any; chosenSource: any })[] }>(
+      `{ reviewQueue(first: 100) { id kind field person
+           source { kind departmentCode fileName sheet rowNumber } chosenSource { id departmentCode fileName } } }`,
+    );
+    expect(q.errors).toBeUndefined();
+    const items = q.data!.reviewQueue;
+    const phone = items.find((i) => i.kind === 'CONFLICT' && i.field === 'phone')!;
+    const { rows } = await api.services.pool.query(
+      `SELECT o.department_code AS other_department, o.file_name AS other_file, o.row_number AS other_row,
+              c.chosen_source_id
+       FROM conflict c JOIN source_record o ON o.id = c.other_source_id WHERE c.id = $1`,
+      [Number(phone.id.split(':')[1])],
+    );
+    expect(phone.source).toMatchObject({
+      kind: 'INGEST',
+      departmentCode: rows[0].other_department,
+      fileName: rows[0].other_file,
+      rowNumber: rows[0].other_row,
+    });
+    expect(phone.chosenSource.id).toBe(String(rows[0].chosen_source_id));
+    expect(phone.chosenSource.departmentCode).not.toBe(phone.source.departmentCode);
+    // a doubtful match and a row that contradicts its ID number point at the row that raised them
+    const match = items.filter((i) => i.kind === 'LOW_SCORE_MATCH');
+    expect(match.map((i) => [i.source.fileName, i.source.rowNumber]).sort()).toEqual([
+      ['other.csv', 2],
+      ['other.csv', 3],
+    ]);
+    expect(match.every((i) => i.chosenSource === null)).toBe(true);
+    const row = items.find((i) => i.kind === 'ROW_CONTRADICTS_ID')!;
+    expect(row.source).toMatchObject({
+      fileName: 'civil-affairs-dibao.xlsx',
+      departmentCode: 'CIVIL_AFFAIRS',
+    });
+  });
+});
+
 describe('answering conflicts', () => {
   it("TAKE_OTHER makes the other source's value the shown one, as the reviewer's edit, and closes the conflict", async () => {
     const item = await itemOf('CONFLICT', 'phone');

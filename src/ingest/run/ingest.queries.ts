@@ -117,7 +117,8 @@ export const ingestSql = {
       SELECT 'MATCH' AS source, r.id, r.kind::text AS kind, r.person_id,
              CASE WHEN cp.id IS NOT NULL AND ${candidateInScope} THEN r.candidate_id END AS candidate_id,
              NULL::text AS field, NULL::jsonb AS chosen_value, NULL::jsonb AS other_value, d.score,
-             coalesce(d.explanation, r.detail) AS explanation, r.created_at
+             coalesce(d.explanation, r.detail) AS explanation, r.created_at,
+             coalesce(r.source_record_id, d.source_record_id) AS source_id, NULL::bigint AS chosen_source_id
       FROM review_item r
       JOIN person p ON p.district_code = r.district_code AND p.id = r.person_id
       LEFT JOIN person cp ON cp.district_code = r.district_code AND cp.id = r.candidate_id
@@ -125,7 +126,7 @@ export const ingestSql = {
       WHERE r.status = 'OPEN' AND ($1::text IS NULL OR r.district_code = $1) AND ${personInScope}
       UNION ALL
       SELECT 'CONFLICT', c.id, 'CONFLICT', c.entity_id, NULL, c.field, c.chosen_value, c.other_value, NULL, NULL,
-             c.created_at
+             c.created_at, c.other_source_id, c.chosen_source_id
       FROM conflict c
       JOIN person p ON p.district_code = c.district_code AND p.id = c.entity_id
       WHERE c.status = 'OPEN' AND c.entity_type = 'PERSON' AND ($1::text IS NULL OR c.district_code = $1)

@@ -86,6 +86,10 @@ export interface ReviewQueueRow {
   score: number | null;
   explanation: string | null;
   created_at: Date;
+  /** The row or edit that raised it: the other value's source (conflicts), the row (matches, rows). */
+  source_id: number | null;
+  /** Where the shown value came from (conflicts). */
+  chosen_source_id: number | null;
 }
 
 /** How far a run has come, sent to subscribers and the CLI's progress bar. */

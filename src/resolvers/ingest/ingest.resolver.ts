@@ -138,6 +138,8 @@ export class IngestResolver {
       score: r.score,
       explanation: r.explanation,
       createdAt: r.created_at,
+      sourceId: r.source_id,
+      chosenSourceId: r.chosen_source_id,
     }));
   }
 

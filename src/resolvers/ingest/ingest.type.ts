@@ -231,4 +231,8 @@ export class ReviewQueueItem {
 
   @Field({ description: 'When the item arose.' })
   createdAt: Date;
+
+  /** Resolved by `source` and `chosenSource` (ReviewQueueItemResolver). */
+  sourceId: number | null;
+  chosenSourceId: number | null;
 }

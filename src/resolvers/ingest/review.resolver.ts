@@ -1,9 +1,22 @@
-import { Arg, Authorized, Ctx, Field, ID, Mutation, ObjectType, Resolver } from 'type-graphql';
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Mutation,
+  ObjectType,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { PERMISSIONS } from '../../auth/roles';
 import type { Context } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import { NOTE_MAX_LENGTH } from '../../ingest/review/review.service';
 import { ReviewDecision } from '../common/enums';
+import { SourceRecord } from '../common/provenance.type';
+import { ReviewQueueItem } from './ingest.type';
 
 /** How a review item was answered. */
 @ObjectType({ description: 'A review queue item (待核实) answered by a reviewer.' })
@@ -65,5 +78,30 @@ export class ReviewResolver {
       resolvedAt: r.resolvedAt,
       mergeId: r.mergeId === null ? null : String(r.mergeId),
     };
+  }
+}
+
+/** Where the two sides of a review item came from: what a reviewer weighs before answering. */
+@Resolver(() => ReviewQueueItem)
+export class ReviewQueueItemResolver {
+  @FieldResolver(() => SourceRecord, {
+    nullable: true,
+    description:
+      "The received row or edit that raised the item: the other value's source (conflicts), the row itself (matches and rows).",
+  })
+  async source(@Root() item: ReviewQueueItem, @Ctx() ctx: Context): Promise<SourceRecord | null> {
+    return item.sourceId === null
+      ? null
+      : ((await ctx.loaders.sourceById.load(item.sourceId)) as SourceRecord | null);
+  }
+
+  @FieldResolver(() => SourceRecord, {
+    nullable: true,
+    description: 'Where the value the ledger shows came from (conflicts only).',
+  })
+  async chosenSource(@Root() item: ReviewQueueItem, @Ctx() ctx: Context): Promise<SourceRecord | null> {
+    return item.chosenSourceId === null
+      ? null
+      : ((await ctx.loaders.sourceById.load(item.chosenSourceId)) as SourceRecord | null);
   }
 }
