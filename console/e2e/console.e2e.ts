@@ -431,10 +431,15 @@ describe('the web console in headless Chromium against the real server', () => {
       ).toBe('PK');
     }
 
-    // The review queue lists what the API's reviewQueue holds; answering an item removes it there.
+    // The review queue lists what the API's reviewQueue holds for this run; answering an item
+    // removes it there.
     const queue = async () =>
-      (await api<{ reviewQueue: { id: string; kind: string }[] }>('{ reviewQueue(first: 50) { id kind } }'))
-        .reviewQueue;
+      (
+        await api<{ reviewQueue: { id: string; kind: string }[] }>(
+          'query ($id: ID) { reviewQueue(first: 50, runId: $id) { id kind } }',
+          { id: run.id },
+        )
+      ).reviewQueue;
     const before = await queue();
     expect(before.length).toBeGreaterThan(0);
     await page.locator('[data-testid="review-item"]').first().waitFor();

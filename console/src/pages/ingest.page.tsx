@@ -252,14 +252,16 @@ const shownValue = (v: unknown) => (v === null || v === undefined ? '（空）' 
  * shown value or takes the other source's; a doubtful match stays two persons or is merged into
  * the candidate; a row that contradicts its ID number is marked checked.
  */
-function ReviewQueue(props: { refreshKey: string }) {
+function ReviewQueue(props: { refreshKey: string; runId: string | null }) {
   const [answered, setAnswered] = useState(0);
+  const [allRuns, setAllRuns] = useState(false);
+  const runId = allRuns ? null : props.runId;
   const [notes, setNotes] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const items = useAsync(
-    `review|${props.refreshKey}|${answered}`,
-    async () => check(await gql<{ reviewQueue: ReviewItem[] }>(REVIEW_QUEUE)).reviewQueue,
+    `review|${props.refreshKey}|${answered}|${runId ?? ''}`,
+    async () => check(await gql<{ reviewQueue: ReviewItem[] }>(REVIEW_QUEUE, { runId })).reviewQueue,
   );
   const answer = async (item: ReviewItem, decision: 'KEEP' | 'TAKE_OTHER' | 'MERGE') => {
     setBusy(item.id);
@@ -279,6 +281,12 @@ function ReviewQueue(props: { refreshKey: string }) {
       <h2>
         待核实 <span className="badge">{list.length}</span>
       </h2>
+      {props.runId && (
+        <label className="muted">
+          <input type="checkbox" checked={!allRuns} onChange={(e) => setAllRuns(!e.target.checked)} />{' '}
+          只看批次 {props.runId} 产生的事项
+        </label>
+      )}
       {error && <div className="error">{error}</div>}
       {items.error && <div className="error">{items.error}</div>}
       {list.length === 0 && !items.loading && <p className="muted">没有待核实的事项</p>}
@@ -494,7 +502,7 @@ function IngestBody() {
         </table>
       </div>
       {has(features, 'Query.reviewQueue', 'Mutation.resolveReviewItem') && (
-        <ReviewQueue refreshKey={`${started?.id ?? ''}|${done(run?.status)}`} />
+        <ReviewQueue refreshKey={`${started?.id ?? ''}|${done(run?.status)}`} runId={started?.id ?? null} />
       )}
     </div>
   );

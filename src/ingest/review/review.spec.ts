@@ -10,6 +10,7 @@ import { IngestService } from '../run/ingest.service';
 const DIR = join(__dirname, '../../../fixtures/ingest');
 
 let api: TestApi;
+const runs: Record<string, number> = {};
 beforeAll(async () => {
   api = await openTestApi();
   await buildTerritory(api.services);
@@ -38,6 +39,7 @@ beforeAll(async () => {
       scope: UNRESTRICTED,
     });
     expect(run.status).toBe('SUCCEEDED');
+    runs[file] = run.id;
   }
 });
 afterAll(() => api.close());
@@ -148,6 +150,45 @@ describe('what the queue shows', () => {
       fileName: 'civil-affairs-dibao.xlsx',
       departmentCode: 'CIVIL_AFFAIRS',
     });
+  });
+
+  it('narrows to one run, one area or one kind', async () => {
+    const all = await queue();
+    const of = (args: string) =>
+      api.exec<{ reviewQueue: Item[] }>(`{ reviewQueue(first: 100, ${args}) { id kind person } }`);
+    const conflicts = (await of('kind: "CONFLICT"')).data!.reviewQueue;
+    expect(conflicts.map((i) => i.id).sort()).toEqual(
+      all
+        .filter((i) => i.kind === 'CONFLICT')
+        .map((i) => i.id)
+        .sort(),
+    );
+    // the roster of two namesakes raised the two doubtful matches, and nothing else
+    const other = (await of(`runId: "${runs['other.csv']}"`)).data!.reviewQueue;
+    expect(other.map((i) => i.kind)).toEqual(['LOW_SCORE_MATCH', 'LOW_SCORE_MATCH']);
+    // the health roster: the conflicts one of whose values it brought
+    const { rows } = await api.services.pool.query<{ id: number }>(
+      `SELECT c.id FROM conflict c JOIN source_record s ON s.id IN (c.other_source_id, c.chosen_source_id)
+       WHERE s.ingest_run_id = $1 AND c.status = 'OPEN' ORDER BY c.id`,
+      [runs['health-chronic.csv']],
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    const health = (await of(`runId: "${runs['health-chronic.csv']}"`)).data!.reviewQueue;
+    expect(health.map((i) => i.id).sort()).toEqual(rows.map((r) => `CONFLICT:${r.id}`).sort());
+    expect(health.length).toBeLessThan(all.length);
+    // one community: exactly the items about persons recorded inside it
+    const inA = (await of(`areaCode: "${T.communityA}"`)).data!.reviewQueue;
+    const areaOf = async (gid: string) => (await person(idOf(gid, 'Person'))).area_code as string;
+    const expected = [];
+    for (const i of all) if ((await areaOf(i.person)).startsWith(T.communityA)) expected.push(i.id);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(all.length);
+    expect(inA.map((i) => i.id).sort()).toEqual(expected.sort());
+    // an area outside the viewer's scope does not exist for them; a kind that is none is refused
+    const outside = await api.viewer('GRID_WORKER', [T.communityB]);
+    const refused = await api.execAs(outside, `{ reviewQueue(areaCode: "${T.communityA}") { id } }`);
+    expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'AREA_UNKNOWN' });
+    expect((await of('kind: "DUPLICATE"')).errors![0].extensions).toMatchObject({ reason: 'VALUE_INVALID' });
   });
 });
 

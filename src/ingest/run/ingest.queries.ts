@@ -112,7 +112,12 @@ export const ingestSql = {
     FROM jsonb_populate_recordset(NULL::review_item, $1::jsonb)`,
 
   /** Open review items and open person conflicts, oldest first: what staff must look at. */
-  reviewQueue: (personInScope: string, candidateInScope: string) => `
+  reviewQueue: (
+    personInScope: string,
+    candidateInScope: string,
+    matchFilter = 'true',
+    conflictFilter = 'true',
+  ) => `
     SELECT * FROM (
       SELECT 'MATCH' AS source, r.id, r.kind::text AS kind, r.person_id,
              CASE WHEN cp.id IS NOT NULL AND ${candidateInScope} THEN r.candidate_id END AS candidate_id,
@@ -124,12 +129,13 @@ export const ingestSql = {
       LEFT JOIN person cp ON cp.district_code = r.district_code AND cp.id = r.candidate_id
       LEFT JOIN match_decision d ON d.district_code = r.district_code AND d.id = r.match_decision_id
       WHERE r.status = 'OPEN' AND ($1::text IS NULL OR r.district_code = $1) AND ${personInScope}
+        AND ${matchFilter}
       UNION ALL
       SELECT 'CONFLICT', c.id, 'CONFLICT', c.entity_id, NULL, c.field, c.chosen_value, c.other_value, NULL, NULL,
              c.created_at, c.other_source_id, c.chosen_source_id
       FROM conflict c
       JOIN person p ON p.district_code = c.district_code AND p.id = c.entity_id
       WHERE c.status = 'OPEN' AND c.entity_type = 'PERSON' AND ($1::text IS NULL OR c.district_code = $1)
-        AND ${personInScope}
+        AND ${personInScope} AND ${conflictFilter}
     ) q ORDER BY created_at, source, id LIMIT $2`,
 };

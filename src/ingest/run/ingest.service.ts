@@ -5,7 +5,14 @@ import { extname, join } from 'node:path';
 import type pg from 'pg';
 import { withTransaction } from '../../db/pool';
 import { AppError } from '../../errors/app-error';
-import { areaInScope, areaScopeSql, scopeOf, type Scope, UNRESTRICTED } from '../../auth/scope';
+import {
+  areaInScope,
+  areaScopeSql,
+  assertAreaInScope,
+  scopeOf,
+  type Scope,
+  UNRESTRICTED,
+} from '../../auth/scope';
 import type { AreaService } from '../../geo/area.service';
 import type { LedgerService } from '../../ledger/ledger.service';
 import { mapColumns } from '../mapping/mapping';
@@ -77,7 +84,7 @@ export interface IngestRowIssueRow {
 export interface ReviewQueueRow {
   source: 'MATCH' | 'CONFLICT';
   id: number;
-  kind: 'LOW_SCORE_MATCH' | 'AMBIGUOUS_MATCH' | 'ROW_CONTRADICTS_ID' | 'CONFLICT';
+  kind: (typeof REVIEW_KINDS)[number];
   person_id: number;
   candidate_id: number | null;
   field: string | null;
@@ -90,6 +97,16 @@ export interface ReviewQueueRow {
   source_id: number | null;
   /** Where the shown value came from (conflicts). */
   chosen_source_id: number | null;
+}
+
+/** The kinds of item in the review queue. */
+export const REVIEW_KINDS = ['LOW_SCORE_MATCH', 'AMBIGUOUS_MATCH', 'ROW_CONTRADICTS_ID', 'CONFLICT'] as const;
+
+/** What the review queue may be narrowed to. */
+export interface ReviewFilter {
+  runId?: number;
+  areaCode?: string;
+  kind?: string;
 }
 
 /** How far a run has come, sent to subscribers and the CLI's progress bar. */
@@ -270,18 +287,45 @@ export class IngestService {
 
   /**
    * The review queue: open match reviews and open conflicts on persons in `scope` (the person
-   * concerned; a candidate outside it is left out of the item), oldest first.
+   * concerned; a candidate outside it is left out of the item), oldest first; `filter` narrows it
+   * to one run's items (matches it raised, conflicts one of whose values it brought), to persons
+   * in one area (inside the scope), or to one kind.
    */
   async reviewQueue(
     scope: Scope,
     limit = 100,
     districtCode: string | null = null,
+    filter: ReviewFilter = {},
   ): Promise<ReviewQueueRow[]> {
     const params: unknown[] = [districtCode, limit];
     const add = (v: unknown) => `$${params.push(v)}`;
+    const match: string[] = [];
+    const conflict: string[] = [];
+    if (filter.kind !== undefined) {
+      if (!(REVIEW_KINDS as readonly string[]).includes(filter.kind))
+        throw new AppError('VALUE_INVALID', `kind must be one of ${REVIEW_KINDS.join(', ')}`, 'kind');
+      const k = add(filter.kind);
+      match.push(`r.kind::text = ${k}`);
+      conflict.push(`${k} = 'CONFLICT'`);
+    }
+    if (filter.areaCode !== undefined) {
+      assertAreaInScope(this.areas, scope, filter.areaCode);
+      const within = `p.area_code IN (SELECT code FROM area WHERE path <@ (SELECT path FROM area WHERE code = ${add(filter.areaCode)}))`;
+      match.push(within);
+      conflict.push(within);
+    }
+    if (filter.runId !== undefined) {
+      const run = add(filter.runId);
+      match.push(`r.ingest_run_id = ${run}`);
+      conflict.push(
+        `EXISTS (SELECT 1 FROM source_record s WHERE s.id IN (c.other_source_id, c.chosen_source_id) AND s.ingest_run_id = ${run})`,
+      );
+    }
     const sql = ingestSql.reviewQueue(
       areaScopeSql(scope, 'p.area_code', add),
       areaScopeSql(scope, 'cp.area_code', add),
+      match.join(' AND ') || 'true',
+      conflict.join(' AND ') || 'true',
     );
     const { rows } = await this.pool.query<ReviewQueueRow>(sql, params);
     return rows;

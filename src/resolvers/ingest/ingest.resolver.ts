@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { mayUnmask, PURPOSE_DESCRIPTION } from '../../auth/reveal';
 import { areaInScope } from '../../auth/scope';
+import { AppError } from '../../errors/app-error';
 import { maskCell } from '../../ingest/mask-cell';
 import type { Context } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
@@ -119,10 +120,31 @@ export class IngestResolver {
     first: number,
     @Ctx() ctx: Context,
     @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
+    @Arg('runId', () => ID, {
+      nullable: true,
+      description:
+        'Only what this ingest run raised: its doubtful matches and rows, conflicts it brought a value to.',
+    })
+    runId?: string | null,
+    @Arg('areaCode', () => String, {
+      nullable: true,
+      description: "Only items about persons in this area (inside the viewer's scope).",
+    })
+    areaCode?: string | null,
+    @Arg('kind', () => String, {
+      nullable: true,
+      description: 'Only one kind: LOW_SCORE_MATCH, AMBIGUOUS_MATCH, ROW_CONTRADICTS_ID or CONFLICT.',
+    })
+    kind?: string | null,
   ): Promise<ReviewQueueItem[]> {
+    const run = runId == null ? undefined : Number(runId);
+    if (run !== undefined && !Number.isSafeInteger(run))
+      throw new AppError('VALUE_INVALID', 'runId is not an ingest run number', 'runId');
     const rows = await ctx.services.ingest.reviewQueue(
       ctx.viewer.readScope,
       Math.min(Math.max(first, 1), 500),
+      null,
+      { runId: run, areaCode: areaCode ?? undefined, kind: kind ?? undefined },
     );
     const unmask =
       rows.some((r) => r.field) && (await mayUnmask(ctx, 'reviewQueue', 'ReviewQueueItem.value', purpose));
