@@ -25,6 +25,7 @@ import { createReportService } from '../reports/report.wiring';
 import { IngestService } from '../ingest/run/ingest.service';
 import { MergeService } from '../ledger/merge.service';
 import { ReviewService } from '../ingest/review/review.service';
+import { DepartmentService } from '../registry/department.service';
 
 /** Every service of one process, wired once. */
 export interface Services {
@@ -49,6 +50,7 @@ export interface Services {
   ingest: IngestService;
   merges: MergeService;
   reviews: ReviewService;
+  departments: DepartmentService;
   close(): Promise<void>;
 }
 
@@ -102,6 +104,7 @@ export function createServices(config: Services['config']): Services {
     live,
     merges,
     reviews: new ReviewService(pool, ledger, areas, merges),
+    departments: new DepartmentService(pool, ledger),
     ingest: new IngestService(pool, ledger, areas, {
       storageDir: config.INGEST_STORAGE_DIR ?? 'storage/ingest',
     }),

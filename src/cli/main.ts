@@ -14,6 +14,7 @@ import { registerAuthCommands } from '../auth/auth.command';
 import { startServer } from '../server';
 import { registerWorkerCommand } from '../jobs/worker.command';
 import { registerIngestCommand } from '../ingest/ingest.command';
+import { registerDepartmentCommand } from '../registry/department.command';
 
 const out = (line: string) => process.stdout.write(line + '\n');
 const err = (line: string) => process.stderr.write(line + '\n');
@@ -120,6 +121,7 @@ export function buildCli(): Command {
   registerWorkerCommand(program, err);
 
   registerIngestCommand(program, () => createServices(config()));
+  registerDepartmentCommand(program, () => createServices(config()), out, err);
   return program;
 }
 

@@ -54,6 +54,10 @@ export type CommitListener = (result: CommitResult) => void;
  */
 export class LedgerService {
   private precedence: Map<string, number> | undefined;
+  /** When `precedence` was read: an administrator may change it (`yibiao department`) at any time. */
+  private precedenceReadAt = 0;
+  /** How long a read of the departments' precedence serves before it is read again. */
+  precedenceMaxAgeMs = PRECEDENCE_MAX_AGE_MS;
   private readonly listeners: CommitListener[] = [];
   private readonly bulkChecks: BulkChecks;
 
@@ -447,14 +451,22 @@ export class LedgerService {
     }
   }
 
+  /**
+   * Each department's precedence, read again once it is `precedenceMaxAgeMs` old, so that a
+   * change made by an administrator (in another process) decides conflicts within a minute.
+   */
   private async departmentPrecedence(client: pg.PoolClient): Promise<Map<string, number>> {
-    if (!this.precedence) {
+    if (!this.precedence || performance.now() - this.precedenceReadAt > this.precedenceMaxAgeMs) {
       const { rows } = await client.query<{ code: string; precedence: number }>(ledgerSql.departments);
       this.precedence = new Map(rows.map((r) => [r.code, r.precedence]));
+      this.precedenceReadAt = performance.now();
     }
     return this.precedence;
   }
 }
+
+/** By default, a read of the departments' precedence serves a minute. */
+export const PRECEDENCE_MAX_AGE_MS = 60_000;
 
 /**
  * `xs.map(f)` produced one element at a time as COPY consumes it, so that a batch's encoded fields
