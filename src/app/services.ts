@@ -80,6 +80,7 @@ export function createServices(config: Services['config']): Services {
   const events = createAppPubSub(redisTargetOf(config), config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX);
   const reports = createReportService(pool, areas, config);
   const merges = new MergeService(pool, ledger, areas);
+  const persons = new PersonService(pool, ledger, areas);
   reports.onFinished((r) =>
     events.publish(TOPIC.REPORT_FINISHED, { id: r.id, status: r.status as 'DONE' | 'FAILED' }),
   );
@@ -90,7 +91,7 @@ export function createServices(config: Services['config']): Services {
     ledger,
     history: new HistoryService(pool),
     areas,
-    persons: new PersonService(pool, ledger, areas),
+    persons,
     households: new HouseholdService(pool, ledger, areas),
     houses: new HouseService(pool, ledger, areas),
     things: new ThingService(pool, ledger, areas),
@@ -103,7 +104,7 @@ export function createServices(config: Services['config']): Services {
     reports,
     live,
     merges,
-    reviews: new ReviewService(pool, ledger, areas, merges),
+    reviews: new ReviewService(pool, ledger, areas, merges, persons),
     departments: new DepartmentService(pool, ledger),
     ingest: new IngestService(pool, ledger, areas, {
       storageDir: config.INGEST_STORAGE_DIR ?? 'storage/ingest',

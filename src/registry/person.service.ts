@@ -209,10 +209,7 @@ export class PersonService {
 
   /** Corrects fields of a person; `expectedVersion` guards against overwriting someone else's edit. */
   async update(id: number, input: PersonFields, actor: Actor, expectedVersion?: number): Promise<PersonRow> {
-    const current = (await this.byIds([id], actor.scope))[0];
-    if (!current || current.status === 'MERGED')
-      throw new AppError('PERSON_NOT_FOUND', `no person has id ${id}`, 'id');
-    const values = await this.validate(input, current, actor);
+    const { current, values } = await this.correction(id, input, actor);
     await this.writeOrConflict(() =>
       this.ledger.record([
         {
@@ -231,6 +228,22 @@ export class PersonService {
       ]),
     );
     return (await this.byIds([id], actor.scope))[0]!;
+  }
+
+  /**
+   * A staff correction of person `id` as ledger values, checked as updatePerson checks it (the
+   * person in the actor's scope and not merged, each field, an area in scope and of the right
+   * level, an ID number that agrees with the birth date and gender).
+   */
+  async correction(
+    id: number,
+    input: PersonFields,
+    actor: Actor,
+  ): Promise<{ current: PersonRow; values: Record<string, unknown> }> {
+    const current = (await this.byIds([id], actor.scope))[0];
+    if (!current || current.status === 'MERGED')
+      throw new AppError('PERSON_NOT_FOUND', `no person has id ${id}`, 'id');
+    return { current, values: await this.validate(input, current, actor) };
   }
 
   /** Checks an ID number typed by staff (spaces, full-width digits and lower-case x are forgiven). */

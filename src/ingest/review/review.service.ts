@@ -6,7 +6,12 @@ import type { AreaService } from '../../geo/area.service';
 import type { LedgerService } from '../../ledger/ledger.service';
 import type { CommitResult } from '../../ledger/ledger.types';
 import type { MergeService } from '../../ledger/merge.service';
-import { staffSource, type Actor } from '../../registry/person.service';
+import {
+  staffSource,
+  type Actor,
+  type PersonFields,
+  type PersonService,
+} from '../../registry/person.service';
 import { reviewSql } from './review.queries';
 
 /**
@@ -30,6 +35,20 @@ export interface ReviewResolution {
   /** MERGE: the merge (unmergePersons undoes it). */
   mergeId: number | null;
 }
+
+/** The person columns a conflict may be answered with TAKE_OTHER for, as updatePerson's fields. */
+const CORRECTABLE: Record<string, keyof PersonFields> = {
+  id_number: 'idNumber',
+  name: 'name',
+  gender: 'gender',
+  birth_date: 'birthDate',
+  ethnicity: 'ethnicity',
+  phone: 'phone',
+  residence_type: 'residenceType',
+  status: 'status',
+  area_code: 'areaCode',
+  house_id: 'houseId',
+};
 
 const MATCH_KINDS = new Set(['LOW_SCORE_MATCH', 'AMBIGUOUS_MATCH']);
 const ITEM_KINDS = new Set([...MATCH_KINDS, 'ROW_CONTRADICTS_ID', 'CONFLICT']);
@@ -108,6 +127,7 @@ export class ReviewService {
     private readonly ledger: LedgerService,
     private readonly areas: AreaService,
     private readonly merges: MergeService,
+    private readonly persons: PersonService,
   ) {}
 
   async resolve(
@@ -190,6 +210,17 @@ export class ReviewService {
             'decision',
           );
         }
+        // the other value is checked as the reviewer's own correction would be (an area in their
+        // scope and of a person's level, an ID number agreeing with birth date and gender)
+        const input = CORRECTABLE[c.field];
+        if (!input) {
+          throw new AppError(
+            'REVIEW_DECISION_INVALID',
+            `${c.field} is not taken from another source here (households change with setHouseholdMember): answer ${key} with KEEP`,
+            'decision',
+          );
+        }
+        const { values } = await this.persons.correction(c.person_id, { [input]: c.other_value }, by);
         const source = staffSource(c.district_code, by, 'resolveReviewItem', {
           item: key,
           decision,
@@ -208,7 +239,7 @@ export class ReviewService {
                     districtCode: c.district_code,
                     id: c.person_id,
                     create: false,
-                    values: { [c.field]: c.other_value },
+                    values,
                   },
                 ],
               },

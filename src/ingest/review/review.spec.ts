@@ -283,6 +283,35 @@ describe('answering conflicts', () => {
     expect((await person(personId)).phone).toBe(phone);
   });
 
+  it("TAKE_OTHER checks the other value as the reviewer's own correction would be checked", async () => {
+    const q = await api.exec<{ reviewQueue: (Item & { otherValue: unknown })[] }>(
+      `{ reviewQueue(first: 100, kind: "CONFLICT") { id kind person field otherValue } }`,
+    );
+    // a person shown in 文昌社区 whom another source placed at the street itself
+    const item = q.data!.reviewQueue.find((i) => i.field === 'areaCode' && i.otherValue === T.street)!;
+    const personId = idOf(item.person, 'Person');
+    const before = await person(personId);
+    const staffA = await api.viewer('COMMUNITY_STAFF', [T.communityA]);
+    const outside = await api.execAs(staffA, RESOLVE, { id: item.id, d: 'TAKE_OTHER' });
+    expect(outside.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'AREA_UNKNOWN' });
+    const level = await resolve(item.id, 'TAKE_OTHER');
+    expect(level.errors![0].extensions).toMatchObject({ reason: 'AREA_LEVEL_INVALID' });
+    // a field that changes through its own mutation is not taken from another source
+    const { rows } = await api.services.pool.query<{ id: number }>(
+      `INSERT INTO conflict (district_code, entity_type, entity_id, field, chosen_value, other_value, other_source_id)
+       SELECT district_code, 'PERSON', id, 'household_id', 'null', '1', created_source_id FROM person WHERE id = $1
+       RETURNING id`,
+      [personId],
+    );
+    const household = await resolve(`CONFLICT:${rows[0].id}`, 'TAKE_OTHER');
+    expect(household.errors![0].extensions).toMatchObject({ reason: 'REVIEW_DECISION_INVALID' });
+    expect(household.errors![0].message).toContain('setHouseholdMember');
+    expect((await resolve(`CONFLICT:${rows[0].id}`, 'KEEP')).errors).toBeUndefined();
+    // the refusals changed nothing and left the item open
+    expect(await person(personId)).toEqual(before);
+    expect((await queue()).map((i) => i.id)).toContain(item.id);
+  });
+
   it('KEEP leaves the ledger as it is and closes the conflict; MERGE does not answer a conflict', async () => {
     const item = await itemOf('CONFLICT', 'areaCode');
     const personId = idOf(item.person, 'Person');
