@@ -20,6 +20,11 @@ export const mergeSql = {
     UPDATE review_item SET status = 'RESOLVED', decision = 'MERGE', note = $4, resolved_by = $5, resolved_at = now()
     WHERE district_code = $1 AND status = 'OPEN' AND kind IN ('LOW_SCORE_MATCH', 'AMBIGUOUS_MATCH')
       AND ((person_id = $2 AND candidate_id = $3) OR (person_id = $3 AND candidate_id = $2))`,
+  /** The match items a merge answered, open again when it is undone. */
+  reopenMatches: `
+    UPDATE review_item SET status = 'OPEN', decision = NULL, note = NULL, resolved_by = NULL, resolved_at = NULL
+    WHERE district_code = $1 AND status = 'RESOLVED' AND decision = 'MERGE'
+      AND ((person_id = $2 AND candidate_id = $3) OR (person_id = $3 AND candidate_id = $2))`,
   mergeById: `SELECT * FROM person_merge WHERE id = $1 FOR UPDATE`,
   markUnmerged: `UPDATE person_merge SET unmerged_at = now(), unmerged_by = $3 WHERE district_code = $1 AND id = $2`,
 };

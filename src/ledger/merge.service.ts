@@ -185,7 +185,7 @@ export class MergeService {
   /**
    * Undoes a merge: the merged record is active again with its own values and their sources; the
    * survivor gives back the fields it took over (unless someone changed them since), and the facts
-   * and households move back.
+   * and households move back. Match items of the review queue the merge answered are open again.
    */
   async unmerge(mergeId: number, by: Actor): Promise<MergeResult> {
     const actor = by.name;
@@ -285,6 +285,8 @@ export class MergeService {
         ]),
       );
       await client.query(mergeSql.markUnmerged, [d, mergeId, actor]);
+      // the doubt the merge answered is open again (who merged, and when, stays in person_merge)
+      await client.query(mergeSql.reopenMatches, [d, merge.survivor_id, merge.merged_id]);
       return { mergeId, survivorId: merge.survivor_id, mergedId: merge.merged_id };
     });
     for (const c of commits) this.ledger.emit(c);

@@ -358,6 +358,9 @@ describe('answering doubtful matches and rows', () => {
     });
     expect(undo.errors).toBeUndefined();
     expect(await person(rowPerson)).toMatchObject({ status: 'ACTIVE', merged_into_id: null });
+    // undone, the doubt is open again for someone to answer
+    expect((await queue()).map((i) => i.id)).toContain(item.id);
+    expect((await resolve(item.id, 'KEEP', '核实后不是同一人')).errors).toBeUndefined();
   });
 
   it('KEEP answers a match (two persons) and a row that contradicts its ID number; TAKE_OTHER answers neither', async () => {

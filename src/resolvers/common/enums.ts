@@ -159,7 +159,7 @@ registerEnumType(ReviewDecision, {
     },
     MERGE: {
       description:
-        "Doubtful matches: the row's person is merged into the candidate (see mergePersons); every open match between the two is answered.",
+        "Doubtful matches: the row's person is merged into the candidate (see mergePersons); every open match between the two is answered (and opened again if the merge is undone).",
     },
   },
 });
