@@ -394,6 +394,18 @@ describe('the web console in headless Chromium against the real server', () => {
     await page.getByTestId('ingest-file').setInputFiles(fixture);
     await page.getByLabel('部门模板').selectOption('civil-affairs-dibao');
     await page.getByLabel('所属区域').selectOption(STREET);
+    // a preview first: the mapping and counts, nothing written
+    const runsBefore = (await api<{ ingestRuns: unknown[] }>('{ ingestRuns { id } }')).ingestRuns.length;
+    await page.getByTestId('ingest-preview').click();
+    await page.getByTestId('ingest-preview-result').waitFor();
+    await page
+      .locator('[data-testid="ingest-preview-result"] [data-testid="ingest-mapping"][data-target="idNumber"]')
+      .first()
+      .waitFor();
+    expect(await page.getByTestId('preview-counts').first().innerText()).toMatch(/共 \d+ 行，可入库 \d+/);
+    expect((await api<{ ingestRuns: unknown[] }>('{ ingestRuns { id } }')).ingestRuns.length).toBe(
+      runsBefore,
+    );
     const uploaded = page.waitForResponse((r) => r.url().includes('/ingest/upload'));
     await page.getByTestId('ingest-start').click();
     const response = await uploaded;

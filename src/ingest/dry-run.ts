@@ -1,4 +1,5 @@
 import type { ColumnMapping } from './mapping/mapping';
+import { maskAddress } from '../auth/reveal';
 import { maskIdNumber, maskPhone } from '../normalize';
 import type { RowOutcome } from './mapping/normalize-row';
 import type { Profile } from './mapping/profile';
@@ -12,7 +13,7 @@ export interface SheetPreview {
   mapping: ColumnMapping[];
   /** Rows below the header (blank rows are not rows): data rows that would land or be rejected, and skipped rows. */
   counts: { rows: number; wouldLand: number; skipped: number; rejected: number };
-  /** The first rows as they would land (or why not), ID numbers and phones masked. */
+  /** The first rows as they would land (or why not), ID numbers, phones and addresses masked. */
   sample: { rowNumber: number; skip: SkipReason | null; outcome: RowOutcome | null }[];
 }
 
@@ -76,7 +77,7 @@ export async function dryRun(
   };
 }
 
-/** The outcome with personal numbers masked, for display. */
+/** The outcome with personal numbers and the address masked, for display. */
 export function maskOutcome(outcome: RowOutcome | null): RowOutcome | null {
   if (!outcome || !outcome.ok) return outcome;
   const r = outcome.record;
@@ -88,6 +89,7 @@ export function maskOutcome(outcome: RowOutcome | null): RowOutcome | null {
       guardianIdNumber: r.guardianIdNumber && maskIdNumber(r.guardianIdNumber),
       phone: r.phone && maskPhone(r.phone),
       phones: r.phones.map(maskPhone),
+      address: r.address && maskAddress(r.address),
     },
   };
 }

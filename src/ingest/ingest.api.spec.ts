@@ -63,10 +63,15 @@ async function gql(query: string, variables?: object, as = 'center') {
   return (await res.json()) as any;
 }
 
-async function upload(file: string, query: string, headers: Record<string, string> = bearer('center')) {
+async function upload(
+  file: string,
+  query: string,
+  headers: Record<string, string> = bearer('center'),
+  endpoint = 'upload',
+) {
   const form = new FormData();
   form.append('file', new Blob([readFileSync(join(DIR, file))]), file.split('/').pop());
-  const res = await fetch(`http://127.0.0.1:${server.port}/ingest/upload?${query}`, {
+  const res = await fetch(`http://127.0.0.1:${server.port}/ingest/${endpoint}?${query}`, {
     method: 'POST',
     body: form,
     headers,
@@ -86,6 +91,46 @@ async function finished(id: string) {
 
 describe('ingest over HTTP and GraphQL', () => {
   let runId: string;
+
+  it('previews a file before it is uploaded: layout, mapping, counts and the first rows masked, writing nothing', async () => {
+    const count = async (table: string) =>
+      (await db.services.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+    const before = [await count('ingest_run'), await count('person'), await count('source_record')];
+    const r = await upload(
+      'civil-affairs-dibao.xlsx',
+      'profile=civil-affairs-dibao',
+      bearer('center'),
+      'preview',
+    );
+    expect(r.status).toBe(200);
+    const p = r.body.preview;
+    expect(p).toMatchObject({
+      fileName: 'civil-affairs-dibao.xlsx',
+      profile: 'civil-affairs-dibao',
+      format: 'XLSX',
+    });
+    const sheet = p.sheets.find((s: any) => s.layout.sheet === '北门社区');
+    expect(sheet.layout.headerRows).toEqual([3, 4]);
+    expect(sheet.mapping).toContainEqual(
+      expect.objectContaining({ header: '成员信息/身份证号码', target: 'idNumber' }),
+    );
+    // the counts the run of this file reports: 13 rows, 8 landed, 4 skipped, 1 rejected
+    const sum = (k: string) => p.sheets.reduce((n: number, s: any) => n + s.counts[k], 0);
+    expect(['rows', 'wouldLand', 'skipped', 'rejected'].map(sum)).toEqual([13, 8, 4, 1]);
+    expect(sheet.sample.length).toBeGreaterThan(0);
+    const text = JSON.stringify(p);
+    expect(text).not.toContain(PEOPLE.wangJianguo.idNumber);
+    expect(text).not.toContain('13812345678');
+    expect(text).not.toContain('兴安路12号3栋2单元301室');
+    expect([await count('ingest_run'), await count('person'), await count('source_record')]).toEqual(before);
+    // the same refusals as an upload: a bad file with its reason, a reader who may not upload
+    const bad = await upload('bad/legacy.xls', '', bearer('center'), 'preview');
+    expect(bad).toMatchObject({ status: 400, body: { error: { reason: 'FILE_FORMAT_UNSUPPORTED' } } });
+    const readOnly = await upload('civil-affairs-dibao.xlsx', '', bearer('analyst'), 'preview');
+    expect(readOnly).toMatchObject({ status: 403, body: { error: { reason: 'PERMISSION_DENIED' } } });
+    const unknown = await upload('civil-affairs-dibao.xlsx', 'profile=nope', bearer('center'), 'preview');
+    expect(unknown).toMatchObject({ status: 404, body: { error: { reason: 'PROFILE_NOT_FOUND' } } });
+  });
 
   it('uploads a file, queues a BullMQ job and reports progress to subscribers until the run ends', async () => {
     const client = createClient({

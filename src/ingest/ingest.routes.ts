@@ -14,6 +14,7 @@ import type { Viewer } from '../auth/viewer';
 import { createContext } from '../graphql/context';
 import { authenticate, credentialsOf } from '../graphql/http-auth';
 import { maskCell } from './mask-cell';
+import { dryRun } from './dry-run';
 import { AppError, REASONS } from '../errors/app-error';
 import { DEFAULT_MAX_FILE_BYTES } from './read/open';
 import { IngestQueue } from './ingest-run.job';
@@ -62,7 +63,9 @@ function fail(res: Response, e: unknown) {
  * HTTP endpoints of ingest, beside /graphql, with the same credentials (`Authorization: Bearer` or
  * `x-api-key`; none or bad: 401): `POST /ingest/upload?profile=&areaCode=` (multipart, field
  * `file`; needs record:write and an area inside the uploader's scope) stores the file, creates the
- * run as the uploader, queues it and answers 202 with the run; `GET
+ * run as the uploader, queues it and answers 202 with the run; `POST /ingest/preview?profile=` (the
+ * same upload, same permission) answers 200 with the dry run (layout, mapping, counts, the first
+ * rows as they would land, masked) and writes nothing; `GET
  * /ingest/runs/:id/rejects.xlsx[?purpose=…]` downloads the run's skipped and rejected rows (needs
  * record:read and the run's area in scope, else 404), ID numbers and phones masked unless a purpose
  * is given by a viewer holding pii:unmask (audited, like every unmasked read).
@@ -84,15 +87,15 @@ export function ingestRouter(services: Services, opts: { maxFileBytes?: number }
   });
   const viewerOf = (req: Request) => (req as unknown as { viewer: Viewer }).viewer;
 
-  router.post('/upload', (req: Request, res: Response) => {
-    const viewer = viewerOf(req);
-    if (!viewer.can(PERMISSIONS.RECORD_WRITE)) {
-      fail(res, new AppError('PERMISSION_DENIED', 'uploading a roster needs the permission record:write'));
-      return;
-    }
-    const areaCode = typeof req.query.areaCode === 'string' ? req.query.areaCode : '';
-    const profile =
-      typeof req.query.profile === 'string' && req.query.profile !== '' ? req.query.profile : null;
+  /**
+   * Receives the multipart field `file` into a temporary folder, hands it to `use` and removes it
+   * afterwards, whatever `use` does; a missing or too large file fails with its reason.
+   */
+  const receive = (
+    req: Request,
+    res: Response,
+    use: (f: { path: string; name: string }) => Promise<void>,
+  ): void => {
     let bb: busboy.Busboy;
     try {
       bb = busboy({
@@ -138,49 +141,79 @@ export function ingestRouter(services: Services, opts: { maxFileBytes?: number }
               `${f.name} is larger than the limit of ${(maxFileBytes / 1048576).toFixed(1)} MB`,
             );
           }
-          const ctx = createContext(services, viewer);
-          const audit = {
-            ...actorFields(viewer),
-            operation: 'ingest upload',
-            purpose: null,
-            requestId: ctx.requestId,
-          };
-          let run;
-          try {
-            run = await services.ingest.createRun(f.path, {
-              fileName: f.name,
-              profile,
-              areaCode,
-              actor: viewer.name,
-              scope: viewer.scope,
-            });
-          } catch (e) {
-            await ctx.audit.load({
-              ...audit,
-              target: null,
-              outcome: 'FAILURE',
-              details: { reason: e instanceof AppError ? e.reason : 'INTERNAL' },
-            });
-            throw e;
-          }
-          await ctx.audit.load({
-            ...audit,
-            target: `IngestRun:${run.id}`,
-            outcome: 'SUCCESS',
-            details: null,
-          });
-          queue ??= new IngestQueue(
-            redisTargetOf(services.config),
-            services.config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX,
-          );
-          await queue.enqueue(run.id);
-          res.status(202).json({ run: runJson(run) });
+          await use(f);
         } finally {
           await rm(f.dir, { recursive: true, force: true });
         }
       })().catch((e: unknown) => fail(res, e));
     });
     req.pipe(bb);
+  };
+
+  /** The viewer, if they may upload rosters; otherwise the request is answered 403 and null. */
+  const uploader = (req: Request, res: Response): Viewer | null => {
+    const viewer = viewerOf(req);
+    if (viewer.can(PERMISSIONS.RECORD_WRITE)) return viewer;
+    fail(res, new AppError('PERMISSION_DENIED', 'uploading a roster needs the permission record:write'));
+    return null;
+  };
+  const profileOf = (req: Request) =>
+    typeof req.query.profile === 'string' && req.query.profile !== '' ? req.query.profile : null;
+
+  router.post('/upload', (req: Request, res: Response) => {
+    const viewer = uploader(req, res);
+    if (!viewer) return;
+    const areaCode = typeof req.query.areaCode === 'string' ? req.query.areaCode : '';
+    const profile = profileOf(req);
+    receive(req, res, async (f) => {
+      const ctx = createContext(services, viewer);
+      const audit = {
+        ...actorFields(viewer),
+        operation: 'ingest upload',
+        purpose: null,
+        requestId: ctx.requestId,
+      };
+      let run;
+      try {
+        run = await services.ingest.createRun(f.path, {
+          fileName: f.name,
+          profile,
+          areaCode,
+          actor: viewer.name,
+          scope: viewer.scope,
+        });
+      } catch (e) {
+        await ctx.audit.load({
+          ...audit,
+          target: null,
+          outcome: 'FAILURE',
+          details: { reason: e instanceof AppError ? e.reason : 'INTERNAL' },
+        });
+        throw e;
+      }
+      await ctx.audit.load({
+        ...audit,
+        target: `IngestRun:${run.id}`,
+        outcome: 'SUCCESS',
+        details: null,
+      });
+      queue ??= new IngestQueue(
+        redisTargetOf(services.config),
+        services.config.QUEUE_PREFIX ?? DEFAULT_QUEUE_PREFIX,
+      );
+      await queue.enqueue(run.id);
+      res.status(202).json({ run: runJson(run) });
+    });
+  });
+
+  // the dry run before an upload: how the file reads and how its rows would land; writes nothing
+  router.post('/preview', (req: Request, res: Response) => {
+    if (!uploader(req, res)) return;
+    const profileName = profileOf(req);
+    receive(req, res, async (f) => {
+      const profile = await services.ingest.profile(profileName);
+      res.status(200).json({ preview: await dryRun(f.path, profile, { fileName: f.name, sampleSize: 5 }) });
+    });
   });
 
   router.get('/runs/:id/rejects.xlsx', (req: Request, res: Response) => {

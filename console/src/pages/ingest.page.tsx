@@ -70,17 +70,48 @@ const done = (s: string | undefined) => s === 'SUCCEEDED' || s === 'FAILED';
  * the API; the server stores it, queues the run and answers 202 with the run.
  */
 async function upload(file: File, profile: string, areaCode: string): Promise<IngestRun> {
-  const send = () => {
-    const body = new FormData();
-    body.append('file', file, file.name);
-    const q = new URLSearchParams({ areaCode, profile });
-    return fetch(`/ingest/upload?${q}`, { method: 'POST', headers: authHeaders(), body });
-  };
-  let res = await send();
-  if (res.status === 401 && (await refreshSession())) res = await send();
+  const res = await sendFile('upload', file, { areaCode, profile });
   const answer = (await res.json()) as { run?: IngestRun; error?: { message: string } };
   if (!res.ok || !answer.run) throw new Error(answer.error?.message ?? `上传失败（HTTP ${res.status}）`);
   return answer.run;
+}
+
+/** One sheet of a preview: how it reads and how its rows would land. */
+interface PreviewSheet {
+  layout: { sheet: string; headerRows: number[]; titleRows: number[] };
+  mapping: ColumnMapping[];
+  counts: { rows: number; wouldLand: number; skipped: number; rejected: number };
+}
+
+/** What `POST /ingest/preview` answers: the dry run of a file (nothing is written). */
+interface Preview {
+  fileName: string;
+  format: string;
+  encoding: string | null;
+  sheets: PreviewSheet[];
+}
+
+/** Multipart POST of the file to an ingest endpoint with the API's credentials (again after a refresh). */
+async function sendFile(endpoint: string, file: File, query: Record<string, string>): Promise<Response> {
+  const send = () => {
+    const body = new FormData();
+    body.append('file', file, file.name);
+    return fetch(`/ingest/${endpoint}?${new URLSearchParams(query)}`, {
+      method: 'POST',
+      headers: authHeaders(),
+      body,
+    });
+  };
+  const res = await send();
+  return res.status === 401 && (await refreshSession()) ? send() : res;
+}
+
+/** The dry run of a file: how it reads, the column mapping and the counts, before anything lands. */
+async function preview(file: File, profile: string): Promise<Preview> {
+  const res = await sendFile('preview', file, { profile });
+  const answer = (await res.json()) as { preview?: Preview; error?: { message: string } };
+  if (!res.ok || !answer.preview) throw new Error(answer.error?.message ?? `预览失败（HTTP ${res.status}）`);
+  return answer.preview;
 }
 
 /**
@@ -365,6 +396,7 @@ function IngestBody() {
   const [profile, setProfile] = useState('');
   const [area, setArea] = useState('');
   const [started, setStarted] = useState<IngestRun | null>(null);
+  const [previewed, setPreviewed] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const { run, progress } = useRun(started);
@@ -383,6 +415,19 @@ function IngestBody() {
     setError(null);
     try {
       setStarted(await upload(file, profile, areaCode));
+      setPreviewed(null); // the run shows its own layout
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const look = async () => {
+    if (!file) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setPreviewed(await preview(file, profile));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -400,9 +445,19 @@ function IngestBody() {
             type="file"
             accept=".csv,.xlsx"
             data-testid="ingest-file"
-            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            onChange={(e) => {
+              setFile(e.target.files?.[0] ?? null);
+              setPreviewed(null);
+            }}
           />
-          <select value={profile} onChange={(e) => setProfile(e.target.value)} aria-label="部门模板">
+          <select
+            value={profile}
+            onChange={(e) => {
+              setProfile(e.target.value);
+              setPreviewed(null);
+            }}
+            aria-label="部门模板"
+          >
             {PROFILES.map(([id, name]) => (
               <option key={id} value={id}>
                 {name}
@@ -416,6 +471,9 @@ function IngestBody() {
               </option>
             ))}
           </select>
+          <button disabled={!file || busy} onClick={() => void look()} data-testid="ingest-preview">
+            预览
+          </button>
           <button
             disabled={!file || !areaCode || busy}
             onClick={() => void start()}
@@ -425,6 +483,28 @@ function IngestBody() {
           </button>
         </div>
         {error && <div className="error">{error}</div>}
+        {previewed && (
+          <div data-testid="ingest-preview-result">
+            <p>
+              预览 {previewed.fileName}（{previewed.format}
+              {previewed.encoding ? `，${previewed.encoding}` : ''}），尚未写入：
+              {previewed.sheets.map((s) => (
+                <span key={s.layout.sheet} data-testid="preview-counts">
+                  {' '}
+                  {s.layout.sheet} 共 {s.counts.rows} 行，可入库 {s.counts.wouldLand}，跳过 {s.counts.skipped}
+                  ，拒收 {s.counts.rejected}；
+                </span>
+              ))}
+            </p>
+            <Layout
+              layout={previewed.sheets.map((s) => ({
+                sheet: s.layout.sheet,
+                headerRows: s.layout.headerRows,
+                mapping: s.mapping,
+              }))}
+            />
+          </div>
+        )}
       </div>
       {run && (
         <div className="panel" data-testid="ingest-run" data-status={run.status}>
