@@ -18,6 +18,7 @@ import { ReportCellResolver, ReportResolver } from '../resolvers/report/report.r
 import { IngestResolver } from '../resolvers/ingest/ingest.resolver';
 import { MergeResolver } from '../resolvers/ingest/merge.resolver';
 import { ReviewQueueItemResolver, ReviewResolver } from '../resolvers/ingest/review.resolver';
+import { DepartmentResolver } from '../resolvers/department/department.resolver';
 import { DateTimeScalar } from './scalars';
 import { AuthResolver } from '../resolvers/auth/auth.resolver';
 import { authChecker } from '../auth/auth-checker';
@@ -47,6 +48,7 @@ export const RESOLVERS = [
   MergeResolver,
   ReviewResolver,
   ReviewQueueItemResolver,
+  DepartmentResolver,
 ] as const;
 
 const noPubSub: PubSub = {

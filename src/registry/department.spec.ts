@@ -1,11 +1,11 @@
-import { openTestDb, type TestDb } from '../../test/harness';
+import { openTestApi, type TestApi } from '../../test/harness';
 import { buildPerson, buildTerritory, T } from '../../test/factories';
 import { LedgerService } from '../ledger/ledger.service';
 import { buildCli } from '../cli/main';
 
-let db: TestDb;
+let db: TestApi;
 beforeAll(async () => {
-  db = await openTestDb();
+  db = await openTestApi();
   await buildTerritory(db.services);
 });
 afterAll(() => db.close());
@@ -75,4 +75,15 @@ it('refuses an unknown department or a precedence that is not a small whole numb
 it('registers `yibiao department list` and `yibiao department precedence CODE N`', () => {
   const cmd = buildCli().commands.find((c) => c.name() === 'department')!;
   expect(cmd.commands.map((c) => c.name()).sort()).toEqual(['list', 'precedence']);
+});
+
+it('gives front ends the code list over GraphQL, precedence included, to signed-in viewers', async () => {
+  const r = await db.exec<{ departments: { code: string; name: string; precedence: number }[] }>(
+    '{ departments { code name precedence } }',
+  );
+  expect(r.errors).toBeUndefined();
+  expect(r.data!.departments).toEqual(await db.services.departments.list());
+  expect(r.data!.departments.find((d) => d.code === 'HEALTH')?.precedence).toBe(100); // as set above
+  const anonymous = await db.execAs(null, '{ departments { code } }');
+  expect(anonymous.errors![0].extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
 });
