@@ -195,6 +195,7 @@ describe('ingest over HTTP and GraphQL', () => {
   it('answers ingestRun and ingestRuns with counts, and lists problem rows with masked cells', async () => {
     const r = await gql(
       `query($id: ID!) { ingestRun(id: $id) { status rowsTotal processed landed skipped rejected personsCreated rejectsUrl
+         createdAt startedAt finishedAt
          issues(outcome: REJECTED) { sheet rowNumber outcome reason message cells } }
          ingestRuns(first: 5) { id status } }`,
       { id: runId },
@@ -210,6 +211,11 @@ describe('ingest over HTTP and GraphQL', () => {
       personsCreated: 8,
     });
     expect(r.data.ingestRuns.map((x: any) => x.id)).toContain(runId);
+    // queued, then taken up by the worker, then finished
+    const { createdAt, startedAt, finishedAt } = r.data.ingestRun;
+    expect(startedAt).not.toBeNull();
+    expect(Date.parse(createdAt)).toBeLessThanOrEqual(Date.parse(startedAt));
+    expect(Date.parse(startedAt)).toBeLessThanOrEqual(Date.parse(finishedAt));
     const issue = r.data.ingestRun.issues[0];
     expect(issue).toMatchObject({
       sheet: '文昌社区',

@@ -5,7 +5,7 @@ import { buildCli } from '../cli/main';
 import { openTestDb, type TestDb } from '../../test/harness';
 import { buildTerritory, T } from '../../test/factories';
 import { PEOPLE } from './fixtures/ingest-fixtures';
-import { progressLines, runIngestCommand } from './ingest.command';
+import { bar, progressLines, runIngestCommand } from './ingest.command';
 import { IngestService } from './run/ingest.service';
 
 const DIR = join(__dirname, '../../fixtures/ingest');
@@ -140,5 +140,25 @@ describe('progress on stderr', () => {
     q.progress('only'); // the final state of a small file, as it was shown
     q.end(); // the last state is not written twice
     expect(quiet.written).toEqual(['only\n']);
+  });
+});
+
+describe('the progress line', () => {
+  const p = { runId: 1, areaCode: T.street, total: 1000, landed: 0, skipped: 0, rejected: 0 };
+
+  it('tells the time left at the rate so far while the run goes on', () => {
+    // 200 rows in 10 s: 800 more take 40 s
+    expect(bar({ ...p, processed: 200, status: 'RUNNING' }, 10_000)).toMatch(
+      /^\[######-{24}\] 200\/1000 行 .* 约剩 40 秒$/,
+    );
+    // a resumed run counts its rate from where it took up (row 600): 100 rows in 5 s, 300 left
+    expect(bar({ ...p, processed: 700, status: 'RUNNING' }, 5_000, 600)).toMatch(/约剩 15 秒$/);
+    expect(bar({ ...p, processed: 100, status: 'RUNNING' }, 20_000)).toMatch(/约剩 3 分 0 秒$/);
+  });
+
+  it('says nothing of time before a row has moved or once the run has ended', () => {
+    expect(bar({ ...p, processed: 0, status: 'RUNNING' }, 5_000)).not.toContain('约剩');
+    expect(bar({ ...p, processed: 1000, status: 'SUCCEEDED' }, 5_000)).not.toContain('约剩');
+    expect(bar({ ...p, processed: 400, status: 'FAILED' }, 5_000)).not.toContain('约剩');
   });
 });

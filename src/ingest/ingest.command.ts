@@ -62,11 +62,19 @@ function summaryOf(run: IngestRunRow): IngestSummary {
   };
 }
 
-function bar(p: IngestProgress): string {
+/**
+ * The progress line: a bar, the counts, and while the run goes on the time left at the rate so
+ * far (`elapsedMs` since this process took the run up at row `from`, a resumed run's checkpoint).
+ */
+export function bar(p: IngestProgress, elapsedMs = 0, from = 0): string {
   const width = 30;
   const done = p.total > 0 ? Math.min(1, p.processed / p.total) : 0;
   const filled = Math.round(done * width);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.processed}/${p.total} 行  入库 ${p.landed}  跳过 ${p.skipped}  拒收 ${p.rejected}`;
+  const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.processed}/${p.total} 行  入库 ${p.landed}  跳过 ${p.skipped}  拒收 ${p.rejected}`;
+  const moved = p.processed - from;
+  if (p.status !== 'RUNNING' || moved <= 0 || elapsedMs <= 0 || p.processed >= p.total) return line;
+  const left = Math.ceil(((p.total - p.processed) * elapsedMs) / moved / 1000);
+  return `${line}  约剩 ${left >= 60 ? `${Math.floor(left / 60)} 分 ${left % 60} 秒` : `${left} 秒`}`;
 }
 
 /** Where progress goes: a terminal, a log file, a pipe (stderr or a stand-in for it). */
@@ -161,7 +169,9 @@ export async function runIngestCommand(
       throw new AppError('AREA_UNKNOWN', 'Name the area the rows belong to with --area CODE', 'area');
     areaCode = districts[0].code;
   }
-  const hooks = { onProgress: (p: IngestProgress) => io.progress(bar(p)) };
+  const began = Date.now();
+  const from = o.resume ? ((await services.ingest.get(o.resume))?.checkpoint ?? 0) : 0;
+  const hooks = { onProgress: (p: IngestProgress) => io.progress(bar(p, Date.now() - began, from)) };
   const run = o.resume
     ? await services.ingest.execute(o.resume, hooks)
     : await services.ingest.ingestFile(

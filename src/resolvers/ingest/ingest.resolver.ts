@@ -40,6 +40,7 @@ function toRun(r: IngestRunRow): IngestRun {
     reviewItems: r.review_items,
     rejectsUrl: `/ingest/runs/${r.id}/rejects.xlsx`,
     createdAt: r.created_at,
+    startedAt: r.started_at,
     finishedAt: r.finished_at,
   };
 }

@@ -149,6 +149,13 @@ export class IngestRun {
   @Field({ description: 'When the run was created.' })
   createdAt: Date;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When a worker started the run (with processed and rowsTotal, a client can tell the time left).',
+  })
+  startedAt: Date | null;
+
   @Field(() => Date, { nullable: true, description: 'When the run finished (or failed).' })
   finishedAt: Date | null;
 }
