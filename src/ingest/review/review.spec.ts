@@ -189,6 +189,7 @@ describe('what the queue shows', () => {
     const refused = await api.execAs(outside, `{ reviewQueue(areaCode: "${T.communityA}") { id } }`);
     expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'AREA_UNKNOWN' });
     expect((await of('kind: "DUPLICATE"')).errors![0].extensions).toMatchObject({ reason: 'VALUE_INVALID' });
+    expect((await of('areaCode: "999999"')).errors![0].extensions).toMatchObject({ reason: 'AREA_UNKNOWN' });
   });
 });
 

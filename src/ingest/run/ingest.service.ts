@@ -309,6 +309,7 @@ export class IngestService {
       conflict.push(`${k} = 'CONFLICT'`);
     }
     if (filter.areaCode !== undefined) {
+      await this.areas.get(filter.areaCode, 'areaCode'); // an unknown code: AREA_UNKNOWN
       assertAreaInScope(this.areas, scope, filter.areaCode);
       const within = `p.area_code IN (SELECT code FROM area WHERE path <@ (SELECT path FROM area WHERE code = ${add(filter.areaCode)}))`;
       match.push(within);
