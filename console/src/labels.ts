@@ -234,3 +234,15 @@ export function describeSource(s: Source | null | undefined): string {
   if (s.actor) parts.push(s.actor);
   return parts.filter(Boolean).join(' · ');
 }
+
+/**
+ * The time left of a run at the rate seen so far, in words ("约剩 40 秒"), or null before any row
+ * has moved or once none is left: `from` rows were done when this page began to watch, `elapsedMs`
+ * ago; `processed` of `total` are done now.
+ */
+export function timeLeft(total: number, processed: number, from: number, elapsedMs: number): string | null {
+  const moved = processed - from;
+  if (moved <= 0 || elapsedMs <= 0 || processed >= total) return null;
+  const left = Math.ceil(((total - processed) * elapsedMs) / moved / 1000);
+  return `约剩 ${left >= 60 ? `${Math.floor(left / 60)} 分 ${left % 60} 秒` : `${left} 秒`}`;
+}

@@ -7,7 +7,7 @@ import { INGEST_PROGRESS, INGEST_RUN, INGEST_RUNS, RESOLVE_REVIEW_ITEM, REVIEW_Q
 import { check, useAsync } from '../api/use-async';
 import { FeatureGate } from '../components/feature-gate.component';
 import { Link } from '../router';
-import { ANY_FIELD, describeSource, formatTime, label, type Source } from '../labels';
+import { ANY_FIELD, describeSource, formatTime, label, timeLeft, type Source } from '../labels';
 
 /** An ingest run as ingestRun, ingestRuns and the upload endpoint return it. */
 interface IngestRun {
@@ -137,13 +137,20 @@ async function downloadRejects(run: IngestRun): Promise<void> {
  * Follows a run: ingestProgress after each committed batch, and ingestRun for the full summary at
  * the start and once it has finished (and every few seconds, should an event be missed).
  */
-function useRun(initial: IngestRun | null): { run: IngestRun | null; progress: Progress | null } {
+function useRun(initial: IngestRun | null): {
+  run: IngestRun | null;
+  progress: Progress | null;
+  left: string | null;
+} {
   const [run, setRun] = useState<IngestRun | null>(initial);
   const [progress, setProgress] = useState<Progress | null>(null);
+  // the first progress this page saw (rows done, when): the rate since then tells the time left
+  const [seen, setSeen] = useState<{ processed: number; at: number } | null>(null);
   const id = initial?.id ?? null;
   useEffect(() => {
     setRun(initial);
     setProgress(null);
+    setSeen(null);
     if (!id) return;
     let stopped = false;
     const refresh = async () => {
@@ -158,6 +165,7 @@ function useRun(initial: IngestRun | null): { run: IngestRun | null; progress: P
           const p = m.data?.ingestProgress;
           if (!p || stopped) return;
           setProgress(p);
+          setSeen((s) => s ?? { processed: p.processed, at: Date.now() });
           if (done(p.status)) void refresh();
         },
         error: () => undefined,
@@ -176,7 +184,11 @@ function useRun(initial: IngestRun | null): { run: IngestRun | null; progress: P
       stopSub();
     };
   }, [id, initial]);
-  return { run, progress };
+  const left =
+    progress?.status === 'RUNNING' && seen
+      ? timeLeft(progress.total, progress.processed, seen.processed, Date.now() - seen.at)
+      : null;
+  return { run, progress, left };
 }
 
 function percentOf(run: IngestRun | null, p: Progress | null): number {
@@ -399,7 +411,7 @@ function IngestBody() {
   const [previewed, setPreviewed] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const { run, progress } = useRun(started);
+  const { run, progress, left } = useRun(started);
   const runs = useAsync(
     `runs|${started?.id ?? ''}|${done(run?.status)}`,
     async () => check(await gql<{ ingestRuns: IngestRun[] }>(INGEST_RUNS)).ingestRuns,
@@ -516,6 +528,11 @@ function IngestBody() {
             {run.department ? ` · ${run.department}` : ''}
           </p>
           <Bar value={value} failed={run.status === 'FAILED'} />
+          {left && (
+            <p className="muted" data-testid="ingest-time-left">
+              {left}
+            </p>
+          )}
           <dl className="summary" data-testid="ingest-summary">
             <dt>总行数</dt>
             <dd>{progress?.total ?? run.rowsTotal}</dd>
