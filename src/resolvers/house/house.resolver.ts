@@ -23,8 +23,8 @@ import { maskAddress, PURPOSE_DESCRIPTION, reveal } from '../../auth/reveal';
 import { Area } from '../area/area.type';
 import { toConnection } from '../common/connection.type';
 import { HouseUse } from '../common/enums';
-import { fieldSources, toChanges } from '../common/fields';
-import { FieldSource, LedgerChange } from '../common/provenance.type';
+import { fieldSources, maskConflicts, toChanges } from '../common/fields';
+import { Conflict, FieldSource, LedgerChange } from '../common/provenance.type';
 import { House, HouseConnection } from './house.type';
 
 @InputType({ description: 'Filters for houses.' })
@@ -207,6 +207,13 @@ export class HouseResolver {
   @FieldResolver(() => [FieldSource], { description: 'For each field, the source record that supplied it.' })
   sources(@Root() h: HouseRow, @Ctx() ctx: Context) {
     return fieldSources(h.provenance, ctx.loaders);
+  }
+
+  @FieldResolver(() => [Conflict], {
+    description: 'Values other sources gave that disagree with the current ones (addresses masked).',
+  })
+  async conflicts(@Root() h: HouseRow, @Ctx() ctx: Context) {
+    return maskConflicts(await ctx.services.history.conflictsOf('HOUSE', h.id));
   }
 
   @FieldResolver(() => [LedgerChange], { description: 'Every change of this house, oldest first.' })

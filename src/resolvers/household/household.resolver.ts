@@ -16,8 +16,8 @@ import { PERMISSIONS } from '../../auth/roles';
 import { idOf, toGlobalId } from '../../graphql/global-id';
 import type { HouseholdRow, PersonRow } from '../../registry/registry.types';
 import { Area } from '../area/area.type';
-import { fieldSources, toChanges } from '../common/fields';
-import { FieldSource, LedgerChange } from '../common/provenance.type';
+import { fieldSources, maskConflicts, toChanges } from '../common/fields';
+import { Conflict, FieldSource, LedgerChange } from '../common/provenance.type';
 import { House } from '../house/house.type';
 import { Person } from '../person/person.type';
 import { Household } from './household.type';
@@ -151,6 +151,13 @@ export class HouseholdResolver {
   @FieldResolver(() => [FieldSource], { description: 'For each field, the source record that supplied it.' })
   sources(@Root() h: HouseholdRow, @Ctx() ctx: Context) {
     return fieldSources(h.provenance, ctx.loaders);
+  }
+
+  @FieldResolver(() => [Conflict], {
+    description: 'Values other sources gave that disagree with the current ones (addresses masked).',
+  })
+  async conflicts(@Root() h: HouseholdRow, @Ctx() ctx: Context) {
+    return maskConflicts(await ctx.services.history.conflictsOf('HOUSEHOLD', h.id));
   }
 
   @FieldResolver(() => [LedgerChange], { description: 'Every change of this household, oldest first.' })
