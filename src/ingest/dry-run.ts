@@ -26,6 +26,11 @@ export interface DryRunReport {
   delimiter: string | null;
   ignoredSheets: string[];
   sheets: SheetPreview[];
+  /**
+   * The reading stopped after `maxRows` rows: the counts are those of the rows read, and sheets
+   * after the one it stopped in are not listed (a real run reads and checks everything).
+   */
+  partial: boolean;
 }
 
 /**
@@ -36,7 +41,7 @@ export interface DryRunReport {
 export async function dryRun(
   path: string,
   profile: Profile,
-  opts: ReadOptions & { sampleSize?: number } = {},
+  opts: ReadOptions & { sampleSize?: number; maxRows?: number } = {},
 ): Promise<DryRunReport> {
   const file = await openSpreadsheet(path, {
     ...opts,
@@ -47,7 +52,13 @@ export async function dryRun(
   const sampleSize = opts.sampleSize ?? 10;
   const sheets: SheetPreview[] = [];
   let current: SheetPreview | null = null;
+  let read = 0;
+  let partial = false;
   for await (const e of rowEvents(file, profile)) {
+    if (e.kind !== 'sheet' && read === opts.maxRows) {
+      partial = true; // leaving the loop closes the file
+      break;
+    }
     if (e.kind === 'sheet') {
       current = {
         layout: e.layout,
@@ -58,6 +69,7 @@ export async function dryRun(
       sheets.push(current);
       continue;
     }
+    read++;
     const c = current!.counts;
     c.rows++;
     if (e.skip) c.skipped++;
@@ -74,6 +86,7 @@ export async function dryRun(
     delimiter: file.delimiter,
     ignoredSheets: file.ignoredSheets,
     sheets,
+    partial,
   };
 }
 

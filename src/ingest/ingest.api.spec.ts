@@ -108,6 +108,7 @@ describe('ingest over HTTP and GraphQL', () => {
       fileName: 'civil-affairs-dibao.xlsx',
       profile: 'civil-affairs-dibao',
       format: 'XLSX',
+      partial: false,
     });
     const sheet = p.sheets.find((s: any) => s.layout.sheet === '北门社区');
     expect(sheet.layout.headerRows).toEqual([3, 4]);

@@ -28,6 +28,12 @@ const STATUS: Record<string, number> = {
   CONFLICT: 409,
 };
 
+/**
+ * A preview reads at most this many rows (about a second of the server's time): enough to show the
+ * layout, the mapping and what a roster's rows will become; the run itself reads everything.
+ */
+export const PREVIEW_MAX_ROWS = 20_000;
+
 /** The run as the upload endpoint returns it (the same fields as GraphQL's IngestRun). */
 export function runJson(run: IngestRunRow) {
   return {
@@ -64,8 +70,8 @@ function fail(res: Response, e: unknown) {
  * `x-api-key`; none or bad: 401): `POST /ingest/upload?profile=&areaCode=` (multipart, field
  * `file`; needs record:write and an area inside the uploader's scope) stores the file, creates the
  * run as the uploader, queues it and answers 202 with the run; `POST /ingest/preview?profile=` (the
- * same upload, same permission) answers 200 with the dry run (layout, mapping, counts, the first
- * rows as they would land, masked) and writes nothing; `GET
+ * same upload, same permission) answers 200 with the dry run of its first PREVIEW_MAX_ROWS rows
+ * (layout, mapping, counts, the first rows as they would land, masked) and writes nothing; `GET
  * /ingest/runs/:id/rejects.xlsx[?purpose=…]` downloads the run's skipped and rejected rows (needs
  * record:read and the run's area in scope, else 404), ID numbers and phones masked unless a purpose
  * is given by a viewer holding pii:unmask (audited, like every unmasked read).
@@ -212,7 +218,12 @@ export function ingestRouter(services: Services, opts: { maxFileBytes?: number }
     const profileName = profileOf(req);
     receive(req, res, async (f) => {
       const profile = await services.ingest.profile(profileName);
-      res.status(200).json({ preview: await dryRun(f.path, profile, { fileName: f.name, sampleSize: 5 }) });
+      const preview = await dryRun(f.path, profile, {
+        fileName: f.name,
+        sampleSize: 5,
+        maxRows: PREVIEW_MAX_ROWS,
+      });
+      res.status(200).json({ preview });
     });
   });
 

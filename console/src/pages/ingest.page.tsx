@@ -89,6 +89,8 @@ interface Preview {
   format: string;
   encoding: string | null;
   sheets: PreviewSheet[];
+  /** Only the first rows were read (the server reads at most a fixed number for a preview). */
+  partial: boolean;
 }
 
 /** Multipart POST of the file to an ingest endpoint with the API's credentials (again after a refresh). */
@@ -507,6 +509,9 @@ function IngestBody() {
                   ，拒收 {s.counts.rejected}；
                 </span>
               ))}
+              {previewed.partial && (
+                <span className="muted">（文件较大，预览只读了前面的行；导入时逐行检查全部）</span>
+              )}
             </p>
             <Layout
               layout={previewed.sheets.map((s) => ({

@@ -221,7 +221,23 @@ describe('dry run', () => {
     const json = JSON.stringify(r);
     expect(json).not.toContain(PEOPLE.wangJianguo.idNumber);
     expect(json).not.toContain('13812345678');
+    expect(json).not.toContain('兴安路12号3栋2单元301室'); // addresses masked too
     expect(r.sheets[0].sample).toHaveLength(3);
+    expect(r.partial).toBe(false);
+  });
+
+  it('stops after maxRows rows and says so (a preview on the server reads no more)', async () => {
+    const profile = await loadProfile('civil-affairs-dibao');
+    const r = await dryRun(join(DIR, 'civil-affairs-dibao.xlsx'), profile, { maxRows: 9 });
+    expect(r.partial).toBe(true);
+    expect(r.sheets.map((s) => [s.layout.sheet, s.counts.rows])).toEqual([
+      ['北门社区', 7],
+      ['文昌社区', 2],
+    ]);
+    // exactly as many rows as the file has: all read, not partial
+    expect((await dryRun(join(DIR, 'civil-affairs-dibao.xlsx'), profile, { maxRows: 13 })).partial).toBe(
+      false,
+    );
   });
 
   it('fails on a bad file exactly as a run would', async () => {
