@@ -12,6 +12,8 @@ export const mergeSql = {
   insertMerge: `
     INSERT INTO person_merge (district_code, survivor_id, merged_id, snapshot, actor)
     VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING id`,
+  /** A review item a merge answers, locked until the merge commits. */
+  lockItem: `SELECT status::text FROM review_item WHERE id = $1 FOR UPDATE`,
   /**
    * The open match items of the review queue between the two persons (either way round) are
    * answered by their merge, in the merge's transaction: a merge and its items cannot part.

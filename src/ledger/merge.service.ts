@@ -61,18 +61,26 @@ export class MergeService {
   /**
    * Merges `mergedId` into `survivorId`; both must lie inside the actor's scope. Open match items
    * of the review queue between the two are resolved by it (`note`: the reviewer's, if any).
+   * `item`: the review item this merge answers; it must still be open when the merge takes its
+   * locks (someone may have answered it since the reviewer looked), else nothing is merged.
    */
   async merge(
     survivorId: number,
     mergedId: number,
     by: Actor,
-    note: string | null = null,
+    opts: { note?: string | null; item?: number } = {},
   ): Promise<MergeResult> {
+    const note = opts.note ?? null;
     const actor = by.name;
     if (survivorId === mergedId)
       throw new AppError('MERGE_REFUSED', 'A person cannot be merged into itself', 'mergedId');
     const commits: CommitResult[] = [];
     const result = await withTransaction(this.pool, async (client) => {
+      if (opts.item !== undefined) {
+        const { rows: item } = await client.query<{ status: string }>(mergeSql.lockItem, [opts.item]);
+        if (item[0]?.status !== 'OPEN')
+          throw new AppError('REVIEW_ITEM_RESOLVED', `review item ${opts.item} was answered already`, 'id');
+      }
       const { rows } = await client.query<PersonRow>(mergeSql.lockPersons, [[survivorId, mergedId]]);
       const survivor = rows.find((r) => r.id === survivorId);
       const merged = rows.find((r) => r.id === mergedId);

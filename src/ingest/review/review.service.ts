@@ -292,8 +292,9 @@ export class ReviewService {
         'decision',
       );
     }
-    // the merge answers this item (and any other open match between the two) in its transaction
-    const merged = await this.merges.merge(item.candidate_id, item.person_id, by, note);
+    // the merge answers this item (and any other open match between the two) in its transaction,
+    // having found it still open there
+    const merged = await this.merges.merge(item.candidate_id, item.person_id, by, { note, item: id });
     const { rows } = await this.pool.query<ItemRow & Resolved>(reviewSql.itemById, [id]);
     return resolution(key, kind, item.person_id, rows[0], merged.mergeId);
   }

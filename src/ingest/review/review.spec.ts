@@ -1,13 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openTestApi, type TestApi } from '../../../test/harness';
+import { broadTestViewer, openTestApi, type TestApi } from '../../../test/harness';
 import { buildTerritory, T } from '../../../test/factories';
 import { UNRESTRICTED } from '../../auth/scope';
 import { idOf } from '../../graphql/global-id';
 import { IngestService } from '../run/ingest.service';
 
 const DIR = join(__dirname, '../../../fixtures/ingest');
+const broad = broadTestViewer('reviewer');
 
 let api: TestApi;
 const runs: Record<string, number> = {};
@@ -367,6 +368,17 @@ describe('answering doubtful matches and rows', () => {
   it('KEEP answers a match (two persons) and a row that contradicts its ID number; TAKE_OTHER answers neither', async () => {
     const match = await itemOf('LOW_SCORE_MATCH', null, '陈雨萱');
     const other = await resolve(match.id, 'TAKE_OTHER');
+    // a merge that answers an item finds it open under its own locks, or merges nothing (here as
+    // if someone had answered it between the reviewer's look and the merge)
+    const matchId = Number(match.id.split(':')[1]);
+    await api.services.pool.query("UPDATE review_item SET status = 'RESOLVED' WHERE id = $1", [matchId]);
+    await expect(
+      api.services.merges.merge(idOf(match.candidate!, 'Person'), idOf(match.person, 'Person'), broad, {
+        item: matchId,
+      }),
+    ).rejects.toMatchObject({ reason: 'REVIEW_ITEM_RESOLVED' });
+    expect(await person(idOf(match.person, 'Person'))).toMatchObject({ status: 'ACTIVE' });
+    await api.services.pool.query("UPDATE review_item SET status = 'OPEN' WHERE id = $1", [matchId]);
     expect(other.errors![0].extensions).toMatchObject({ reason: 'REVIEW_DECISION_INVALID' });
     expect((await resolve(match.id, 'KEEP', '不是同一人')).errors).toBeUndefined();
     expect(await person(idOf(match.person, 'Person'))).toMatchObject({ status: 'ACTIVE' });
