@@ -456,6 +456,7 @@ describe('the web console in headless Chromium against the real server', () => {
     expect(before.length).toBeGreaterThan(0);
     await page.locator('[data-testid="review-item"]').first().waitFor();
     expect(await page.locator('[data-testid="review-item"]').count()).toBe(before.length);
+    expect(await page.getByTestId('review-count').innerText()).toBe(String(before.length));
     const first = page.locator(`[data-testid="review-item"][data-id="${before[0].id}"]`);
     // each item says where it came from: the roster just uploaded raised it
     expect(await first.getByTestId('review-source').innerText()).toContain('civil-affairs-dibao.xlsx');

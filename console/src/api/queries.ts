@@ -143,7 +143,7 @@ export const INGEST_RUN = `query ($id: ID!) { ingestRun(id: $id) { ${INGEST_RUN_
 export const INGEST_RUNS = `{ ingestRuns(first: 20) { id fileName profile status rowsTotal landed skipped rejected createdAt rejectsUrl } }`;
 
 /** The review queue (待核实) in the viewer's scope (or one run's part of it), oldest first; values masked. */
-export const REVIEW_QUEUE = `query ($runId: ID) { reviewQueue(first: 50, runId: $runId) {
+export const REVIEW_QUEUE = `query ($runId: ID) { reviewQueueCount(runId: $runId) reviewQueue(first: 50, runId: $runId) {
   id kind person candidate field chosenValue otherValue score explanation createdAt
   source { kind departmentCode actor fileName sheet rowNumber }
   chosenSource { kind departmentCode actor fileName sheet rowNumber } } }`;

@@ -304,9 +304,8 @@ function ReviewQueue(props: { refreshKey: string; runId: string | null }) {
   const [notes, setNotes] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const items = useAsync(
-    `review|${props.refreshKey}|${answered}|${runId ?? ''}`,
-    async () => check(await gql<{ reviewQueue: ReviewItem[] }>(REVIEW_QUEUE, { runId })).reviewQueue,
+  const items = useAsync(`review|${props.refreshKey}|${answered}|${runId ?? ''}`, async () =>
+    check(await gql<{ reviewQueue: ReviewItem[]; reviewQueueCount: number }>(REVIEW_QUEUE, { runId })),
   );
   const answer = async (item: ReviewItem, decision: 'KEEP' | 'TAKE_OTHER' | 'MERGE') => {
     setBusy(item.id);
@@ -320,11 +319,14 @@ function ReviewQueue(props: { refreshKey: string; runId: string | null }) {
       setBusy(null);
     }
   };
-  const list = items.data ?? [];
+  const list = items.data?.reviewQueue ?? [];
   return (
     <div className="panel" data-testid="review-queue">
       <h2>
-        待核实 <span className="badge">{list.length}</span>
+        待核实{' '}
+        <span className="badge" data-testid="review-count">
+          {items.data?.reviewQueueCount ?? 0}
+        </span>
       </h2>
       {props.runId && (
         <label className="muted">
@@ -603,7 +605,7 @@ function IngestBody() {
           </tbody>
         </table>
       </div>
-      {has(features, 'Query.reviewQueue', 'Mutation.resolveReviewItem') && (
+      {has(features, 'Query.reviewQueue', 'Query.reviewQueueCount', 'Mutation.resolveReviewItem') && (
         <ReviewQueue refreshKey={`${started?.id ?? ''}|${done(run?.status)}`} runId={started?.id ?? null} />
       )}
     </div>

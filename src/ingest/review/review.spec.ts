@@ -178,7 +178,14 @@ describe('what the queue shows', () => {
     expect(health.map((i) => i.id).sort()).toEqual(rows.map((r) => `CONFLICT:${r.id}`).sort());
     expect(health.length).toBeLessThan(all.length);
     // one community: exactly the items about persons recorded inside it
+    // the counts match the lists, narrowed the same way
+    const counts = await api.exec<Record<string, number>>(
+      `{ all: reviewQueueCount conflicts: reviewQueueCount(kind: "CONFLICT")
+         other: reviewQueueCount(runId: "${runs['other.csv']}") inA: reviewQueueCount(areaCode: "${T.communityA}") }`,
+    );
+    expect(counts.errors).toBeUndefined();
     const inA = (await of(`areaCode: "${T.communityA}"`)).data!.reviewQueue;
+    expect(counts.data).toEqual({ all: all.length, conflicts: conflicts.length, other: 2, inA: inA.length });
     const areaOf = async (gid: string) => (await person(idOf(gid, 'Person'))).area_code as string;
     const expected = [];
     for (const i of all) if ((await areaOf(i.person)).startsWith(T.communityA)) expected.push(i.id);

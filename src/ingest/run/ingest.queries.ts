@@ -111,14 +111,13 @@ export const ingestSql = {
            created_at
     FROM jsonb_populate_recordset(NULL::review_item, $1::jsonb)`,
 
-  /** Open review items and open person conflicts, oldest first: what staff must look at. */
-  reviewQueue: (
+  /** Open review items and open person conflicts ($1: a district, or NULL): what staff must look at. */
+  reviewItems: (
     personInScope: string,
     candidateInScope: string,
     matchFilter = 'true',
     conflictFilter = 'true',
   ) => `
-    SELECT * FROM (
       SELECT 'MATCH' AS source, r.id, r.kind::text AS kind, r.person_id,
              CASE WHEN cp.id IS NOT NULL AND ${candidateInScope} THEN r.candidate_id END AS candidate_id,
              NULL::text AS field, NULL::jsonb AS chosen_value, NULL::jsonb AS other_value, d.score,
@@ -136,6 +135,12 @@ export const ingestSql = {
       FROM conflict c
       JOIN person p ON p.district_code = c.district_code AND p.id = c.entity_id
       WHERE c.status = 'OPEN' AND c.entity_type = 'PERSON' AND ($1::text IS NULL OR c.district_code = $1)
-        AND ${personInScope} AND ${conflictFilter}
-    ) q ORDER BY created_at, source, id LIMIT $2`,
+        AND ${personInScope} AND ${conflictFilter}`,
+
+  /** The review queue, oldest first (`items`: `reviewItems`). */
+  reviewQueue: (items: string, limit: string) =>
+    `SELECT * FROM (${items}) q ORDER BY created_at, source, id LIMIT ${limit}`,
+
+  /** How many items the review queue holds (`items`: `reviewItems`). */
+  reviewQueueCount: (items: string) => `SELECT count(*)::int AS n FROM (${items}) q`,
 };

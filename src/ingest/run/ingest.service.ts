@@ -297,7 +297,28 @@ export class IngestService {
     districtCode: string | null = null,
     filter: ReviewFilter = {},
   ): Promise<ReviewQueueRow[]> {
-    const params: unknown[] = [districtCode, limit];
+    const q = await this.reviewItems(scope, districtCode, filter);
+    const { rows } = await this.pool.query<ReviewQueueRow>(
+      ingestSql.reviewQueue(q.sql, q.add(limit)),
+      q.params,
+    );
+    return rows;
+  }
+
+  /** How many items `reviewQueue` would give without a limit: a badge, a dashboard's figure. */
+  async reviewQueueCount(
+    scope: Scope,
+    districtCode: string | null = null,
+    filter: ReviewFilter = {},
+  ): Promise<number> {
+    const q = await this.reviewItems(scope, districtCode, filter);
+    const { rows } = await this.pool.query<{ n: number }>(ingestSql.reviewQueueCount(q.sql), q.params);
+    return rows[0].n;
+  }
+
+  /** The queue's items as SQL with its parameters (`add` appends one more). */
+  private async reviewItems(scope: Scope, districtCode: string | null, filter: ReviewFilter) {
+    const params: unknown[] = [districtCode];
     const add = (v: unknown) => `$${params.push(v)}`;
     const match: string[] = [];
     const conflict: string[] = [];
@@ -322,14 +343,13 @@ export class IngestService {
         `EXISTS (SELECT 1 FROM source_record s WHERE s.id IN (c.other_source_id, c.chosen_source_id) AND s.ingest_run_id = ${run})`,
       );
     }
-    const sql = ingestSql.reviewQueue(
+    const sql = ingestSql.reviewItems(
       areaScopeSql(scope, 'p.area_code', add),
       areaScopeSql(scope, 'cp.area_code', add),
       match.join(' AND ') || 'true',
       conflict.join(' AND ') || 'true',
     );
-    const { rows } = await this.pool.query<ReviewQueueRow>(sql, params);
-    return rows;
+    return { sql, params, add };
   }
 
   /**

@@ -1,4 +1,17 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
 import { mayUnmask, PURPOSE_DESCRIPTION } from '../../auth/reveal';
 import { areaInScope } from '../../auth/scope';
 import { AppError } from '../../errors/app-error';
@@ -6,7 +19,7 @@ import { maskCell } from '../../ingest/mask-cell';
 import type { Context } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import { TOPIC } from '../../graphql/pubsub';
-import type { IngestProgress, IngestRunRow } from '../../ingest/run/ingest.service';
+import type { IngestProgress, IngestRunRow, ReviewFilter } from '../../ingest/run/ingest.service';
 import { fieldName, maskValue } from '../common/fields';
 import {
   IngestProgressEvent,
@@ -16,6 +29,36 @@ import {
   IngestRunStatus,
   ReviewQueueItem,
 } from './ingest.type';
+
+/** What the review queue may be narrowed to (reviewQueue, reviewQueueCount). */
+@ArgsType()
+class ReviewFilterArgs {
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Only what this ingest run raised: its doubtful matches and rows, conflicts it brought a value to.',
+  })
+  runId?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Only items about persons in this area (inside the viewer's scope).",
+  })
+  areaCode?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only one kind: LOW_SCORE_MATCH, AMBIGUOUS_MATCH, ROW_CONTRADICTS_ID or CONFLICT.',
+  })
+  kind?: string | null;
+}
+
+function reviewFilterOf(a: ReviewFilterArgs): ReviewFilter {
+  const runId = a.runId == null ? undefined : Number(a.runId);
+  if (runId !== undefined && !Number.isSafeInteger(runId))
+    throw new AppError('VALUE_INVALID', 'runId is not an ingest run number', 'runId');
+  return { runId, areaCode: a.areaCode ?? undefined, kind: a.kind ?? undefined };
+}
 
 function toRun(r: IngestRunRow): IngestRun {
   return {
@@ -120,32 +163,14 @@ export class IngestResolver {
     @Arg('first', () => Int, { defaultValue: 50, description: 'How many items (at most 500).' })
     first: number,
     @Ctx() ctx: Context,
+    @Args(() => ReviewFilterArgs) filter: ReviewFilterArgs,
     @Arg('purpose', () => String, { nullable: true, description: PURPOSE_DESCRIPTION }) purpose?: string,
-    @Arg('runId', () => ID, {
-      nullable: true,
-      description:
-        'Only what this ingest run raised: its doubtful matches and rows, conflicts it brought a value to.',
-    })
-    runId?: string | null,
-    @Arg('areaCode', () => String, {
-      nullable: true,
-      description: "Only items about persons in this area (inside the viewer's scope).",
-    })
-    areaCode?: string | null,
-    @Arg('kind', () => String, {
-      nullable: true,
-      description: 'Only one kind: LOW_SCORE_MATCH, AMBIGUOUS_MATCH, ROW_CONTRADICTS_ID or CONFLICT.',
-    })
-    kind?: string | null,
   ): Promise<ReviewQueueItem[]> {
-    const run = runId == null ? undefined : Number(runId);
-    if (run !== undefined && !Number.isSafeInteger(run))
-      throw new AppError('VALUE_INVALID', 'runId is not an ingest run number', 'runId');
     const rows = await ctx.services.ingest.reviewQueue(
       ctx.viewer.readScope,
       Math.min(Math.max(first, 1), 500),
       null,
-      { runId: run, areaCode: areaCode ?? undefined, kind: kind ?? undefined },
+      reviewFilterOf(filter),
     );
     const unmask =
       rows.some((r) => r.field) && (await mayUnmask(ctx, 'reviewQueue', 'ReviewQueueItem.value', purpose));
@@ -164,6 +189,17 @@ export class IngestResolver {
       sourceId: r.source_id,
       chosenSourceId: r.chosen_source_id,
     }));
+  }
+
+  @Query(() => Int, {
+    description:
+      "How many items the review queue (待核实) holds in the viewer's scope, narrowed as reviewQueue is: a badge, a dashboard's figure.",
+  })
+  async reviewQueueCount(
+    @Ctx() ctx: Context,
+    @Args(() => ReviewFilterArgs) filter: ReviewFilterArgs,
+  ): Promise<number> {
+    return ctx.services.ingest.reviewQueueCount(ctx.viewer.readScope, null, reviewFilterOf(filter));
   }
 
   @Subscription(() => IngestProgressEvent, {
