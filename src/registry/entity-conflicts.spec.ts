@@ -75,8 +75,9 @@ it('shows the conflicts of houses and households, not only of persons, addresses
   // both addresses masked, as the house's own address is to this reader without a purpose
   expect(JSON.stringify(houseConflicts)).not.toContain('301室');
   expect(JSON.stringify(houseConflicts)).not.toContain('101室');
+  expect(houseConflicts[0].field).toBe('address');
   expect(r.data!.household).toMatchObject({
     householdNumber: 'H0001',
-    conflicts: [{ chosenValue: 'H0001', otherValue: 'H0002', status: 'OPEN' }],
+    conflicts: [{ field: 'householdNumber', chosenValue: 'H0001', otherValue: 'H0002', status: 'OPEN' }],
   });
 });

@@ -339,6 +339,17 @@ describe('answering conflicts', () => {
       [Number(item.id.split(':')[1])],
     );
     expect(rows[0]).toEqual({ status: 'RESOLVED', decision: 'KEEP', resolved_by: 'reviewer' });
+    // the person shows it answered, its field named as in the GraphQL type
+    const shown = await api.exec(
+      `query($id: ID!) { node(id: $id) { ... on Person { conflicts { id field status decision } } } }`,
+      { id: item.person },
+    );
+    expect(shown.data!.node.conflicts).toContainEqual({
+      id: item.id.split(':')[1],
+      field: 'areaCode',
+      status: 'RESOLVED',
+      decision: 'KEEP',
+    });
   });
 });
 

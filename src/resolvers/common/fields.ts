@@ -69,12 +69,16 @@ export function toChanges(rows: ChangeRow[]): LedgerChange[] {
   }));
 }
 
-/** Conflicting values with personal data masked (a conflict over a phone must not leak both phones). */
+/**
+ * Conflicts as the API shows them: the field named as in the GraphQL type (the ledger keeps the
+ * column), personal data masked (a conflict over a phone must not leak both phones).
+ */
 export function maskConflicts(rows: ConflictView[]): ConflictView[] {
   return rows.map((r) => {
     const column = r.field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
     return {
       ...r,
+      field: fieldName(column),
       chosenValue: maskValue(column, r.chosenValue),
       otherValue: maskValue(column, r.otherValue),
     };
