@@ -468,6 +468,59 @@ describe('the web console in headless Chromium against the real server', () => {
     expect((await queue()).map((i) => i.id)).not.toContain(before[0].id);
   });
 
+  it("answers a conflict on the person page: the other source's value becomes the shown one", async () => {
+    // the health roster disagrees with the civil-affairs roster imported above about a phone
+    const form = new FormData();
+    const csv = fs.readFileSync(path.join(ROOT, 'fixtures', 'ingest', 'health-chronic.csv'));
+    form.append('file', new Blob([csv]), 'health-chronic.csv');
+    const res = await fetch(`${server.base}/ingest/upload?profile=health-chronic&areaCode=${STREET}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}` },
+      body: form,
+    });
+    expect(res.status).toBe(202);
+    const { run } = (await res.json()) as { run: { id: string } };
+    for (let i = 0; ; i++) {
+      const r = await api<{ ingestRun: { status: string } }>(
+        'query ($id: ID!) { ingestRun(id: $id) { status } }',
+        {
+          id: run.id,
+        },
+      );
+      if (r.ingestRun.status === 'SUCCEEDED') break;
+      expect(r.ingestRun.status).not.toBe('FAILED');
+      expect(i).toBeLessThan(200);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const { reviewQueue } = await api<{
+      reviewQueue: { id: string; person: string; field: string; otherValue: string }[];
+    }>(
+      'query ($id: ID) { reviewQueue(first: 50, runId: $id, kind: "CONFLICT") { id person field otherValue } }',
+      {
+        id: run.id,
+      },
+    );
+    const item = reviewQueue.find((i) => i.field === 'phone')!;
+    expect(item).toBeDefined();
+    const number = item.id.split(':')[1];
+
+    await page.goto(`${server.base}/person/${item.person}`);
+    const conflict = page.locator(`[data-testid="conflict"][data-id="${number}"]`);
+    await conflict.waitFor();
+    await shot('13-person-conflict');
+    await conflict.getByRole('button', { name: '采用另一来源' }).click();
+    await page.locator(`[data-testid="conflict"][data-id="${number}"][data-status="RESOLVED"]`).waitFor();
+    await page
+      .locator('[data-testid="person-sources"] tr[data-field="phone"]')
+      .filter({ hasText: item.otherValue })
+      .waitFor();
+    const after = await api<{ node: { conflicts: { id: string; decision: string | null }[] } }>(
+      'query ($id: ID!) { node(id: $id) { ... on Person { conflicts { id decision } } } }',
+      { id: item.person },
+    );
+    expect(after.node.conflicts).toContainEqual({ id: number, decision: 'TAKE_OTHER' });
+  });
+
   it('stays readable on a laptop screen', async () => {
     const laptop = await context.newPage();
     await laptop.setViewportSize({ width: 1366, height: 768 });

@@ -93,7 +93,7 @@ const PERSON_FIELDS = `
   id name idNumber gender birthDate age ethnicity phone residenceType status relationToHead version createdAt updatedAt asOf
   area { code name ancestors { code name } }
   sources { field source { ${SOURCE} } }
-  conflicts { id field chosenValue otherValue status createdAt }
+  conflicts { id field chosenValue otherValue status createdAt decision }
   facts { id kind departmentCode validFrom validTo status attributes }
   household { householdNumber head { name } members { id name relationToHead } }
   house { address use floors area { name } }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { gql } from '../api/client';
-import { rootField, useFeatures } from '../api/features';
-import { personQuery } from '../api/queries';
+import { has, rootField, useFeatures } from '../api/features';
+import { personQuery, RESOLVE_REVIEW_ITEM } from '../api/queries';
 import { check, useAsync } from '../api/use-async';
 import {
   CHANGE_OP,
@@ -42,6 +42,7 @@ interface PersonData {
     otherValue: unknown;
     status: string;
     createdAt: string;
+    decision: 'KEEP' | 'TAKE_OTHER' | null;
   }[];
   facts: {
     id: string;
@@ -101,6 +102,10 @@ export function PersonPage(props: { id: string }) {
   const [purpose, setPurpose] = useState<string | null>(null);
   const [purposeDraft, setPurposeDraft] = useState('');
   const [asking, setAsking] = useState(false);
+  // a conflict answered here as in the review queue (needs record:write; the API refuses otherwise)
+  const canAnswer = has(features, 'Mutation.resolveReviewItem');
+  const [answering, setAnswering] = useState(false);
+  const [answerError, setAnswerError] = useState<string | null>(null);
   const state = useAsync(
     `${props.id}|${asOf}`,
     async () =>
@@ -112,6 +117,18 @@ export function PersonPage(props: { id: string }) {
         }),
       ).person,
   );
+  const answer = async (conflictId: string, decision: 'KEEP' | 'TAKE_OTHER') => {
+    setAnswering(true);
+    setAnswerError(null);
+    try {
+      check(await gql(RESOLVE_REVIEW_ITEM, { id: `CONFLICT:${conflictId}`, decision }));
+      state.reload();
+    } catch (e) {
+      setAnswerError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setAnswering(false);
+    }
+  };
   const [first, setFirst] = useState<number | null>(null);
   const p = state.data;
   if (p && first == null) setFirst(new Date(p.history[0]?.recordedAt ?? p.createdAt).getTime());
@@ -220,13 +237,30 @@ export function PersonPage(props: { id: string }) {
             ) : (
               <ul data-testid="conflicts">
                 {p.conflicts.map((c) => (
-                  <li key={c.id}>
+                  <li key={c.id} data-testid="conflict" data-id={c.id} data-status={c.status}>
                     {label(PERSON_FIELD, c.field)}：采用 {show(c.chosenValue)}，另一来源 {show(c.otherValue)}
                     （{formatTime(c.createdAt)}）
+                    {c.status === 'OPEN' && canAnswer && !asOf && (
+                      <span className="actions">
+                        <button disabled={answering} onClick={() => void answer(c.id, 'KEEP')}>
+                          保留现值
+                        </button>
+                        <button disabled={answering} onClick={() => void answer(c.id, 'TAKE_OTHER')}>
+                          采用另一来源
+                        </button>
+                      </span>
+                    )}
+                    {c.decision && (
+                      <span className="muted">
+                        {' '}
+                        已处理：{c.decision === 'KEEP' ? '保留现值' : '采用另一来源'}
+                      </span>
+                    )}
                   </li>
                 ))}
               </ul>
             )}
+            {answerError && <div className="error">{answerError}</div>}
           </div>
           <div className="panel">
             <h2>户与房</h2>
