@@ -174,7 +174,8 @@ export async function buildPerson(
 // ------------------------------------------------------------------------------------------------
 // Fast bulk population through the ledger batch path (one `record` call for everything).
 import { pointToEwkt } from '../src/ledger/entities';
-import type { LedgerItem, SourceInput } from '../src/ledger/ledger.types';
+import type { CommitResult, LedgerItem, SourceInput } from '../src/ledger/ledger.types';
+import type { LedgerService } from '../src/ledger/ledger.service';
 import { composeAddress } from '../src/registry/house.service';
 
 /** A house to record in bulk; its grid is found from the location, as HouseService does. */
@@ -393,4 +394,22 @@ export function personsPageFilter(over: Partial<PersonPageFilter> = {}): PersonP
     scope: UNRESTRICTED,
     ...over,
   };
+}
+
+/**
+ * A department's roster row giving a person's phone, written through the ledger as ingest writes
+ * it (kind INGEST): what raises, or does not raise, a conflict with the value shown.
+ */
+export function sendPhone(
+  ledger: LedgerService,
+  personId: number,
+  departmentCode: string | null,
+  phone: string,
+): Promise<CommitResult> {
+  return ledger.record([
+    {
+      source: { districtCode: T.district, kind: 'INGEST', departmentCode, raw: { 联系电话: phone } },
+      writes: [{ type: 'PERSON', districtCode: T.district, id: personId, create: false, values: { phone } }],
+    },
+  ]);
 }

@@ -1,5 +1,5 @@
 import { openTestApi, type TestApi } from '../../test/harness';
-import { buildPerson, buildTerritory, T } from '../../test/factories';
+import { buildPerson, buildTerritory, sendPhone } from '../../test/factories';
 import { LedgerService } from '../ledger/ledger.service';
 import { buildCli } from '../cli/main';
 
@@ -9,16 +9,6 @@ beforeAll(async () => {
   await buildTerritory(db.services);
 });
 afterAll(() => db.close());
-
-/** A department's roster row giving a person's phone, written as ingest writes it. */
-function sendPhone(ledger: LedgerService, personId: number, departmentCode: string, phone: string) {
-  return ledger.record([
-    {
-      source: { districtCode: T.district, kind: 'INGEST', departmentCode, raw: { 联系电话: phone } },
-      writes: [{ type: 'PERSON', districtCode: T.district, id: personId, create: false, values: { phone } }],
-    },
-  ]);
-}
 
 async function phoneOf(id: number): Promise<string> {
   return (await db.services.pool.query('SELECT phone FROM person WHERE id = $1', [id])).rows[0].phone;

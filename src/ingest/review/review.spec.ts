@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { broadTestViewer, openTestApi, type TestApi } from '../../../test/harness';
-import { buildTerritory, T } from '../../../test/factories';
+import { buildTerritory, sendPhone, T } from '../../../test/factories';
 import { UNRESTRICTED } from '../../auth/scope';
 import { idOf } from '../../graphql/global-id';
 import { IngestService } from '../run/ingest.service';
@@ -86,22 +86,6 @@ async function departmentOf(sourceId: number): Promise<string | null> {
     sourceId,
   ]);
   return rows[0].department_code;
-}
-
-/** A department's roster row giving a person's phone, through the ledger as ingest writes it. */
-async function sendPhone(personId: number, department: string | null, phone: string) {
-  const commit = await api.services.ledger.record([
-    {
-      source: {
-        districtCode: T.district,
-        kind: 'INGEST',
-        departmentCode: department,
-        raw: { 联系电话: phone },
-      },
-      writes: [{ type: 'PERSON', districtCode: T.district, id: personId, create: false, values: { phone } }],
-    },
-  ]);
-  return commit.results[0];
 }
 
 async function openPhoneConflicts(personId: number) {
@@ -249,10 +233,14 @@ describe('answering conflicts', () => {
     // a later roster giving the old phone again neither overwrites the reviewer's answer nor raises
     // again what the reviewer turned down; a phone nobody has answered for is a new conflict
     const department = await departmentOf(before.provenance.phone);
-    expect((await sendPhone(personId, department, before.phone)).conflicts).toBe(0);
+    expect(
+      (await sendPhone(api.services.ledger, personId, department, before.phone)).results[0].conflicts,
+    ).toBe(0);
     expect((await person(personId)).phone).toBe(conflicts[0].other_value);
     expect(await openPhoneConflicts(personId)).toEqual([]);
-    expect((await sendPhone(personId, department, '13900001111')).conflicts).toBe(1);
+    expect(
+      (await sendPhone(api.services.ledger, personId, department, '13900001111')).results[0].conflicts,
+    ).toBe(1);
     expect((await person(personId)).phone).toBe(conflicts[0].other_value);
     expect(await openPhoneConflicts(personId)).toEqual([
       { chosen_value: conflicts[0].other_value, other_value: '13900001111' },
@@ -284,10 +272,14 @@ describe('answering conflicts', () => {
     const phone = (await person(personId)).phone;
     expect(phone).toBe(open.chosen_value);
     // the same roster value again (a corrected roster whose row changed elsewhere): no second item
-    expect((await sendPhone(personId, department, open.other_value)).conflicts).toBe(0);
+    expect(
+      (await sendPhone(api.services.ledger, personId, department, open.other_value)).results[0].conflicts,
+    ).toBe(0);
     expect(await openPhoneConflicts(personId)).toEqual([open]);
     expect((await resolve(item.id, 'KEEP')).errors).toBeUndefined();
-    expect((await sendPhone(personId, department, open.other_value)).conflicts).toBe(0);
+    expect(
+      (await sendPhone(api.services.ledger, personId, department, open.other_value)).results[0].conflicts,
+    ).toBe(0);
     expect(await openPhoneConflicts(personId)).toEqual([]);
     expect((await person(personId)).phone).toBe(phone);
   });
